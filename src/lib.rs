@@ -1,0 +1,40 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod error;
+pub mod math;
+pub mod model;
+pub mod record;
+pub mod score;
+mod text;
+pub mod weights;
+pub mod wire;
+
+pub use error::{Error, IndicatorField, ModelField, Result};
+pub use model::{
+    Aggregation, Connotation, Direction, Indicator, Model, ModelParams, Transform,
+    BRI_CULTURAL_V1, MAX_INDICATORS, MAX_NAME_LEN,
+};
+pub use record::Record;
+pub use score::{score, score_with_breakdown, Breakdown, Grade, IndicatorBreakdown, Scores};
+pub use text::ShortStr;
+
+/// The wire format version every message starts with (SPEC §6).
+pub const FORMAT_VERSION: u8 = 1;

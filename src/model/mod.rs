@@ -1,0 +1,322 @@
+//! Scoring models: indicators, connotation weights, aggregation, floor, coverage and grades
+//! (SPEC §3), validated whenever one is built or decoded.
+
+mod catalogue;
+mod connotation;
+mod fingerprint;
+mod indicator;
+
+pub use catalogue::{BRI_CULTURAL_V1, DEFAULT_MODEL_NAME};
+pub use connotation::{Aggregation, Connotation, Direction, Transform};
+pub use fingerprint::fingerprint_bytes;
+pub use indicator::{is_valid_id, Indicator, IndicatorId, Normalised, MAX_ID_LEN};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ModelField};
+use crate::text::ShortStr;
+
+/// Most indicators a model may have.
+pub const MAX_INDICATORS: usize = 32;
+/// Longest model name, in bytes.
+pub const MAX_NAME_LEN: usize = 32;
+
+/// A model name (at most [`MAX_NAME_LEN`] bytes of UTF-8).
+pub type ModelName = ShortStr<MAX_NAME_LEN>;
+
+/// The indicator list of a model.
+pub type Indicators = heapless::Vec<Indicator, MAX_INDICATORS, u8>;
+
+/// Everything in a model except its indicators.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct ModelParams {
+    /// Aggregation of indicators within a connotation.
+    pub within: Aggregation,
+    /// Aggregation of the three connotation indices into the composite.
+    pub across: Aggregation,
+    /// The geometric floor ε ∈ (0, 1].
+    pub floor: f32,
+    /// Minimum coverage ∈ [0, 1] a connotation needs to be scored.
+    pub min_coverage: f32,
+    /// Grade thresholds for A, B, C, D on the 0–100 composite, strictly descending.
+    pub grades: [f32; 4],
+    /// Connotation weights W_cultural, W_economic, W_security.
+    pub weights: [f32; 3],
+}
+
+impl ModelParams {
+    /// The defaults of SPEC §2: arithmetic within, geometric across, ε = 0.01, coverage 0.5,
+    /// grades 80/65/50/35, connotation weights 1/1/1.
+    pub const DEFAULT: ModelParams = ModelParams {
+        within: Aggregation::Arithmetic,
+        across: Aggregation::Geometric,
+        floor: 0.01,
+        min_coverage: 0.5,
+        grades: [80.0, 65.0, 50.0, 35.0],
+        weights: [1.0, 1.0, 1.0],
+    };
+
+    fn validate(&self) -> Result<(), Error> {
+        let err = |field, reason| Err(Error::InvalidModel { field, reason });
+        if !(self.floor > 0.0 && self.floor <= 1.0) {
+            return err(ModelField::Floor, "floor must be in (0, 1]");
+        }
+        if !(self.min_coverage >= 0.0 && self.min_coverage <= 1.0) {
+            return err(ModelField::MinCoverage, "min_coverage must be in [0, 1]");
+        }
+        let g = self.grades;
+        if !g.iter().all(|v| v.is_finite() && (0.0..=100.0).contains(v)) {
+            return err(ModelField::Grades, "grade thresholds must be in [0, 100]");
+        }
+        if !(g[0] > g[1] && g[1] > g[2] && g[2] > g[3]) {
+            return err(ModelField::Grades, "grade thresholds must be strictly descending");
+        }
+        let mut sum = 0.0f32;
+        for (c, w) in Connotation::ALL.into_iter().zip(self.weights) {
+            if !(w.is_finite() && w >= 0.0) {
+                return err(
+                    ModelField::ConnotationWeight(c),
+                    "connotation weight must be finite and >= 0",
+                );
+            }
+            sum += w;
+        }
+        if !(sum > 0.0 && sum.is_finite()) {
+            return err(
+                ModelField::ConnotationWeights,
+                "connotation weights must have a positive, finite sum",
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Default for ModelParams {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// A validated scoring model. Build one with [`Model::new`], take the default
+/// [`BRI_CULTURAL_V1`], or decode one with [`crate::wire`]; every path validates.
+///
+/// ```
+/// use silkscore::{Connotation::*, Direction::*, Indicator, Model, ModelParams, Transform::*};
+/// let model = Model::new("tiny", ModelParams::DEFAULT, &[
+///     Indicator::new("heritage", Cultural, Benefit, Log, 0.0, 40.0),
+///     Indicator::new("visitors", Economic, Benefit, Log, 0.0, 5.0e6),
+///     Indicator::new("risk", Security, Cost, Lin, 0.0, 10.0),
+/// ]).unwrap();
+/// assert_eq!(model.len(), 3);
+///
+/// // Every violation names its field:
+/// let bad = Model::new("bad", ModelParams { floor: 0.0, ..ModelParams::DEFAULT }, model.indicators());
+/// assert_eq!(bad.unwrap_err().to_string(), "invalid model: floor: floor must be in (0, 1]");
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Model {
+    name: ModelName,
+    params: ModelParams,
+    indicators: Indicators,
+    #[serde(skip)]
+    fingerprint: u32,
+}
+
+/// The serialised shape of a [`Model`], before validation.
+#[derive(Deserialize)]
+pub(crate) struct ModelRepr {
+    pub(crate) name: ModelName,
+    pub(crate) params: ModelParams,
+    pub(crate) indicators: Indicators,
+}
+
+impl Model {
+    /// Builds and validates a model (SPEC §3). The name may be at most [`MAX_NAME_LEN`]
+    /// bytes.
+    pub fn new(name: &str, params: ModelParams, indicators: &[Indicator]) -> Result<Self, Error> {
+        let name = ModelName::new(name).ok_or(Error::InvalidModel {
+            field: ModelField::Name,
+            reason: "name must be at most 32 bytes",
+        })?;
+        if indicators.is_empty() || indicators.len() > MAX_INDICATORS {
+            return Err(Error::InvalidModel {
+                field: ModelField::Indicators,
+                reason: "a model needs 1 to 32 indicators",
+            });
+        }
+        let indicators = Indicators::from_slice(indicators).map_err(|_| Error::InvalidModel {
+            field: ModelField::Indicators,
+            reason: "a model needs 1 to 32 indicators",
+        })?;
+        Self::from_parts(name, params, indicators)
+    }
+
+    pub(crate) fn from_repr(repr: ModelRepr) -> Result<Self, Error> {
+        Self::from_parts(repr.name, repr.params, repr.indicators)
+    }
+
+    fn from_parts(name: ModelName, params: ModelParams, indicators: Indicators) -> Result<Self, Error> {
+        params.validate()?;
+        if indicators.is_empty() {
+            return Err(Error::InvalidModel {
+                field: ModelField::Indicators,
+                reason: "a model needs 1 to 32 indicators",
+            });
+        }
+        let mut positive = [false; 3];
+        for (i, ind) in indicators.iter().enumerate() {
+            let index = i as u8;
+            ind.validate(index)?;
+            if indicators
+                .iter()
+                .take(i)
+                .any(|other| other.id.as_str() == ind.id.as_str())
+            {
+                return Err(Error::InvalidModel {
+                    field: ModelField::Indicator {
+                        index,
+                        field: crate::error::IndicatorField::Id,
+                    },
+                    reason: "duplicate indicator id",
+                });
+            }
+            if ind.weight > 0.0 {
+                if let Some(p) = positive.get_mut(ind.connotation.index()) {
+                    *p = true;
+                }
+            }
+        }
+        for c in Connotation::ALL {
+            if !positive.get(c.index()).copied().unwrap_or(false) {
+                return Err(Error::InvalidModel {
+                    field: ModelField::Connotation(c),
+                    reason: "every connotation needs an indicator with a positive weight",
+                });
+            }
+        }
+        // Indicator weight sums must be finite, or scoring would divide inf by inf.
+        let mut sums = [0.0f32; 3];
+        for ind in indicators.iter() {
+            if let Some(s) = sums.get_mut(ind.connotation.index()) {
+                *s += ind.weight;
+            }
+        }
+        for c in Connotation::ALL {
+            if !sums.get(c.index()).is_some_and(|s| s.is_finite()) {
+                return Err(Error::InvalidModel {
+                    field: ModelField::Connotation(c),
+                    reason: "the indicator weights of a connotation must have a finite sum",
+                });
+            }
+        }
+        let mut model = Model {
+            name,
+            params,
+            indicators,
+            fingerprint: 0,
+        };
+        model.fingerprint = fingerprint::compute(&model);
+        Ok(model)
+    }
+
+    /// Assembles a model without validation; only for the `const` default catalogue, whose
+    /// validity and fingerprint are checked by unit tests.
+    pub(crate) const fn trusted(
+        name: ModelName,
+        params: ModelParams,
+        indicators: Indicators,
+        fingerprint: u32,
+    ) -> Self {
+        Model {
+            name,
+            params,
+            indicators,
+            fingerprint,
+        }
+    }
+
+    /// The model name.
+    pub fn name(&self) -> &str {
+        self.name.as_str()
+    }
+
+    /// Everything except the indicators.
+    pub const fn params(&self) -> &ModelParams {
+        &self.params
+    }
+
+    /// The indicators, in record order.
+    pub fn indicators(&self) -> &[Indicator] {
+        &self.indicators
+    }
+
+    /// The number of indicators (1–32).
+    pub fn len(&self) -> usize {
+        self.indicators.len()
+    }
+
+    /// Always false: a model has at least one indicator.
+    pub fn is_empty(&self) -> bool {
+        self.indicators.is_empty()
+    }
+
+    /// The position of the indicator with this id.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.indicators.iter().position(|i| i.id.as_str() == id)
+    }
+
+    /// The stable 32-bit fingerprint of the model's canonical encoding (see
+    /// [`fingerprint_bytes`]). Scores carry it.
+    pub const fn fingerprint(&self) -> u32 {
+        self.fingerprint
+    }
+
+    /// Effective weight of each indicator in the composite: its weight over its connotation's
+    /// weight sum, times the connotation weight over the connotation-weight sum. They sum to
+    /// 1 (up to rounding). Written into `out` (at least [`Model::len`] long); returns the
+    /// number written.
+    pub fn effective_weights(&self, out: &mut [f32]) -> Result<usize, Error> {
+        let n = self.len();
+        if out.len() < n {
+            return Err(Error::BufferTooSmall { needed: n });
+        }
+        let mut sums = [0.0f32; 3];
+        for ind in self.indicators.iter() {
+            if let Some(s) = sums.get_mut(ind.connotation.index()) {
+                *s += ind.weight;
+            }
+        }
+        let total: f32 = self.params.weights.iter().sum();
+        for (o, ind) in out.iter_mut().zip(self.indicators.iter()) {
+            let c = ind.connotation.index();
+            let within = sums.get(c).copied().unwrap_or(1.0);
+            let w = self.params.weights.get(c).copied().unwrap_or(0.0);
+            *o = ind.weight / within * (w / total);
+        }
+        Ok(n)
+    }
+
+    /// A copy of this model with new indicator weights (in model order), validated again.
+    /// This is how computed weights (AHP, entropy) are put into a model.
+    pub fn with_indicator_weights(&self, weights: &[f32]) -> Result<Self, Error> {
+        if weights.len() != self.len() {
+            return Err(Error::RecordLength {
+                expected: self.len() as u8,
+                found: weights.len().min(255) as u8,
+            });
+        }
+        let mut inds = self.indicators.clone();
+        for (ind, w) in inds.iter_mut().zip(weights) {
+            ind.weight = *w;
+        }
+        Self::from_parts(self.name, self.params, inds)
+    }
+
+    /// A copy of this model with other parameters (aggregation, weights, grades …), validated
+    /// again.
+    pub fn with_params(&self, params: ModelParams) -> Result<Self, Error> {
+        Self::from_parts(self.name, params, self.indicators.clone())
+    }
+}
