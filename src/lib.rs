@@ -19,6 +19,8 @@
 extern crate std;
 
 pub mod error;
+#[cfg(feature = "host")]
+pub mod host;
 pub mod math;
 pub mod model;
 pub mod record;

@@ -1,0 +1,2 @@
+//! The `silkscore` command-line tool.
+fn main() {}
