@@ -30,9 +30,3 @@ pub fn exp(x: f32) -> f32 {
 pub(crate) fn floor(x: f32) -> f32 {
     libm::floorf(x)
 }
-
-/// Square root, f32 (`libm::sqrtf`).
-#[inline]
-pub(crate) fn sqrt(x: f32) -> f32 {
-    libm::sqrtf(x)
-}

@@ -38,6 +38,8 @@ impl<const N: usize> ShortStr<N> {
         }
         let mut bytes = [0u8; N];
         let mut i = 0;
+        // `i < src.len() <= N`, checked above: neither index can be out of bounds.
+        #[allow(clippy::indexing_slicing)]
         while i < src.len() {
             bytes[i] = src[i];
             i += 1;

@@ -22,7 +22,10 @@ fn check(model: &Model, records: &str, expected: &str) -> usize {
             },
         };
         if status != e.status {
-            failures.push(format!("id {}: status {status}, expected {}", e.id, e.status));
+            failures.push(format!(
+                "id {}: status {status}, expected {}",
+                e.id, e.status
+            ));
             continue;
         }
         match (got, e.values) {
@@ -31,18 +34,29 @@ fn check(model: &Model, records: &str, expected: &str) -> usize {
                 for k in 0..4 {
                     let d = (gotv[k] as f64 - v[k]).abs();
                     if d > 0.005 {
-                        failures.push(format!("id {}: value {k} = {}, expected {} (diff {d})", e.id, gotv[k], v[k]));
+                        failures.push(format!(
+                            "id {}: value {k} = {}, expected {} (diff {d})",
+                            e.id, gotv[k], v[k]
+                        ));
                     }
                 }
                 if s.grade.as_str() != e.grade {
-                    failures.push(format!("id {}: grade {:?}, expected {}", e.id, s.grade, e.grade));
+                    failures.push(format!(
+                        "id {}: grade {:?}, expected {}",
+                        e.id, s.grade, e.grade
+                    ));
                 }
             }
             (None, None) => assert!(e.grade.is_empty()),
             _ => failures.push(format!("id {}: score presence differs", e.id)),
         }
     }
-    assert!(failures.is_empty(), "{records}: {} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{records}: {} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     rows.len()
 }
 
@@ -55,26 +69,42 @@ fn default_model_toml_equals_builtin() {
 
 #[test]
 fn default_vectors() {
-    assert_eq!(check(&silkscore::BRI_CULTURAL_V1, "default_records.csv", "default_expected.csv"), 200);
+    assert_eq!(
+        check(
+            &silkscore::BRI_CULTURAL_V1,
+            "default_records.csv",
+            "default_expected.csv"
+        ),
+        200
+    );
 }
 
 #[test]
 fn custom5_vectors() {
     let m = load_model(&vectors().join("custom5.toml")).unwrap();
-    assert_eq!(check(&m, "custom5_records.csv", "custom5_expected.csv"), 150);
+    assert_eq!(
+        check(&m, "custom5_records.csv", "custom5_expected.csv"),
+        150
+    );
 }
 
 #[test]
 fn custom32_vectors() {
     let m = load_model(&vectors().join("custom32.toml")).unwrap();
     assert_eq!(m.len(), 32);
-    assert_eq!(check(&m, "custom32_records.csv", "custom32_expected.csv"), 150);
+    assert_eq!(
+        check(&m, "custom32_records.csv", "custom32_expected.csv"),
+        150
+    );
 }
 
 #[test]
 fn invalid_models_are_rejected() {
     let dir = vectors().join("invalid_models");
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_path(dir.join("manifest.csv")).unwrap();
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(dir.join("manifest.csv"))
+        .unwrap();
     let mut n = 0;
     for r in rdr.records() {
         let r = r.unwrap();

@@ -12,58 +12,76 @@ pub const DEFAULT_MODEL_NAME: &str = "bri-cultural-v1";
 
 /// Cultural 0 — people trained or exchanged per year (log, 0–10 000).
 /// Paper §3: *talent cultivation*, the humanistic connotation's first mechanism.
-pub const TALENT_EXCHANGE: Indicator = Indicator::new("talent_exchange", Cultural, Benefit, Log, 0.0, 10000.0);
+pub const TALENT_EXCHANGE: Indicator =
+    Indicator::new("talent_exchange", Cultural, Benefit, Log, 0.0, 10000.0);
 /// Cultural 1 — heritage items protected or transmitted (log, 0–40).
 /// Paper §3: *inheritance of science-and-technology heritage*; the Silk Road World Heritage corridor.
-pub const HERITAGE_ITEMS: Indicator = Indicator::new("heritage_items", Cultural, Benefit, Log, 0.0, 40.0);
+pub const HERITAGE_ITEMS: Indicator =
+    Indicator::new("heritage_items", Cultural, Benefit, Log, 0.0, 40.0);
 /// Cultural 2 — think-tank outputs, exhibitions and events per year (log, 0–500).
 /// Paper §3: *dissemination of experience* through think tanks.
-pub const DISSEMINATION_EVENTS: Indicator = Indicator::new("dissemination_events", Cultural, Benefit, Log, 0.0, 500.0);
+pub const DISSEMINATION_EVENTS: Indicator =
+    Indicator::new("dissemination_events", Cultural, Benefit, Log, 0.0, 500.0);
 /// Cultural 3 — copyrights, trademarks and patents registered per year (log, 0–200).
 /// Paper §3: *intellectual and technological innovation*; §4.5 intellectual property.
-pub const IP_REGISTRATIONS: Indicator = Indicator::new("ip_registrations", Cultural, Benefit, Log, 0.0, 200.0);
+pub const IP_REGISTRATIONS: Indicator =
+    Indicator::new("ip_registrations", Cultural, Benefit, Log, 0.0, 200.0);
 /// Cultural 4 — % of offerings delivered digitally: Internet+, VR/AR (lin, 0–100).
 /// Paper §4.3 and §4.6: digital dissemination of culture.
-pub const DIGITAL_SHARE: Indicator = Indicator::new("digital_share", Cultural, Benefit, Lin, 0.0, 100.0);
+pub const DIGITAL_SHARE: Indicator =
+    Indicator::new("digital_share", Cultural, Benefit, Lin, 0.0, 100.0);
 /// Cultural 5 — % of participants from partner countries (lin, 0–100).
 /// Paper §3: *people-to-people* exchange, the core of the humanistic connotation.
-pub const PARTNER_PARTICIPATION: Indicator = Indicator::new("partner_participation", Cultural, Benefit, Lin, 0.0, 100.0);
+pub const PARTNER_PARTICIPATION: Indicator =
+    Indicator::new("partner_participation", Cultural, Benefit, Lin, 0.0, 100.0);
 /// Economic 6 — value added in the host region, USD million per year (log, 0–500).
 /// Paper §3: a cultural *product system* that serves the regional economy.
-pub const REGIONAL_VALUE_ADDED: Indicator = Indicator::new("regional_value_added", Economic, Benefit, Log, 0.0, 500.0);
+pub const REGIONAL_VALUE_ADDED: Indicator =
+    Indicator::new("regional_value_added", Economic, Benefit, Log, 0.0, 500.0);
 /// Economic 7 — visitors per year (log, 0–5 000 000).
 /// Paper §3: cultural tourism products; §4.4 tourism.
-pub const TOURISM_VISITORS: Indicator = Indicator::new("tourism_visitors", Economic, Benefit, Log, 0.0, 5_000_000.0);
+pub const TOURISM_VISITORS: Indicator =
+    Indicator::new("tourism_visitors", Economic, Benefit, Log, 0.0, 5_000_000.0);
 /// Economic 8 — registered cultural brands in use (log, 0–100).
 /// Paper §3: cultural *brands* that open markets.
-pub const CULTURAL_BRANDS: Indicator = Indicator::new("cultural_brands", Economic, Benefit, Log, 0.0, 100.0);
+pub const CULTURAL_BRANDS: Indicator =
+    Indicator::new("cultural_brands", Economic, Benefit, Log, 0.0, 100.0);
 /// Economic 9 — % of jobs held by the local workforce (lin, 0–100).
 /// Paper §3: cultural services that employ local labour.
-pub const LOCAL_EMPLOYMENT_SHARE: Indicator = Indicator::new("local_employment_share", Economic, Benefit, Lin, 0.0, 100.0);
+pub const LOCAL_EMPLOYMENT_SHARE: Indicator =
+    Indicator::new("local_employment_share", Economic, Benefit, Lin, 0.0, 100.0);
 /// Economic 10 — % of revenue from cultural services (lin, 0–100).
 /// Paper §3: cultural *service trade*.
-pub const SERVICE_TRADE_SHARE: Indicator = Indicator::new("service_trade_share", Economic, Benefit, Lin, 0.0, 100.0);
+pub const SERVICE_TRADE_SHARE: Indicator =
+    Indicator::new("service_trade_share", Economic, Benefit, Lin, 0.0, 100.0);
 /// Economic 11 — construction cost per annual visitor, USD (cost, log, 0–2000).
 /// Paper §3: cultural services that *control cost*.
-pub const COST_PER_VISITOR: Indicator = Indicator::new("cost_per_visitor", Economic, Cost, Log, 0.0, 2000.0);
+pub const COST_PER_VISITOR: Indicator =
+    Indicator::new("cost_per_visitor", Economic, Cost, Log, 0.0, 2000.0);
 /// Security 12 — direct jobs created (log, 0–20 000).
 /// Paper §3: industrial clusters create employment and so keep social stability.
-pub const JOBS_CREATED: Indicator = Indicator::new("jobs_created", Security, Benefit, Log, 0.0, 20000.0);
+pub const JOBS_CREATED: Indicator =
+    Indicator::new("jobs_created", Security, Benefit, Log, 0.0, 20000.0);
 /// Security 13 — foreign capital attracted, USD million (log, 0–1000).
 /// Paper §3: clusters absorb foreign capital.
-pub const FOREIGN_INVESTMENT: Indicator = Indicator::new("foreign_investment", Security, Benefit, Log, 0.0, 1000.0);
+pub const FOREIGN_INVESTMENT: Indicator =
+    Indicator::new("foreign_investment", Security, Benefit, Log, 0.0, 1000.0);
 /// Security 14 — distinct industries in the park, 1–10 (lin).
 /// Paper §3: professional parks and the division of labour.
-pub const CLUSTER_INDUSTRIES: Indicator = Indicator::new("cluster_industries", Security, Benefit, Lin, 1.0, 10.0);
+pub const CLUSTER_INDUSTRIES: Indicator =
+    Indicator::new("cluster_industries", Security, Benefit, Lin, 1.0, 10.0);
 /// Security 15 — % of the industrial chain under host-country control (lin, 0–100).
 /// Paper §3: industrial security as *control power*.
-pub const DOMESTIC_CONTROL_SHARE: Indicator = Indicator::new("domestic_control_share", Security, Benefit, Lin, 0.0, 100.0);
+pub const DOMESTIC_CONTROL_SHARE: Indicator =
+    Indicator::new("domestic_control_share", Security, Benefit, Lin, 0.0, 100.0);
 /// Security 16 — % of value added from branded, high value-chain activity (lin, 0–100).
 /// Paper §3: industrial security as *competitiveness*.
-pub const VALUE_CHAIN_SHARE: Indicator = Indicator::new("value_chain_share", Security, Benefit, Lin, 0.0, 100.0);
+pub const VALUE_CHAIN_SHARE: Indicator =
+    Indicator::new("value_chain_share", Security, Benefit, Lin, 0.0, 100.0);
 /// Security 17 — regional stability risk rating, 0 none – 10 severe (cost, lin).
 /// Paper §3: *social stability*.
-pub const STABILITY_RISK: Indicator = Indicator::new("stability_risk", Security, Cost, Lin, 0.0, 10.0);
+pub const STABILITY_RISK: Indicator =
+    Indicator::new("stability_risk", Security, Cost, Lin, 0.0, 10.0);
 
 /// The 18 indicators of `bri-cultural-v1`, in record order.
 pub const CATALOGUE: [Indicator; 18] = [

@@ -29,13 +29,12 @@ pub const fn is_valid_id(s: &str) -> bool {
     if matches!(b, b"id" | b"name") {
         return false;
     }
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if !(c.is_ascii_alphanumeric() || c == b'_' || c == b'-') {
+    let mut rest = b;
+    while let [c, tail @ ..] = rest {
+        if !(c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-') {
             return false;
         }
-        i += 1;
+        rest = tail;
     }
     true
 }

@@ -9,6 +9,7 @@ mod indicator;
 pub use catalogue::{BRI_CULTURAL_V1, DEFAULT_MODEL_NAME};
 pub use connotation::{Aggregation, Connotation, Direction, Transform};
 pub use fingerprint::fingerprint_bytes;
+pub(crate) use fingerprint::CRC32;
 pub use indicator::{is_valid_id, Indicator, IndicatorId, Normalised, MAX_ID_LEN};
 
 use serde::{Deserialize, Serialize};
@@ -70,7 +71,10 @@ impl ModelParams {
             return err(ModelField::Grades, "grade thresholds must be in [0, 100]");
         }
         if !(g[0] > g[1] && g[1] > g[2] && g[2] > g[3]) {
-            return err(ModelField::Grades, "grade thresholds must be strictly descending");
+            return err(
+                ModelField::Grades,
+                "grade thresholds must be strictly descending",
+            );
         }
         let mut sum = 0.0f32;
         for (c, w) in Connotation::ALL.into_iter().zip(self.weights) {
@@ -157,7 +161,11 @@ impl Model {
         Self::from_parts(repr.name, repr.params, repr.indicators)
     }
 
-    fn from_parts(name: ModelName, params: ModelParams, indicators: Indicators) -> Result<Self, Error> {
+    fn from_parts(
+        name: ModelName,
+        params: ModelParams,
+        indicators: Indicators,
+    ) -> Result<Self, Error> {
         params.validate()?;
         if indicators.is_empty() {
             return Err(Error::InvalidModel {

@@ -87,6 +87,9 @@ mod tests {
         let mut f = WeightedMean::new(Aggregation::Geometric, 0.01);
         f.add(1.0, 0.0);
         assert!((f.mean().unwrap() - 0.01).abs() < 1e-7);
-        assert_eq!(WeightedMean::new(Aggregation::Arithmetic, 0.01).mean(), None);
+        assert_eq!(
+            WeightedMean::new(Aggregation::Arithmetic, 0.01).mean(),
+            None
+        );
     }
 }

@@ -1,6 +1,317 @@
-//! wire (being written)
-#![allow(missing_docs)]
-pub const MODEL_MAX_SIZE: usize = 2048;
-pub fn encode_model<'a>(m: &crate::Model, buf: &'a mut [u8]) -> Result<&'a mut [u8], crate::Error> {
-    postcard::to_slice(&(crate::FORMAT_VERSION, m), buf).map_err(|_| crate::Error::BufferTooSmall { needed: MODEL_MAX_SIZE })
+//! The wire format (SPEC §6): postcard messages with a format version, maximum sizes as
+//! constants, and validation of everything decoded. COBS/CRC-32 frames for serial links are in
+//! [`frame`].
+//!
+//! # Format, version 1
+//!
+//! Every message is the format version byte [`crate::FORMAT_VERSION`] (`0x01`) followed by
+//! the [postcard](https://postcard.jamesmunns.com/wire-format) encoding of the message body:
+//!
+//! | message | body, in order |
+//! |---|---|
+//! | record | `id: u32` (varint), `name: Option<str ≤ 32 bytes>`, `values: seq ≤ 32 of Option<f32>` |
+//! | model | `name: str ≤ 32`, `within`, `across` (varint enum: 0 arithmetic, 1 geometric), `floor: f32`, `min_coverage: f32`, `grades: [f32; 4]`, `weights: [f32; 3]`, `indicators: seq 1..=32 of (id: str ≤ 32, connotation: 0 cultural / 1 economic / 2 security, direction: 0 benefit / 1 cost, transform: 0 lin / 1 log / 2 ln, lo: f32, hi: f32, weight: f32)` |
+//! | scores | `record_id: u32`, `fingerprint: u32` (varints), `cultural, economic, security, composite: f32` (0–100), `basis_points: [u16; 4]` (varints), `coverage: [f32; 3]`, `grade` (0 A … 4 E) |
+//!
+//! f32 values are 4 bytes little-endian. **Stability promise:** the encoding of version 1
+//! never changes; a change of layout gets a new version number, and decoders reject versions
+//! they do not know with [`Error::UnknownVersion`].
+//!
+//! # Decoding never trusts bytes
+//!
+//! Decoding arbitrary bytes never panics, never reads past the input and never allocates. It
+//! returns a value that passed the same validation as a freshly built one (a model through
+//! [`Model::new`]'s checks, scores within their ranges), or a typed [`Error`].
+//!
+//! ```
+//! use silkscore::{wire, Record};
+//! let rec = Record::from_values(7, &[Some(1.5), None]).unwrap();
+//! let mut buf = [0u8; wire::RECORD_MAX_SIZE];
+//! let bytes = wire::encode_record(&rec, &mut buf).unwrap();
+//! // version 1, id 7, no name, 2 values: Some(1.5f32), None
+//! assert_eq!(bytes, &[0x01, 0x07, 0x00, 0x02, 0x01, 0x00, 0x00, 0xC0, 0x3F, 0x00]);
+//! assert_eq!(wire::decode_record(bytes).unwrap(), rec);
+//! // an unknown version is refused
+//! assert_eq!(wire::decode_record(&[0x02, 0x07]), Err(silkscore::Error::UnknownVersion { found: 2 }));
+//! ```
+
+pub mod frame;
+
+use serde::Serialize;
+
+pub use frame::{decode_frame, encode_frame, FrameReader};
+
+use crate::error::Error;
+use crate::model::{Model, ModelRepr, MAX_ID_LEN, MAX_INDICATORS, MAX_NAME_LEN};
+use crate::record::{Record, RecordRepr, MAX_RECORD_NAME_LEN};
+use crate::score::Scores;
+use crate::FORMAT_VERSION;
+
+const VARINT_U16: usize = 3;
+const VARINT_U32: usize = 5;
+const F32: usize = 4;
+/// A sequence or string length ≤ 127 is one varint byte.
+const SHORT_LEN: usize = 1;
+
+/// Largest encoded record message, in bytes.
+pub const RECORD_MAX_SIZE: usize =
+    1 + VARINT_U32 + (1 + SHORT_LEN + MAX_RECORD_NAME_LEN) + SHORT_LEN + MAX_INDICATORS * (1 + F32);
+
+/// Largest encoded indicator, in bytes.
+const INDICATOR_MAX_SIZE: usize = SHORT_LEN + MAX_ID_LEN + 3 + 3 * F32;
+
+/// Largest encoded model message, in bytes.
+pub const MODEL_MAX_SIZE: usize = 1
+    + (SHORT_LEN + MAX_NAME_LEN)
+    + 2
+    + 2 * F32
+    + 4 * F32
+    + 3 * F32
+    + SHORT_LEN
+    + MAX_INDICATORS * INDICATOR_MAX_SIZE;
+
+/// Largest encoded scores message, in bytes.
+pub const SCORES_MAX_SIZE: usize = 1 + 2 * VARINT_U32 + 4 * F32 + 4 * VARINT_U16 + 3 * F32 + 1;
+
+pub(crate) mod sealed {
+    /// The serialisable body of a message; private so that only this crate's types are
+    /// messages.
+    pub trait Body {
+        /// What is serialised after the version byte.
+        type Body<'a>: serde::Serialize
+        where
+            Self: 'a;
+        /// The body.
+        fn body(&self) -> Self::Body<'_>;
+    }
+}
+
+/// A message that travels on the wire: it knows its largest encoding and how to decode and
+/// validate itself. Implemented by [`Record`], [`Model`] and [`Scores`] (sealed).
+pub trait Message: sealed::Body + Sized {
+    /// Largest encoded size of the message (version byte included).
+    const MAX_SIZE: usize;
+
+    /// Encodes the message (version byte first) into `buf`; returns the used part.
+    fn encode<'a>(&self, buf: &'a mut [u8]) -> Result<&'a mut [u8], Error> {
+        encode_with_version(&self.body(), buf, Self::MAX_SIZE)
+    }
+
+    /// Decodes and validates one message that fills `bytes` exactly.
+    fn decode(bytes: &[u8]) -> Result<Self, Error>;
+}
+
+impl sealed::Body for Record {
+    type Body<'a> = &'a Record;
+    fn body(&self) -> &Record {
+        self
+    }
+}
+
+impl sealed::Body for Model {
+    type Body<'a> = &'a Model;
+    fn body(&self) -> &Model {
+        self
+    }
+}
+
+impl sealed::Body for Scores {
+    type Body<'a> = &'a Scores;
+    fn body(&self) -> &Scores {
+        self
+    }
+}
+
+fn encode_with_version<'a, T: Serialize>(
+    body: &T,
+    buf: &'a mut [u8],
+    max: usize,
+) -> Result<&'a mut [u8], Error> {
+    postcard::to_slice(&(FORMAT_VERSION, body), buf).map_err(|e| match e {
+        postcard::Error::SerializeBufferFull => Error::BufferTooSmall { needed: max },
+        _ => Error::Malformed,
+    })
+}
+
+/// Checks the version byte and returns the body.
+fn body(bytes: &[u8]) -> Result<&[u8], Error> {
+    match bytes.split_first() {
+        None => Err(Error::Malformed),
+        Some((&FORMAT_VERSION, rest)) => Ok(rest),
+        Some((&found, _)) => Err(Error::UnknownVersion { found }),
+    }
+}
+
+/// Decodes a postcard body that must fill `bytes` exactly.
+fn decode_exact<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, Error> {
+    let (value, rest) = postcard::take_from_bytes::<T>(bytes).map_err(|_| Error::Malformed)?;
+    if rest.is_empty() {
+        Ok(value)
+    } else {
+        Err(Error::TrailingBytes)
+    }
+}
+
+impl Message for Record {
+    const MAX_SIZE: usize = RECORD_MAX_SIZE;
+    fn decode(bytes: &[u8]) -> Result<Self, Error> {
+        decode_exact::<RecordRepr>(body(bytes)?).map(Record::from)
+    }
+}
+
+impl Message for Model {
+    const MAX_SIZE: usize = MODEL_MAX_SIZE;
+    fn decode(bytes: &[u8]) -> Result<Self, Error> {
+        Model::from_repr(decode_exact::<ModelRepr>(body(bytes)?)?)
+    }
+}
+
+impl Message for Scores {
+    const MAX_SIZE: usize = SCORES_MAX_SIZE;
+    fn decode(bytes: &[u8]) -> Result<Self, Error> {
+        let s: Scores = decode_exact(body(bytes)?)?;
+        if s.is_valid() {
+            Ok(s)
+        } else {
+            Err(Error::InvalidValue)
+        }
+    }
+}
+
+/// Encodes a record message into `buf` (size it with [`RECORD_MAX_SIZE`]).
+pub fn encode_record<'a>(record: &Record, buf: &'a mut [u8]) -> Result<&'a mut [u8], Error> {
+    record.encode(buf)
+}
+
+/// Decodes a record message.
+pub fn decode_record(bytes: &[u8]) -> Result<Record, Error> {
+    Record::decode(bytes)
+}
+
+/// Encodes a model message into `buf` (size it with [`MODEL_MAX_SIZE`]).
+///
+/// ```
+/// use silkscore::{wire, BRI_CULTURAL_V1};
+/// let mut buf = [0u8; wire::MODEL_MAX_SIZE];
+/// let bytes = wire::encode_model(&BRI_CULTURAL_V1, &mut buf).unwrap();
+/// assert_eq!(wire::decode_model(bytes).unwrap(), BRI_CULTURAL_V1);
+/// ```
+pub fn encode_model<'a>(model: &Model, buf: &'a mut [u8]) -> Result<&'a mut [u8], Error> {
+    model.encode(buf)
+}
+
+/// Decodes and validates a model message: a decoded model passed every check of
+/// [`Model::new`], and its fingerprint is recomputed from its content.
+pub fn decode_model(bytes: &[u8]) -> Result<Model, Error> {
+    Model::decode(bytes)
+}
+
+/// Encodes a scores message into `buf` (size it with [`SCORES_MAX_SIZE`]).
+pub fn encode_scores<'a>(scores: &Scores, buf: &'a mut [u8]) -> Result<&'a mut [u8], Error> {
+    scores.encode(buf)
+}
+
+/// Decodes a scores message and checks its ranges.
+pub fn decode_scores(bytes: &[u8]) -> Result<Scores, Error> {
+    Scores::decode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Indicator, ModelParams};
+    use crate::{Connotation, Direction, Transform};
+
+    #[test]
+    fn largest_record_fills_max_size() {
+        let mut r =
+            Record::new(u32::MAX, MAX_INDICATORS).with_name("abcdefghijklmnopqrstuvwxyz012345");
+        for i in 0..MAX_INDICATORS {
+            r.set(i, f32::MAX).unwrap();
+        }
+        let mut buf = [0u8; RECORD_MAX_SIZE + 8];
+        assert_eq!(encode_record(&r, &mut buf).unwrap().len(), RECORD_MAX_SIZE);
+        let mut small = [0u8; RECORD_MAX_SIZE - 1];
+        assert!(matches!(
+            encode_record(&r, &mut small),
+            Err(Error::BufferTooSmall { .. })
+        ));
+    }
+
+    #[test]
+    fn largest_model_fills_max_size() {
+        let mut inds = [Indicator::new(
+            "x",
+            Connotation::Cultural,
+            Direction::Benefit,
+            Transform::Lin,
+            0.0,
+            1.0,
+        ); 32];
+        let ids = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef";
+        for (i, ind) in inds.iter_mut().enumerate() {
+            let mut id = [b'k'; 32];
+            id[0] = ids[i];
+            ind.id = crate::model::IndicatorId::new(core::str::from_utf8(&id).unwrap()).unwrap();
+            ind.connotation = Connotation::ALL[i % 3];
+        }
+        let name = "0123456789abcdef0123456789abcdef";
+        let m = Model::new(name, ModelParams::DEFAULT, &inds).unwrap();
+        let mut buf = [0u8; MODEL_MAX_SIZE + 8];
+        let bytes = encode_model(&m, &mut buf).unwrap();
+        assert_eq!(bytes.len(), MODEL_MAX_SIZE);
+        assert_eq!(decode_model(bytes).unwrap(), m);
+    }
+
+    #[test]
+    fn scores_fit_max_size() {
+        let s = Scores {
+            record_id: u32::MAX,
+            fingerprint: u32::MAX,
+            cultural: 100.0,
+            economic: 100.0,
+            security: 100.0,
+            composite: 100.0,
+            basis_points: [10000; 4],
+            coverage: [1.0; 3],
+            grade: crate::Grade::E,
+        };
+        let mut buf = [0u8; SCORES_MAX_SIZE];
+        let n = encode_scores(&s, &mut buf).unwrap().len();
+        // basis points ≤ 10000 take 2 of their 3 possible varint bytes
+        assert_eq!(n, SCORES_MAX_SIZE - 4);
+        assert_eq!(decode_scores(&buf[..n]).unwrap(), s);
+    }
+
+    #[test]
+    fn decoded_model_is_validated() {
+        let bad = Model::new(
+            "m",
+            ModelParams::DEFAULT,
+            crate::BRI_CULTURAL_V1.indicators(),
+        )
+        .unwrap();
+        let mut buf = [0u8; MODEL_MAX_SIZE];
+        let n = encode_model(&bad, &mut buf).unwrap().len();
+        // floor is at byte 1 (version) + 2 (name) + 2 (within, across) = offset 5
+        buf[5..9].copy_from_slice(&0.0f32.to_le_bytes());
+        assert!(matches!(
+            decode_model(&buf[..n]),
+            Err(Error::InvalidModel {
+                field: crate::ModelField::Floor,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn trailing_and_truncated() {
+        let r = Record::from_values(1, &[Some(1.0)]).unwrap();
+        let mut buf = [0u8; RECORD_MAX_SIZE];
+        let n = encode_record(&r, &mut buf).unwrap().len();
+        assert_eq!(decode_record(&buf[..n + 1]), Err(Error::TrailingBytes));
+        for cut in 0..n {
+            assert!(decode_record(&buf[..cut]).is_err());
+        }
+    }
 }

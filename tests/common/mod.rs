@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use silkscore::{Aggregation, Connotation, Direction, Indicator, Model, ModelParams, Record, Transform};
+use silkscore::{
+    Aggregation, Connotation, Direction, Indicator, Model, ModelParams, Record, Transform,
+};
 
 pub fn vectors() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
@@ -87,15 +89,27 @@ pub fn load_records(path: &Path, model: &Model) -> Vec<Row> {
         .flexible(true)
         .from_path(path)
         .unwrap();
-    let headers: Vec<String> = rdr.headers().unwrap().iter().map(|h| h.trim().to_string()).collect();
-    let pos: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h.as_str(), i)).collect();
+    let headers: Vec<String> = rdr
+        .headers()
+        .unwrap()
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let pos: HashMap<&str, usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.as_str(), i))
+        .collect();
     let id_col = pos["id"];
     let mut rows = Vec::new();
     for rec in rdr.records() {
         let rec = rec.unwrap();
         let id_s = rec.get(id_col).unwrap_or("").trim().to_string();
         if rec.len() != headers.len() {
-            rows.push(Row { id: id_s, record: Err("fields".into()) });
+            rows.push(Row {
+                id: id_s,
+                record: Err("fields".into()),
+            });
             continue;
         }
         // parse: first unparseable cell in file column order

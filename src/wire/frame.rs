@@ -1,0 +1,244 @@
+//! COBS frames with a CRC-32, for kiosk serial and radio links (SPEC §6).
+//!
+//! # Frame layout
+//!
+//! `COBS( message ‖ CRC-32(message) as 4 bytes little-endian ) ‖ 0x00`
+//!
+//! where `message` is a [`Message`] encoding (version byte first) and the CRC is
+//! CRC-32/ISO-HDLC (the zlib/Ethernet CRC). COBS removes every zero byte from the frame body,
+//! so `0x00` marks the end of a frame and a receiver can resynchronise after any corruption:
+//! the next `0x00` starts a fresh frame. A frame whose COBS is broken is
+//! [`Error::BadFrame`]; one whose CRC does not match is [`Error::ChecksumMismatch`]. Either
+//! way it is rejected, never scored, and the frames after it are unaffected.
+//!
+//! ```
+//! use silkscore::{wire::{self, frame}, Record, Error};
+//! let rec = Record::from_values(9, &[Some(2.0), None]).unwrap();
+//! let mut buf = [0u8; frame::RECORD_FRAME_MAX_SIZE];
+//! let f = frame::encode_frame(&rec, &mut buf).unwrap();
+//! assert_eq!(f.last(), Some(&0x00));
+//! assert!(!f[..f.len() - 1].contains(&0));
+//!
+//! let mut copy = [0u8; frame::RECORD_FRAME_MAX_SIZE];
+//! copy[..f.len()].copy_from_slice(f);
+//! let n = f.len();
+//! assert_eq!(frame::decode_frame::<Record>(&mut copy[..n]).unwrap(), rec);
+//!
+//! // one flipped bit: rejected
+//! let mut bad = [0u8; frame::RECORD_FRAME_MAX_SIZE];
+//! bad[..n].copy_from_slice(f);
+//! bad[3] ^= 0x10;
+//! assert!(frame::decode_frame::<Record>(&mut bad[..n]).is_err());
+//! ```
+
+use postcard::ser_flavors::{crc::CrcModifier, Cobs, Slice};
+
+use super::{Message, MODEL_MAX_SIZE, RECORD_MAX_SIZE, SCORES_MAX_SIZE};
+use crate::error::Error;
+use crate::model::Model;
+use crate::record::Record;
+use crate::score::Scores;
+use crate::FORMAT_VERSION;
+
+/// Bytes of CRC-32 in a frame.
+pub const CRC_LEN: usize = 4;
+
+/// The largest frame for a message of at most `message_max` bytes: COBS overhead, CRC and the
+/// `0x00` delimiter included.
+pub const fn frame_max_size(message_max: usize) -> usize {
+    cobs::max_encoding_length(message_max + CRC_LEN) + 1
+}
+
+/// Largest record frame.
+pub const RECORD_FRAME_MAX_SIZE: usize = frame_max_size(RECORD_MAX_SIZE);
+/// Largest model frame.
+pub const MODEL_FRAME_MAX_SIZE: usize = frame_max_size(MODEL_MAX_SIZE);
+/// Largest scores frame.
+pub const SCORES_FRAME_MAX_SIZE: usize = frame_max_size(SCORES_MAX_SIZE);
+
+/// Encodes `msg` as one frame, delimiter included, into `buf` (size it with
+/// [`frame_max_size`]`(M::MAX_SIZE)` or the `*_FRAME_MAX_SIZE` constants).
+pub fn encode_frame<'a, M: Message>(msg: &M, buf: &'a mut [u8]) -> Result<&'a mut [u8], Error> {
+    let needed = frame_max_size(M::MAX_SIZE);
+    let cobs = Cobs::try_new(Slice::new(buf)).map_err(|_| Error::BufferTooSmall { needed })?;
+    let flavor = CrcModifier::new(cobs, crate::model::CRC32.digest());
+    postcard::serialize_with_flavor(&(FORMAT_VERSION, msg.body()), flavor)
+        .map_err(|_| Error::BufferTooSmall { needed })
+}
+
+/// Decodes one frame in place (the buffer is overwritten by the COBS decoding). The frame may
+/// include its `0x00` delimiter or not; bytes after the first `0x00` are ignored.
+pub fn decode_frame<M: Message>(frame: &mut [u8]) -> Result<M, Error> {
+    let end = frame.iter().position(|b| *b == 0).unwrap_or(frame.len());
+    let body = frame.get_mut(..end).ok_or(Error::BadFrame)?;
+    if body.is_empty() {
+        return Err(Error::BadFrame);
+    }
+    let n = cobs::decode_in_place(body).map_err(|_| Error::BadFrame)?;
+    let decoded = body.get(..n).ok_or(Error::BadFrame)?;
+    if decoded.len() < CRC_LEN + 1 {
+        return Err(Error::BadFrame);
+    }
+    let (message, crc) = decoded.split_at(decoded.len() - CRC_LEN);
+    let expected = u32::from_le_bytes(crc.try_into().map_err(|_| Error::BadFrame)?);
+    if crate::model::CRC32.checksum(message) != expected {
+        return Err(Error::ChecksumMismatch);
+    }
+    M::decode(message)
+}
+
+/// Splits a byte stream into frames and decodes them, one byte (or slice) at a time, with a
+/// fixed buffer of `N` bytes (use a `*_FRAME_MAX_SIZE` constant). A frame longer than `N` is
+/// reported as [`Error::BufferTooSmall`] at its delimiter, and reading goes on with the next
+/// frame. Empty frames (two `0x00` in a row) are skipped.
+///
+/// ```
+/// use silkscore::{wire::frame::{self, FrameReader}, Record};
+/// let mut stream = [0u8; 2 * frame::RECORD_FRAME_MAX_SIZE];
+/// let mut len = 0;
+/// for id in [1u32, 2] {
+///     let r = Record::from_values(id, &[Some(id as f32)]).unwrap();
+///     len += frame::encode_frame(&r, &mut stream[len..]).unwrap().len();
+/// }
+/// stream[2] ^= 0xFF; // corrupt the first frame
+/// let mut reader: FrameReader<{ frame::RECORD_FRAME_MAX_SIZE }> = FrameReader::new();
+/// let got: Vec<_> = stream[..len].iter().filter_map(|b| reader.push::<Record>(*b)).collect();
+/// assert_eq!(got.len(), 2);
+/// assert!(got[0].is_err());               // rejected, never scored
+/// assert_eq!(got[1].as_ref().unwrap().id(), 2); // the next frame is intact
+/// ```
+pub struct FrameReader<const N: usize> {
+    buf: heapless::Vec<u8, N>,
+    overflow: bool,
+}
+
+impl<const N: usize> Default for FrameReader<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> FrameReader<N> {
+    /// An empty reader.
+    pub const fn new() -> Self {
+        FrameReader {
+            buf: heapless::Vec::new(),
+            overflow: false,
+        }
+    }
+
+    /// Feeds one byte; returns a decoded message (or the reason it was rejected) when the
+    /// byte ends a frame.
+    pub fn push<M: Message>(&mut self, byte: u8) -> Option<Result<M, Error>> {
+        if byte != 0 {
+            if self.buf.push(byte).is_err() {
+                self.overflow = true;
+            }
+            return None;
+        }
+        let result = if self.overflow {
+            Some(Err(Error::BufferTooSmall { needed: N + 1 }))
+        } else if self.buf.is_empty() {
+            None
+        } else {
+            Some(decode_frame::<M>(&mut self.buf))
+        };
+        self.buf.clear();
+        self.overflow = false;
+        result
+    }
+
+    /// Drops a partial frame (for example after a link reset).
+    pub fn reset(&mut self) {
+        self.buf.clear();
+        self.overflow = false;
+    }
+}
+
+/// Shorthand: encode a record frame.
+pub fn encode_record_frame<'a>(r: &Record, buf: &'a mut [u8]) -> Result<&'a mut [u8], Error> {
+    encode_frame(r, buf)
+}
+
+/// Shorthand: encode a model frame.
+pub fn encode_model_frame<'a>(m: &Model, buf: &'a mut [u8]) -> Result<&'a mut [u8], Error> {
+    encode_frame(m, buf)
+}
+
+/// Shorthand: encode a scores frame.
+pub fn encode_scores_frame<'a>(s: &Scores, buf: &'a mut [u8]) -> Result<&'a mut [u8], Error> {
+    encode_frame(s, buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{score, BRI_CULTURAL_V1};
+
+    #[test]
+    fn every_single_bit_flip_is_rejected() {
+        let mut r = Record::new(123456, BRI_CULTURAL_V1.len()).with_name("Samarkand");
+        for i in 0..BRI_CULTURAL_V1.len() {
+            r.set(i, i as f32 * 3.5).unwrap();
+        }
+        let mut buf = [0u8; RECORD_FRAME_MAX_SIZE];
+        let n = encode_frame(&r, &mut buf).unwrap().len();
+        let original = buf;
+        for byte in 0..n - 1 {
+            for bit in 0..8 {
+                let mut f = original;
+                f[byte] ^= 1 << bit;
+                assert!(
+                    decode_frame::<Record>(&mut f[..n]).is_err(),
+                    "byte {byte} bit {bit}"
+                );
+            }
+        }
+        let mut f = original;
+        assert_eq!(decode_frame::<Record>(&mut f[..n]).unwrap(), r);
+    }
+
+    #[test]
+    fn scores_and_models_frame() {
+        let mut r = Record::new(5, BRI_CULTURAL_V1.len());
+        for i in 0..BRI_CULTURAL_V1.len() {
+            r.set(i, 42.0).unwrap();
+        }
+        let s = score(&BRI_CULTURAL_V1, &r).unwrap();
+        let mut buf = [0u8; SCORES_FRAME_MAX_SIZE];
+        let n = encode_frame(&s, &mut buf).unwrap().len();
+        assert_eq!(decode_frame::<Scores>(&mut buf[..n]).unwrap(), s);
+        let mut mbuf = [0u8; MODEL_FRAME_MAX_SIZE];
+        let n = encode_frame(&BRI_CULTURAL_V1, &mut mbuf).unwrap().len();
+        assert_eq!(
+            decode_frame::<Model>(&mut mbuf[..n]).unwrap(),
+            BRI_CULTURAL_V1
+        );
+        // a scores frame is not a model
+        let n = encode_frame(&s, &mut buf).unwrap().len();
+        assert!(decode_frame::<Model>(&mut buf[..n]).is_err());
+    }
+
+    #[test]
+    fn small_buffers_and_empty_frames() {
+        let r = Record::from_values(1, &[Some(1.0)]).unwrap();
+        let mut tiny = [0u8; 4];
+        assert!(matches!(
+            encode_frame(&r, &mut tiny),
+            Err(Error::BufferTooSmall { .. })
+        ));
+        assert_eq!(decode_frame::<Record>(&mut []), Err(Error::BadFrame));
+        assert_eq!(decode_frame::<Record>(&mut [0]), Err(Error::BadFrame));
+        let mut reader = FrameReader::<8>::new();
+        let mut out = None;
+        for _ in 0..20 {
+            out = out.or(reader.push::<Record>(7));
+        }
+        assert!(out.is_none());
+        assert!(matches!(
+            reader.push::<Record>(0),
+            Some(Err(Error::BufferTooSmall { .. }))
+        ));
+        assert!(reader.push::<Record>(0).is_none());
+    }
+}
