@@ -60,6 +60,37 @@ pub struct Indicator {
     pub weight: f32,
 }
 
+/// An indicator with f(lo) and f(hi) − f(lo) computed once; normalises exactly (bit for bit)
+/// like [`Indicator::normalise`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Prepared {
+    lo: f32,
+    hi: f32,
+    f_lo: f32,
+    span: f32,
+    transform: Transform,
+    direction: Direction,
+}
+
+impl Prepared {
+    /// SPEC §4 steps 1–3 for a finite raw value `x` (see [`Indicator::normalise`]).
+    #[inline]
+    pub fn normalise(&self, x: f32) -> Normalised {
+        let clamped = x < self.lo || x > self.hi;
+        let xc = x.max(self.lo).min(self.hi);
+        let t = (self.transform.apply(xc) - self.f_lo) / self.span;
+        let s = match self.direction {
+            Direction::Benefit => t,
+            Direction::Cost => 1.0 - t,
+        };
+        Normalised {
+            score: s.max(0.0).min(1.0),
+            clamped,
+        }
+    }
+}
+
 /// The result of normalising one raw value.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -114,17 +145,20 @@ impl Indicator {
     /// For a validated indicator and finite `x`, `score` is in [0, 1].
     #[inline]
     pub fn normalise(&self, x: f32) -> Normalised {
-        let clamped = x < self.lo || x > self.hi;
-        let xc = x.max(self.lo).min(self.hi);
+        self.prepare().normalise(x)
+    }
+
+    /// Computes f(lo) and f(hi) − f(lo) once, for scoring many values.
+    #[inline]
+    pub fn prepare(&self) -> Prepared {
         let f_lo = self.transform.apply(self.lo);
-        let t = (self.transform.apply(xc) - f_lo) / (self.transform.apply(self.hi) - f_lo);
-        let s = match self.direction {
-            Direction::Benefit => t,
-            Direction::Cost => 1.0 - t,
-        };
-        Normalised {
-            score: s.max(0.0).min(1.0),
-            clamped,
+        Prepared {
+            lo: self.lo,
+            hi: self.hi,
+            f_lo,
+            span: self.transform.apply(self.hi) - f_lo,
+            transform: self.transform,
+            direction: self.direction,
         }
     }
 

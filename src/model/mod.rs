@@ -10,7 +10,7 @@ pub use catalogue::{BRI_CULTURAL_V1, DEFAULT_MODEL_NAME};
 pub use connotation::{Aggregation, Connotation, Direction, Transform};
 pub use fingerprint::fingerprint_bytes;
 pub(crate) use fingerprint::CRC32;
-pub use indicator::{is_valid_id, Indicator, IndicatorId, Normalised, MAX_ID_LEN};
+pub use indicator::{is_valid_id, Indicator, IndicatorId, Normalised, Prepared, MAX_ID_LEN};
 
 use serde::{Deserialize, Serialize};
 

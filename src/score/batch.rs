@@ -5,7 +5,7 @@ use core::cmp::Ordering;
 
 use heapless::binary_heap::{BinaryHeap, Min};
 
-use super::{score, Scores};
+use super::{Scorer, Scores};
 use crate::error::Error;
 use crate::model::Model;
 use crate::record::Record;
@@ -33,9 +33,10 @@ pub fn score_batch(
             needed: records.len(),
         });
     }
+    let scorer = Scorer::new(model);
     let mut ok = 0;
     for (slot, rec) in out.iter_mut().zip(records) {
-        *slot = score(model, rec);
+        *slot = scorer.score(rec);
         ok += usize::from(slot.is_ok());
     }
     Ok(ok)
@@ -151,9 +152,10 @@ impl<const K: usize> TopK<K> {
 /// assert_eq!(top.iter().map(|r| r.scores.record_id).collect::<Vec<_>>(), [4, 3, 2]);
 /// ```
 pub fn top_k<const K: usize>(model: &Model, records: &[Record]) -> heapless::Vec<Ranked, K> {
+    let scorer = Scorer::new(model);
     let mut top = TopK::<K>::new();
     for (pos, rec) in records.iter().enumerate() {
-        if let Ok(s) = score(model, rec) {
+        if let Ok(s) = scorer.score(rec) {
             top.push(pos, s);
         }
     }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::math;
-use crate::model::{Aggregation, Connotation, Model, MAX_INDICATORS};
+use crate::model::{Aggregation, Connotation, Model, Prepared, MAX_INDICATORS};
 use crate::record::Record;
 use aggregate::WeightedMean;
 
@@ -206,7 +206,7 @@ impl Breakdown {
 /// assert_eq!((s.composite, s.basis_points[3], s.grade), (100.0, 10000, Grade::A));
 /// ```
 pub fn score(model: &Model, record: &Record) -> Result<Scores, Error> {
-    pipeline(model, record, None)
+    Scorer::new(model).score(record)
 }
 
 /// Scores one record and fills `breakdown` with each indicator's normalised score,
@@ -227,11 +227,68 @@ pub fn score_with_breakdown(
     record: &Record,
     breakdown: &mut Breakdown,
 ) -> Result<Scores, Error> {
-    pipeline(model, record, Some(breakdown))
+    Scorer::new(model).score_with_breakdown(record, breakdown)
+}
+
+/// A model prepared for scoring many records: f(lo) and f(hi) − f(lo) of every indicator are
+/// computed once. Scores are bit-identical to [`score`]; this is what batches, kiosks and
+/// firmware loops should hold on to.
+///
+/// ```
+/// use silkscore::{score, score::Scorer, Record, BRI_CULTURAL_V1 as M};
+/// let scorer = Scorer::new(&M);
+/// let mut r = Record::new(3, M.len());
+/// for i in 0..M.len() { r.set(i, 12.0).unwrap(); }
+/// assert_eq!(scorer.score(&r), score(&M, &r));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Scorer<'m> {
+    model: &'m Model,
+    prepared: heapless::Vec<Prepared, MAX_INDICATORS, u8>,
+}
+
+impl<'m> Scorer<'m> {
+    /// Prepares `model`.
+    pub fn new(model: &'m Model) -> Self {
+        let mut prepared = heapless::Vec::new();
+        for ind in model.indicators() {
+            // A model has at most MAX_INDICATORS indicators: this never overflows.
+            let _ = prepared.push(ind.prepare());
+        }
+        Scorer { model, prepared }
+    }
+
+    /// The model.
+    pub const fn model(&self) -> &'m Model {
+        self.model
+    }
+
+    /// Scores one record, as [`score`].
+    pub fn score(&self, record: &Record) -> Result<Scores, Error> {
+        self.pipeline(record, None)
+    }
+
+    /// Scores one record and fills a breakdown, as [`score_with_breakdown`].
+    pub fn score_with_breakdown(
+        &self,
+        record: &Record,
+        breakdown: &mut Breakdown,
+    ) -> Result<Scores, Error> {
+        self.pipeline(record, Some(breakdown))
+    }
+
+    fn pipeline(
+        &self,
+        record: &Record,
+        breakdown: Option<&mut Breakdown>,
+    ) -> Result<Scores, Error> {
+        pipeline(self.model, &self.prepared, record, breakdown)
+    }
 }
 
 fn pipeline(
     model: &Model,
+    prepared: &[Prepared],
     record: &Record,
     mut breakdown: Option<&mut Breakdown>,
 ) -> Result<Scores, Error> {
@@ -256,14 +313,14 @@ fn pipeline(
 
     let mut means = [WeightedMean::new(params.within, params.floor); 3];
     let mut totals = [0.0f32; 3];
-    for (i, ind) in indicators.iter().enumerate() {
+    for (i, (ind, prep)) in indicators.iter().zip(prepared).enumerate() {
         let c = ind.connotation.index();
         if let Some(t) = totals.get_mut(c) {
             *t += ind.weight;
         }
         let entry = match record.get(i) {
             Some(x) => {
-                let norm = ind.normalise(x);
+                let norm = prep.normalise(x);
                 let term = match means.get_mut(c) {
                     Some(m) => m.add(ind.weight, norm.score),
                     None => 0.0,
