@@ -1,1 +1,258 @@
-//! entropy (placeholder)
+//! Entropy weights from a batch of records (SPEC §5 and §8).
+//!
+//! An indicator whose normalised scores s_ij vary a lot across the batch tells projects apart
+//! and gets more weight; one on which every project scores the same gets none. With m ≥ 2
+//! complete records and s_ij from SPEC §4 steps 1–3 ([`crate::Indicator::normalise`]):
+//!
+//! - p_ij = s_ij / Σ_i s_ij,
+//! - e_j = −(1/ln m) Σ_i p_ij ln p_ij, with 0·ln 0 = 0,
+//! - d_j = 1 − e_j,
+//! - w_j = d_j / Σ_k d_k over the indicators k of j's connotation.
+//!
+//! A column whose values are all equal (all zero included, so also every column with
+//! Σ_i s_ij = 0) has e_j = 1 and d_j = 0 exactly. A connotation whose d_j are all 0 falls back
+//! to equal weights 1/k over its k indicators, and [`EntropyWeights::fallback`] says so.
+//!
+//! [`entropy`] reads the records twice (column sums, then the entropy sums) and keeps only
+//! fixed-size arrays: nothing allocates, whatever the batch size. Arithmetic is f32 with the
+//! crate's one [`crate::math::ln`].
+//!
+//! ```
+//! use silkscore::weights::entropy;
+//! use silkscore::{Connotation, Record, BRI_CULTURAL_V1};
+//!
+//! // Three projects that differ only in talent exchange and heritage items.
+//! let mut records = [Record::new(1, 18), Record::new(2, 18), Record::new(3, 18)];
+//! for (r, (talent, heritage)) in records.iter_mut().zip([(10.0, 5.0), (1000.0, 6.0), (5000.0, 7.0)]) {
+//!     for i in 0..18 { r.set(i, 1.0).unwrap(); }
+//!     r.set(0, talent).unwrap();
+//!     r.set(1, heritage).unwrap();
+//! }
+//! let w = entropy::entropy(&BRI_CULTURAL_V1, &records).unwrap();
+//! assert_eq!(w.divergences()[2], 0.0);            // dissemination_events: all equal
+//! assert!(w.weights()[0] > w.weights()[1]);       // talent varies more than heritage
+//! assert!(!w.fallback(Connotation::Cultural));
+//! assert!(w.fallback(Connotation::Economic));     // nothing varies: 1/6 each
+//! assert!((w.weights()[6] - 1.0 / 6.0).abs() < 1e-7);
+//!
+//! let model = w.to_model(&BRI_CULTURAL_V1).unwrap();
+//! assert_eq!(model.indicators()[0].weight, w.weights()[0]);
+//! ```
+
+use crate::error::Error;
+use crate::math;
+use crate::model::{Connotation, Model, MAX_INDICATORS};
+use crate::record::Record;
+
+/// The result of [`entropy`]: per indicator (in model order) its entropy e_j, divergence
+/// d_j = 1 − e_j and weight w_j; per connotation whether it fell back to equal weights.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct EntropyWeights {
+    len: u8,
+    records: usize,
+    e: [f32; MAX_INDICATORS],
+    d: [f32; MAX_INDICATORS],
+    w: [f32; MAX_INDICATORS],
+    fallback: [bool; 3],
+}
+
+impl EntropyWeights {
+    /// The number of indicators (the model's).
+    pub const fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Always false: a model has at least one indicator.
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The number of records m the weights were computed from.
+    pub const fn records(&self) -> usize {
+        self.records
+    }
+
+    /// e_j per indicator, in model order, each in [0, 1] (rounding is clamped into it).
+    pub fn entropies(&self) -> &[f32] {
+        self.e.get(..self.len()).unwrap_or(&[])
+    }
+
+    /// d_j = 1 − e_j per indicator, in model order, each in [0, 1]; exactly 0 for a column
+    /// whose values are all equal.
+    pub fn divergences(&self) -> &[f32] {
+        self.d.get(..self.len()).unwrap_or(&[])
+    }
+
+    /// w_j per indicator, in model order: d_j over its connotation's d sum, or 1/k in a
+    /// connotation that fell back. The weights of each connotation sum to 1 (up to rounding).
+    pub fn weights(&self) -> &[f32] {
+        self.w.get(..self.len()).unwrap_or(&[])
+    }
+
+    /// Whether every d_j of `connotation` was 0, so its indicators got equal weights 1/k.
+    pub fn fallback(&self, connotation: Connotation) -> bool {
+        self.fallback
+            .get(connotation.index())
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// Whether any connotation fell back to equal weights.
+    pub fn any_fallback(&self) -> bool {
+        self.fallback.iter().any(|f| *f)
+    }
+
+    /// A copy of `model` with these weights ([`Model::with_indicator_weights`]), validated
+    /// again. `model` should be the model the weights were computed with; a model with a
+    /// different number of indicators is [`Error::RecordLength`].
+    ///
+    /// ```
+    /// use silkscore::weights::entropy::entropy;
+    /// use silkscore::{Record, BRI_CULTURAL_V1};
+    /// let a = Record::from_values(1, &[Some(0.0); 18]).unwrap();
+    /// let b = Record::from_values(2, &[Some(50.0); 18]).unwrap();
+    /// let model = entropy(&BRI_CULTURAL_V1, &[a, b]).unwrap().to_model(&BRI_CULTURAL_V1).unwrap();
+    /// let sum: f32 = model.indicators()[..6].iter().map(|i| i.weight).sum();
+    /// assert!((sum - 1.0).abs() < 1e-6);
+    /// ```
+    pub fn to_model(&self, model: &Model) -> Result<Model, Error> {
+        model.with_indicator_weights(self.weights())
+    }
+}
+
+/// Entropy weights for `model`'s indicators from a batch of complete records (SPEC §5, §8).
+///
+/// Errors, checked in this order:
+/// - [`Error::TooFewRecords`]: fewer than two records;
+/// - [`Error::RecordLength`]: the first record (in batch order) whose length is not the
+///   model's;
+/// - [`Error::IncompleteRecord`]: the first missing or non-finite value, by record, then by
+///   indicator in model order.
+///
+/// ```
+/// use silkscore::weights::entropy::entropy;
+/// use silkscore::{Error, Record, BRI_CULTURAL_V1};
+///
+/// let full = Record::from_values(1, &[Some(1.0); 18]).unwrap();
+/// let mut gap = full;
+/// gap.set_missing(4).unwrap();
+/// assert_eq!(entropy(&BRI_CULTURAL_V1, &[full]), Err(Error::TooFewRecords { found: 1 }));
+/// assert_eq!(
+///     entropy(&BRI_CULTURAL_V1, &[full, gap]),
+///     Err(Error::IncompleteRecord { record: 1, indicator: 4 })
+/// );
+/// let w = entropy(&BRI_CULTURAL_V1, &[full, full]).unwrap();
+/// assert!(w.divergences().iter().all(|d| *d == 0.0)); // nothing varies
+/// assert!(w.any_fallback());
+/// ```
+pub fn entropy(model: &Model, records: &[Record]) -> Result<EntropyWeights, Error> {
+    let m = records.len();
+    if m < 2 {
+        return Err(Error::TooFewRecords { found: m });
+    }
+    let indicators = model.indicators();
+    let n = indicators.len();
+
+    // Pass 1: validate, column sums Σ_i s_ij, and whether each column varies.
+    let mut sums = [0.0f32; MAX_INDICATORS];
+    let mut first = [0.0f32; MAX_INDICATORS];
+    let mut varies = [false; MAX_INDICATORS];
+    for (r, record) in records.iter().enumerate() {
+        if record.len() != n {
+            return Err(Error::RecordLength {
+                expected: n.min(u8::MAX as usize) as u8,
+                found: record.len().min(u8::MAX as usize) as u8,
+            });
+        }
+        let columns = indicators
+            .iter()
+            .zip(sums.iter_mut())
+            .zip(first.iter_mut().zip(varies.iter_mut()))
+            .enumerate();
+        for (j, ((ind, sum), (first, varies))) in columns {
+            let x = record
+                .get(j)
+                .filter(|x| x.is_finite())
+                .ok_or(Error::IncompleteRecord {
+                    record: r,
+                    indicator: j.min(u8::MAX as usize) as u8,
+                })?;
+            let s = ind.normalise(x).score;
+            *sum += s;
+            if r == 0 {
+                *first = s;
+            } else if s != *first {
+                *varies = true;
+            }
+        }
+    }
+
+    // Pass 2: Σ_i p_ij ln p_ij for the columns that vary (their sums are positive).
+    let mut plnp = [0.0f32; MAX_INDICATORS];
+    for record in records {
+        let columns = indicators
+            .iter()
+            .zip(sums.iter().zip(varies.iter()))
+            .zip(plnp.iter_mut())
+            .enumerate();
+        for (j, ((ind, (sum, varies)), acc)) in columns {
+            if !*varies || *sum <= 0.0 {
+                continue;
+            }
+            if let Some(x) = record.get(j) {
+                let p = ind.normalise(x).score / *sum;
+                if p > 0.0 {
+                    *acc += p * math::ln(p);
+                }
+            }
+        }
+    }
+
+    let k = 1.0 / math::ln(m as f32);
+    let mut e = [1.0f32; MAX_INDICATORS];
+    let mut d = [0.0f32; MAX_INDICATORS];
+    let columns = varies
+        .iter()
+        .zip(sums.iter())
+        .zip(plnp.iter())
+        .zip(e.iter_mut().zip(d.iter_mut()))
+        .take(n);
+    for (((varies, sum), acc), (e, d)) in columns {
+        if *varies && *sum > 0.0 {
+            *e = (-k * *acc).clamp(0.0, 1.0);
+            *d = 1.0 - *e;
+        }
+    }
+
+    // Weights within each connotation.
+    let mut dsum = [0.0f32; 3];
+    let mut count = [0u8; 3];
+    for (ind, d) in indicators.iter().zip(d.iter()) {
+        let c = ind.connotation.index();
+        if let (Some(s), Some(k)) = (dsum.get_mut(c), count.get_mut(c)) {
+            *s += *d;
+            *k += 1;
+        }
+    }
+    let fallback = dsum.map(|s| s <= 0.0);
+    let mut w = [0.0f32; MAX_INDICATORS];
+    for ((ind, d), w) in indicators.iter().zip(d.iter()).zip(w.iter_mut()) {
+        let c = ind.connotation.index();
+        let s = dsum.get(c).copied().unwrap_or(0.0);
+        *w = if s > 0.0 {
+            *d / s
+        } else {
+            1.0 / f32::from(count.get(c).copied().unwrap_or(1).max(1))
+        };
+    }
+
+    Ok(EntropyWeights {
+        len: n.min(u8::MAX as usize) as u8,
+        records: m,
+        e,
+        d,
+        w,
+        fallback,
+    })
+}
