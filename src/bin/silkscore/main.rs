@@ -1,2 +1,71 @@
-//! The `silkscore` command-line tool.
-fn main() {}
+//! The `silkscore` command-line tool: scores cultural-industry projects on cultural, economic
+//! and security indices (SPEC §7). One module per subcommand; each returns an [`Exit`] or a
+//! [`HostError`] (which exits 2).
+
+mod score;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use silkscore::host::HostError;
+
+/// Score cultural-industry projects of the Belt and Road on cultural, economic and security
+/// indices and one composite, each 0-100 (after Bian & Liu 2023).
+#[derive(Debug, Parser)]
+#[command(
+    name = "silkscore",
+    version,
+    propagate_version = true,
+    after_help = "\
+Example:
+  silkscore score --input examples/data/portfolio.csv --format table
+
+Exit status: 0 every row scored, 1 some rows failed (all rows are still written),
+2 unusable arguments, model or file."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Score every row of a records file (CSV) with a model (the built-in
+    /// bri-cultural-v1 unless --model is given).
+    Score(score::ScoreArgs),
+}
+
+/// How a subcommand that ran to the end finished.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Every row scored (exit status 0).
+    Success,
+    /// Some rows failed; all rows were still written (exit status 1).
+    RowsFailed,
+    /// The output was closed early (a broken pipe): stop quietly (exit status 2).
+    OutputClosed,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        match e {
+            Exit::Success => ExitCode::SUCCESS,
+            Exit::RowsFailed => ExitCode::from(1),
+            Exit::OutputClosed => ExitCode::from(2),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result: Result<Exit, HostError> = match &cli.command {
+        Command::Score(args) => score::run(args),
+    };
+    match result {
+        Ok(exit) => exit.into(),
+        Err(e) => {
+            eprintln!("silkscore: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

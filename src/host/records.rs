@@ -1,0 +1,386 @@
+//! Streaming reader of CSV records files (SPEC §7, §8).
+//!
+//! A records file has a header with `id` (required), `name` (optional) and one column per
+//! indicator id of the model, in any order. [`RecordsReader`] reads it one row at a time (it
+//! never holds more than one row), so memory stays flat however long the file is.
+//!
+//! ```
+//! use silkscore::host::records::{RecordsReader, RowError};
+//! let csv = "name,id,talent_exchange,heritage_items,note\n\
+//!            Dunhuang digital archive,7, 1800 ,,first\n\
+//!            Kashgar,x8,1,2,second\n\
+//!            Xi'an,9,1_000,3,third\n\
+//!            Tbilisi,10,1\n";
+//! let model = &silkscore::BRI_CULTURAL_V1;
+//! let mut rows = RecordsReader::from_reader(csv.as_bytes(), "p.csv", model).unwrap();
+//! assert_eq!(rows.absent_indicators().len(), 16);
+//! assert_eq!(rows.unknown_columns(), ["note"]);
+//!
+//! let first = rows.next().unwrap().unwrap();
+//! assert_eq!((first.line, first.id.as_str(), first.name.as_str()), (2, "7", "Dunhuang digital archive"));
+//! let record = first.record.unwrap();
+//! assert_eq!((record.get(0), record.get(1)), (Some(1800.0), None));
+//!
+//! let bad: Vec<_> = rows.map(|r| r.unwrap().record.unwrap_err().status()).collect();
+//! assert_eq!(bad, ["parse:id", "parse:talent_exchange", "parse:fields"]);
+//! ```
+
+use core::fmt;
+use std::borrow::ToOwned;
+use std::format;
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::string::{String, ToString};
+use std::vec::Vec;
+
+use super::HostError;
+use crate::model::{Model, MAX_INDICATORS};
+use crate::record::Record;
+
+/// Why a row has no record (SPEC §8). Scoring errors come later, from [`crate::score()`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RowError {
+    /// A cell did not parse: the first such cell in file column order. `column` is the
+    /// header's name for it: an indicator id, or `id` for an id that is not a u32.
+    Parse {
+        /// The column, as named in the header (trimmed).
+        column: String,
+    },
+    /// The row has a different number of fields than the header (`parse:fields`).
+    Fields {
+        /// Fields in the header.
+        expected: usize,
+        /// Fields in the row.
+        found: usize,
+    },
+}
+
+impl RowError {
+    /// The status of SPEC §7: `parse:COLUMN` or `parse:fields`.
+    pub fn status(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RowError::Parse { column } => write!(f, "parse:{column}"),
+            RowError::Fields { .. } => f.write_str("parse:fields"),
+        }
+    }
+}
+
+impl std::error::Error for RowError {}
+
+/// One data row of a records file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// The 1-based line of the file on which the row starts.
+    pub line: u64,
+    /// The 1-based position of the row among the data rows (the header not counted).
+    pub index: u64,
+    /// The `id` cell as written (trimmed), also when it is not a valid u32; empty when the
+    /// row is too short to have one.
+    pub id: String,
+    /// The full `name` cell (trimmed; the [`Record`] keeps only its first 32 bytes). Empty
+    /// when the file has no `name` column. Invalid UTF-8 is replaced by U+FFFD.
+    pub name: String,
+    /// The record, or why the row has none.
+    pub record: Result<Record, RowError>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Column {
+    Id,
+    Name,
+    Indicator(usize),
+    Ignored,
+}
+
+/// Reads the rows of a records file for one model, as an iterator of
+/// `Result<Row, HostError>`.
+///
+/// A row that does not parse is an `Ok(Row)` whose `record` is a [`RowError`]: one bad row
+/// never stops the batch. Only an unreadable file (an I/O error) yields an `Err`, after which
+/// the iterator ends.
+///
+/// Cells are trimmed; a blank cell is a missing value; otherwise Rust's `f32` grammar applies
+/// (`NaN`, `inf` and `1e3` parse, `1_000` and `0x10` do not; a value too large for f32 becomes
+/// infinite). The reader is CSV-flexible: a row with another field count than the header is
+/// reported as [`RowError::Fields`] instead of stopping the read.
+pub struct RecordsReader<'m, R> {
+    reader: csv::Reader<R>,
+    model: &'m Model,
+    path: PathBuf,
+    columns: Vec<Column>,
+    headers: Vec<String>,
+    id_col: usize,
+    name_col: Option<usize>,
+    header_line: u64,
+    absent: Vec<String>,
+    unknown: Vec<String>,
+    buf: csv::ByteRecord,
+    rows: u64,
+    done: bool,
+}
+
+impl<R> fmt::Debug for RecordsReader<'_, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordsReader")
+            .field("path", &self.path)
+            .field("model", &self.model.name())
+            .field("headers", &self.headers)
+            .field("rows", &self.rows)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'m> RecordsReader<'m, File> {
+    /// Opens the records file at `path` and reads its header.
+    ///
+    /// Errors: [`HostError::Io`] when the file cannot be opened; [`HostError::Records`] when
+    /// the header is unusable (see [`RecordsReader::from_reader`]).
+    pub fn open(path: &Path, model: &'m Model) -> Result<Self, HostError> {
+        let file = File::open(path).map_err(|e| HostError::io(path, e))?;
+        Self::from_reader(file, path, model)
+    }
+}
+
+impl<'m, R: io::Read> RecordsReader<'m, R> {
+    /// Reads the header from `reader`; `path` names the source in errors.
+    ///
+    /// Errors ([`HostError::Records`], on the header's line): the file is empty, the header
+    /// is not UTF-8, it has no `id` column, or it names `id`, `name` or an indicator twice.
+    pub fn from_reader(
+        reader: R,
+        path: impl AsRef<Path>,
+        model: &'m Model,
+    ) -> Result<Self, HostError> {
+        let path = path.as_ref().to_path_buf();
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(true)
+            .from_reader(reader);
+        let raw = reader
+            .byte_headers()
+            .map_err(|e| csv_error(&path, e))?
+            .clone();
+        let header_line = raw.position().map_or(1, |p| p.line().max(1));
+        let err = |message: String| HostError::Records {
+            path: path.clone(),
+            line: Some(header_line),
+            message,
+        };
+        if raw.is_empty() || (raw.len() == 1 && raw.get(0).is_some_and(<[u8]>::is_empty)) {
+            return Err(err(
+                "the file is empty: expected a header with an `id` column".to_owned(),
+            ));
+        }
+
+        let mut headers = Vec::with_capacity(raw.len());
+        let mut columns = Vec::with_capacity(raw.len());
+        let mut seen = [false; MAX_INDICATORS];
+        let (mut id_col, mut name_col) = (None, None);
+        let mut unknown = Vec::new();
+        for (i, cell) in raw.iter().enumerate() {
+            let name = core::str::from_utf8(cell)
+                .map_err(|_| err(format!("header column {} is not valid UTF-8", i + 1)))?
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .to_owned();
+            let twice = || {
+                err(format!(
+                    "column `{name}` appears more than once in the header"
+                ))
+            };
+            let column = match name.as_str() {
+                "id" if id_col.is_some() => return Err(twice()),
+                "id" => {
+                    id_col = Some(i);
+                    Column::Id
+                }
+                "name" if name_col.is_some() => return Err(twice()),
+                "name" => {
+                    name_col = Some(i);
+                    Column::Name
+                }
+                other => match model.position(other) {
+                    Some(k) => {
+                        let slot = seen.get_mut(k).ok_or_else(twice)?;
+                        if *slot {
+                            return Err(twice());
+                        }
+                        *slot = true;
+                        Column::Indicator(k)
+                    }
+                    None => {
+                        unknown.push(name.clone());
+                        Column::Ignored
+                    }
+                },
+            };
+            headers.push(name);
+            columns.push(column);
+        }
+        let id_col = id_col.ok_or_else(|| err("the header has no `id` column".to_owned()))?;
+        let absent = model
+            .indicators()
+            .iter()
+            .zip(seen)
+            .filter(|(_, s)| !s)
+            .map(|(ind, _)| ind.id.as_str().to_owned())
+            .collect();
+        Ok(RecordsReader {
+            reader,
+            model,
+            path,
+            columns,
+            headers,
+            id_col,
+            name_col,
+            header_line,
+            absent,
+            unknown,
+            buf: csv::ByteRecord::new(),
+            rows: 0,
+            done: false,
+        })
+    }
+
+    /// The file (as given), for messages.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The line of the header (1 unless the file starts with blank lines).
+    pub fn header_line(&self) -> u64 {
+        self.header_line
+    }
+
+    /// The header's column names, trimmed, in file order.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// Ids of the model's indicators that have no column, in model order: missing in every
+    /// row (the tool says so on stderr).
+    pub fn absent_indicators(&self) -> &[String] {
+        &self.absent
+    }
+
+    /// Columns that are neither `id`, `name` nor an indicator of the model, in file order:
+    /// ignored (the tool names them on stderr).
+    pub fn unknown_columns(&self) -> &[String] {
+        &self.unknown
+    }
+
+    /// Whether the file has a `name` column.
+    pub fn has_name_column(&self) -> bool {
+        self.name_col.is_some()
+    }
+
+    /// Builds the row from the record in `self.buf`.
+    fn row(&mut self) -> Row {
+        self.rows += 1;
+        let line = self.buf.position().map_or(0, |p| p.line());
+        let text = |i: usize| {
+            self.buf
+                .get(i)
+                .map(|c| String::from_utf8_lossy(c).trim().to_owned())
+                .unwrap_or_default()
+        };
+        let id = text(self.id_col);
+        let name = self.name_col.map(text).unwrap_or_default();
+        let record = self.parse_record(&name);
+        Row {
+            line,
+            index: self.rows,
+            id,
+            name,
+            record,
+        }
+    }
+
+    fn parse_record(&self, name: &str) -> Result<Record, RowError> {
+        if self.buf.len() != self.columns.len() {
+            return Err(RowError::Fields {
+                expected: self.columns.len(),
+                found: self.buf.len(),
+            });
+        }
+        let mut values = [None; MAX_INDICATORS];
+        let mut id = 0u32;
+        for ((column, cell), header) in self.columns.iter().zip(&self.buf).zip(&self.headers) {
+            let fail = || RowError::Parse {
+                column: header.clone(),
+            };
+            let cell = || {
+                core::str::from_utf8(cell)
+                    .map(str::trim)
+                    .map_err(|_| fail())
+            };
+            match *column {
+                Column::Id => id = cell()?.parse().map_err(|_| fail())?,
+                Column::Indicator(k) => {
+                    let cell = cell()?;
+                    if !cell.is_empty() {
+                        let v: f32 = cell.parse().map_err(|_| fail())?;
+                        if let Some(slot) = values.get_mut(k) {
+                            *slot = Some(v);
+                        }
+                    }
+                }
+                Column::Name | Column::Ignored => {}
+            }
+        }
+        let values = values.get(..self.model.len()).unwrap_or(&[]);
+        // A model has at most MAX_INDICATORS indicators, so this cannot fail; report it as a
+        // row error rather than panic if it ever did.
+        let record = Record::from_values(id, values).map_err(|_| RowError::Fields {
+            expected: self.columns.len(),
+            found: self.buf.len(),
+        })?;
+        Ok(if self.name_col.is_some() {
+            record.with_name(name)
+        } else {
+            record
+        })
+    }
+}
+
+impl<R: io::Read> Iterator for RecordsReader<'_, R> {
+    type Item = Result<Row, HostError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.reader.read_byte_record(&mut self.buf) {
+            Ok(true) => Some(Ok(self.row())),
+            Ok(false) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(csv_error(&self.path, e)))
+            }
+        }
+    }
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> HostError {
+    let line = e.position().map(csv::Position::line);
+    let message = e.to_string();
+    match e.into_kind() {
+        csv::ErrorKind::Io(source) => HostError::io(path, source),
+        _ => HostError::Records {
+            path: path.to_path_buf(),
+            line,
+            message,
+        },
+    }
+}
