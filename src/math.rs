@@ -1,32 +1,248 @@
 //! The one `ln` and `exp` of the crate.
 //!
-//! Every logarithm and exponential that affects a score goes through these two functions,
-//! on every target, so the same record and model give bit-identical scores on x86_64 and
-//! on every Cortex-M core (SPEC §4). They are `libm`'s `logf` and `expf`: pure software,
-//! IEEE-754 single precision, with no use of a platform's own math library.
+//! Every logarithm and exponential that affects a score goes through [`ln`] and [`exp`], on
+//! every target, so the same record and model give bit-identical scores on x86_64 and on
+//! every Cortex-M core (SPEC §4).
+//!
+//! They are crate-owned, **branch-free** transcriptions of the FreeBSD/musl algorithms that
+//! `libm` ships as `logf` and `expf` (the same argument reduction, the same polynomials, the
+//! same operation order), with every special-case `if` turned into a select. So they return
+//! **exactly the bits of `libm::logf` / `libm::expf`** for every f32 input (checked by the
+//! unit tests below, exhaustively over all 2³² inputs in the `#[ignore]`d tests) — error
+//! below 1 ulp — while compiling to straight-line code that the host's batch scorer can
+//! vectorise. Rust never contracts `a * b + c` into a fused multiply-add on its own, so the
+//! same operations round the same way on every target.
 
-/// Natural logarithm, f32 (`libm::logf`).
+const LN_LN2_HI: f32 = 6.931_381_225_6e-1; // 0x3f317180
+const LN_LN2_LO: f32 = 9.058_000_614_5e-6; // 0x3717f7d1
+const LG1: f32 = 0.666_666_626_93; // 0xaaaaaa.0p-24
+const LG2: f32 = 0.400_009_721_52; // 0xccce13.0p-25
+const LG3: f32 = 0.284_987_866_88; // 0x91e9ee.0p-25
+const LG4: f32 = 0.242_790_788_41; // 0xf89e26.0p-26
+
+/// Natural logarithm, f32: bit-identical to `libm::logf`, branch-free.
 ///
 /// ```
-/// assert_eq!(silkscore::math::ln(1.0), 0.0);
+/// use silkscore::math::ln;
+/// assert_eq!(ln(1.0), 0.0);
+/// assert_eq!(ln(core::f32::consts::E), 1.0);
+/// assert_eq!(ln(0.0), f32::NEG_INFINITY);
+/// assert!(ln(-1.0).is_nan());
+/// assert_eq!(ln(2.5).to_bits(), libm::logf(2.5).to_bits());
 /// ```
 #[inline]
 pub fn ln(x: f32) -> f32 {
-    libm::logf(x)
+    let ix0 = x.to_bits();
+    // +0 and positive subnormals: scale into the normal range (negative inputs have the sign
+    // bit set and so are ≥ 0x8000_0000; they get NaN below).
+    let subnormal = ix0 < 0x0080_0000;
+    let xs = if subnormal {
+        x * f32::from_bits(0x4c00_0000) // 2^25
+    } else {
+        x
+    };
+    let k0: i32 = if subnormal { -25 } else { 0 };
+    // Reduce x into [sqrt(2)/2, sqrt(2)].
+    let ix = xs.to_bits().wrapping_add(0x3f80_0000 - 0x3f35_04f3);
+    let k = k0 + ((ix >> 23) as i32) - 0x7f;
+    let m = f32::from_bits((ix & 0x007f_ffff).wrapping_add(0x3f35_04f3));
+
+    let f = m - 1.0;
+    let s = f / (2.0 + f);
+    let z = s * s;
+    let w = z * z;
+    let t1 = w * (LG2 + w * LG4);
+    let t2 = z * (LG1 + w * LG3);
+    let r = t2 + t1;
+    let hfsq = 0.5 * f * f;
+    let dk = k as f32;
+    let y = s * (hfsq + r) + dk * LN_LN2_LO - hfsq + f + dk * LN_LN2_HI;
+
+    // Special cases, as selects: ±0 → −∞; negative or NaN → NaN; +∞ → +∞.
+    let y = if ix0 == 0x7f80_0000 { f32::INFINITY } else { y };
+    let y = if (ix0 & 0x7fff_ffff) > 0x7f80_0000 || (ix0 >> 31 != 0) {
+        f32::NAN
+    } else {
+        y
+    };
+    if ix0 << 1 == 0 {
+        f32::NEG_INFINITY
+    } else {
+        y
+    }
 }
 
-/// Exponential, f32 (`libm::expf`).
+const EXP_LN2_HI: f32 = 6.931_457_519_5e-1; // 0x3f317200
+const EXP_LN2_LO: f32 = 1.428_606_765_3e-6; // 0x35bfbe8e
+const INV_LN2: f32 = 1.442_695_021_6; // 0x3fb8aa3b
+const P1: f32 = 1.666_662_544_0e-1; // 0xaaaa8f.0p-26
+const P2: f32 = -2.766_733_290_6e-3; // -0xb55215.0p-32
+
+/// Exponential, f32: bit-identical to `libm::expf`, branch-free.
 ///
 /// ```
-/// assert_eq!(silkscore::math::exp(0.0), 1.0);
+/// use silkscore::math::exp;
+/// assert_eq!(exp(0.0), 1.0);
+/// assert_eq!(exp(-200.0), 0.0);
+/// assert_eq!(exp(100.0), f32::INFINITY);
+/// assert_eq!(exp(-1.5).to_bits(), libm::expf(-1.5).to_bits());
 /// ```
 #[inline]
 pub fn exp(x: f32) -> f32 {
-    libm::expf(x)
+    let hx0 = x.to_bits();
+    let sign = (hx0 >> 31) as i32;
+    let hx = hx0 & 0x7fff_ffff;
+
+    // Argument reduction: x = k·ln2 + r, |r| ≤ 0.5·ln2.
+    let half = if sign != 0 { -0.5 } else { 0.5 };
+    let k_big = (INV_LN2 * x + half) as i32; // saturating: never panics
+    let k: i32 = if hx > 0x3f85_1592 {
+        k_big
+    } else if hx > 0x3eb1_7218 {
+        1 - sign - sign
+    } else {
+        0
+    };
+    let kf = k as f32;
+    let hi = x - kf * EXP_LN2_HI;
+    let lo = kf * EXP_LN2_LO;
+    let r = hi - lo;
+
+    let xx = r * r;
+    let c = r - xx * (P1 + xx * P2);
+    let y = 1.0 + (r * c / (2.0 - c) - lo + hi);
+
+    // y · 2^k, exactly as libm's scalbnf does it for this range of k (−150 ..= 128).
+    let pre = if k > 127 {
+        f32::from_bits(0x7f00_0000) // 2^127
+    } else if k < -126 {
+        f32::from_bits(0x0c80_0000) // 2^-102
+    } else {
+        1.0
+    };
+    let n = if k > 127 {
+        k - 127
+    } else if k < -126 {
+        k + 102
+    } else {
+        k
+    };
+    let n = n.clamp(-126, 127);
+    let scale = f32::from_bits(((0x7f + n) as u32) << 23);
+    let y = if k == 0 { y } else { (y * pre) * scale };
+
+    // Special cases, as selects.
+    let y = if hx <= 0x3900_0000 { 1.0 + x } else { y }; // |x| ≤ 2^-14
+    let y = if sign != 0 && hx >= 0x42cf_f1b5 {
+        0.0
+    } else {
+        y
+    }; // x ≤ −103.97: underflow
+    let y = if sign == 0 && hx >= 0x42b1_7218 {
+        x * f32::from_bits(0x7f00_0000) // x ≥ 88.72: overflow to +∞
+    } else {
+        y
+    };
+    if hx > 0x7f80_0000 {
+        x // NaN
+    } else {
+        y
+    }
 }
 
 /// `floor`, f32 (`libm::floorf`; `f32::floor` is not in `core`).
 #[inline]
 pub(crate) fn floor(x: f32) -> f32 {
     libm::floorf(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same(a: f32, b: f32) -> bool {
+        a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+    }
+
+    fn check_stride(step: usize) {
+        let mut bad = 0u32;
+        for bits in (0..=u32::MAX).step_by(step) {
+            let x = f32::from_bits(bits);
+            if !same(ln(x), libm::logf(x)) {
+                bad += 1;
+                assert!(
+                    bad < 5,
+                    "ln({x:e} = {bits:#x}): {} vs libm {}",
+                    ln(x),
+                    libm::logf(x)
+                );
+            }
+            if !same(exp(x), libm::expf(x)) {
+                bad += 1;
+                assert!(
+                    bad < 5,
+                    "exp({x:e} = {bits:#x}): {} vs libm {}",
+                    exp(x),
+                    libm::expf(x)
+                );
+            }
+        }
+        assert_eq!(bad, 0);
+    }
+
+    #[test]
+    fn matches_libm_on_a_stride_of_all_inputs() {
+        // A prime stride visits every exponent and many mantissas: ~1.4 million inputs.
+        check_stride(3061);
+    }
+
+    #[test]
+    fn matches_libm_at_the_edges() {
+        let edges: [u32; 24] = [
+            0,
+            1,
+            0x007f_ffff,
+            0x0080_0000,
+            0x3f80_0000,
+            0x3f35_04f3,
+            0x3f35_04f4,
+            0x3eb1_7218,
+            0x3eb1_7219,
+            0x3f85_1592,
+            0x3f85_1593,
+            0x3900_0000,
+            0x3900_0001,
+            0x42ae_ac50,
+            0x42b1_7217,
+            0x42b1_7218,
+            0x42cf_f1b4,
+            0x42cf_f1b5,
+            0x7f7f_ffff,
+            0x7f80_0000,
+            0x7f80_0001,
+            0x7fc0_0000,
+            0xff80_0000,
+            0xc2cf_f1b4,
+        ];
+        for b in edges {
+            for bits in [b, b | 0x8000_0000] {
+                let x = f32::from_bits(bits);
+                assert!(same(ln(x), libm::logf(x)), "ln {bits:#x}");
+                assert!(same(exp(x), libm::expf(x)), "exp {bits:#x}");
+            }
+        }
+        // The whole subnormal-result range of exp and every input ln sees while scoring.
+        let mut x = -104.0f32;
+        while x < 90.0 {
+            assert!(same(exp(x), libm::expf(x)), "exp {x}");
+            x += 0.0007;
+        }
+    }
+
+    /// All 2³² inputs: `cargo test --release --lib -- --ignored math` (about a minute).
+    #[test]
+    #[ignore]
+    fn matches_libm_on_every_input() {
+        check_stride(1);
+    }
 }

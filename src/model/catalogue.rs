@@ -113,7 +113,7 @@ const NAME: ModelName = match ModelName::new(DEFAULT_MODEL_NAME) {
     None => ModelName::EMPTY,
 };
 
-/// The default model `bri-cultural-v1` of SPEC §2, as a `const`: equal weights, arithmetic
+/// The default model `bri-cultural-v1` of SPEC §2, as a `static` built at compile time (it lives in flash): equal weights, arithmetic
 /// within, geometric across (the three connotations must be integrated), ε = 0.01,
 /// coverage 0.5, grades 80/65/50/35.
 ///
@@ -125,7 +125,7 @@ const NAME: ModelName = match ModelName::new(DEFAULT_MODEL_NAME) {
 /// assert!(s.composite > 0.0 && s.composite <= 100.0);
 /// assert_eq!(s.fingerprint, BRI_CULTURAL_V1.fingerprint());
 /// ```
-pub const BRI_CULTURAL_V1: Model = Model::trusted(
+pub static BRI_CULTURAL_V1: Model = Model::trusted(
     NAME,
     ModelParams {
         within: Aggregation::Arithmetic,
