@@ -76,9 +76,13 @@ fn is_std(path: &Path) -> bool {
 
 /// Runs `silkscore score`.
 pub fn run(args: &ScoreArgs) -> Result<Exit, HostError> {
-    let model = match &args.model {
-        Some(path) => model_file::load(path)?,
-        None => silkscore::BRI_CULTURAL_V1,
+    let loaded;
+    let model: &Model = match &args.model {
+        Some(path) => {
+            loaded = model_file::load(path)?;
+            &loaded
+        }
+        None => &silkscore::BRI_CULTURAL_V1,
     };
 
     // Read the model and the input header before creating the output, so that an unusable
@@ -94,8 +98,8 @@ pub fn run(args: &ScoreArgs) -> Result<Exit, HostError> {
     } else {
         args.input.as_path()
     };
-    let reader = RecordsReader::from_reader(input, input_name, &model)?;
-    warn_columns(&reader, &model);
+    let reader = RecordsReader::from_reader(input, input_name, model)?;
+    warn_columns(&reader, model);
 
     let (sink, out_name): (Box<dyn Write>, PathBuf) = match &args.output {
         Some(path) if !is_std(path) => {
@@ -107,7 +111,7 @@ pub fn run(args: &ScoreArgs) -> Result<Exit, HostError> {
     let out = BufWriter::with_capacity(64 * 1024, sink);
     let writer = RowWriter::new(args.format.into(), out).with_names(reader.has_name_column());
 
-    match score_all(reader, &model, writer) {
+    match score_all(reader, model, writer) {
         Ok(failed) if failed > 0 => Ok(Exit::RowsFailed),
         Ok(_) => Ok(Exit::Success),
         Err(Failed::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Exit::OutputClosed),
