@@ -1,0 +1,651 @@
+//! Host side of the silkscore firmware example.
+//!
+//! ```text
+//! silkscore-fw-host gen    [--check] [--vectors DIR] [--data DIR]
+//! silkscore-fw-host expect [--data DIR]
+//! silkscore-fw-host verify [--data DIR]
+//! silkscore-fw-host compare EXPECTED ACTUAL
+//! ```
+//!
+//! * `gen` turns the conformance vectors (`tests/vectors/{bri-cultural-v1,custom5,custom32}.toml`
+//!   and `*_records.csv`) into what the firmware holds in flash: one postcard model message per
+//!   model (`DATA/<set>.model`, [`silkscore::wire::encode_model`]) and one stream of COBS/CRC-32
+//!   record frames per model (`DATA/<set>.frames`, [`silkscore::wire::frame::encode_frame`]),
+//!   with exactly one deliberately corrupted frame inserted in each stream (see
+//!   `DATA/manifest.txt`). With `--check` it writes nothing and fails when the committed files
+//!   differ from what it would write.
+//! * `expect` reads those same bytes back exactly as the firmware does (decode the model,
+//!   push the stream byte by byte through a `FrameReader`, score every record) and prints the
+//!   same lines the firmware prints: every index as its exact f32 bit pattern.
+//! * `verify` checks the corruption properties on the host: each stream has exactly one
+//!   rejected frame, at the manifest's position, and dropping it leaves the output of every
+//!   other frame unchanged; every single-bit flip of every byte of that frame, in a clean copy
+//!   of the default stream, rejects exactly that frame and nothing else.
+//! * `compare` diffs the result lines (`M`, `F`, `E`) of two outputs and fails on any
+//!   difference.
+//!
+//! CSV cells (SPEC §7, §8): blank is missing; `NaN`, `inf`, `-inf` and overflowing numbers are
+//! kept as values (scoring rejects them as non-finite); a cell that does not parse as `f32`
+//! (`abc`, `1_000`, `0x10`, ...) is encoded as **missing** (the record still goes to the
+//! device, where the CLI would report `parse:<column>`), and counted in the manifest. A row
+//! whose `id` is not a u32 or whose field count differs from the header is skipped (the
+//! conformance vectors have none).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use serde::Deserialize;
+use silkscore::wire::{self, frame};
+use silkscore::{
+    score, Aggregation, Connotation, Direction, Error, Indicator, Model, ModelParams, Record,
+    Scores, Transform,
+};
+
+/// One data set: a model and its records, and where a corrupted frame goes.
+struct SetSpec {
+    name: &'static str,
+    model_file: &'static str,
+    records_file: &'static str,
+    /// The corrupted copy of record `at`'s frame is inserted just before it.
+    corrupt_at: usize,
+    /// Which byte of that frame is changed (negative: from the end, -1 is the last byte before
+    /// the delimiter).
+    corrupt_byte: isize,
+    /// XOR mask applied to that byte.
+    corrupt_xor: u8,
+}
+
+const SETS: [SetSpec; 3] = [
+    // default model: arithmetic within, geometric across; a payload byte flipped
+    SetSpec {
+        name: "default",
+        model_file: "bri-cultural-v1.toml",
+        records_file: "default_records.csv",
+        corrupt_at: 42,
+        corrupt_byte: 20,
+        corrupt_xor: 0x20,
+    },
+    // custom5: geometric within, arithmetic across; the first COBS code byte changed
+    SetSpec {
+        name: "custom5",
+        model_file: "custom5.toml",
+        records_file: "custom5_records.csv",
+        corrupt_at: 17,
+        corrupt_byte: 0,
+        corrupt_xor: 0x01,
+    },
+    // custom32: 32 indicators; a CRC byte changed
+    SetSpec {
+        name: "custom32",
+        model_file: "custom32.toml",
+        records_file: "custom32_records.csv",
+        corrupt_at: 99,
+        corrupt_byte: -2,
+        corrupt_xor: 0x80,
+    },
+];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("silkscore-fw-host: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn opt(args: &[String], name: &str) -> Option<PathBuf> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from)
+}
+
+fn run(args: &[String]) -> Result<ExitCode, String> {
+    let data = opt(args, "--data").unwrap_or_else(|| manifest_dir().join("../data"));
+    let vectors =
+        opt(args, "--vectors").unwrap_or_else(|| manifest_dir().join("../../../tests/vectors"));
+    match args.first().map(String::as_str) {
+        Some("gen") => gen(&vectors, &data, args.iter().any(|a| a == "--check")),
+        Some("expect") => {
+            let mut out = String::new();
+            for set in &SETS {
+                let (model, frames) = read_set(&data, set.name)?;
+                out.push_str(&process(set.name, &model, &frames));
+            }
+            print!("{out}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("verify") => verify(&data),
+        Some("compare") => {
+            let (Some(a), Some(b)) = (args.get(1), args.get(2)) else {
+                return Err("usage: compare EXPECTED ACTUAL".into());
+            };
+            compare(Path::new(a), Path::new(b))
+        }
+        _ => Err("usage: silkscore-fw-host gen [--check] | expect | verify | compare A B \
+                  [--vectors DIR] [--data DIR]"
+            .into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model files (SPEC §7), independent of the crate's own `host` reader.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelFile {
+    name: Option<String>,
+    within: String,
+    across: String,
+    floor: f32,
+    min_coverage: f32,
+    grades: Vec<f32>,
+    weights: Weights,
+    #[serde(default)]
+    indicator: Vec<IndicatorFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Weights {
+    cultural: f32,
+    economic: f32,
+    security: f32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndicatorFile {
+    id: String,
+    connotation: String,
+    direction: String,
+    transform: String,
+    lo: f32,
+    hi: f32,
+    weight: f32,
+}
+
+fn load_model(path: &Path) -> Result<Model, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let f: ModelFile = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let agg = |s: &str| Aggregation::parse(s).ok_or_else(|| format!("aggregation {s}"));
+    let [g0, g1, g2, g3] = f.grades[..] else {
+        return Err("grades: need 4".into());
+    };
+    let params = ModelParams {
+        within: agg(&f.within)?,
+        across: agg(&f.across)?,
+        floor: f.floor,
+        min_coverage: f.min_coverage,
+        grades: [g0, g1, g2, g3],
+        weights: [f.weights.cultural, f.weights.economic, f.weights.security],
+    };
+    let mut inds = Vec::new();
+    for i in &f.indicator {
+        let c = Connotation::parse(&i.connotation).ok_or("connotation")?;
+        let d = Direction::parse(&i.direction).ok_or("direction")?;
+        let t = Transform::parse(&i.transform).ok_or("transform")?;
+        if i.id.len() > silkscore::model::MAX_ID_LEN {
+            return Err(format!("id too long: {}", i.id));
+        }
+        inds.push(Indicator::new(&i.id, c, d, t, i.lo, i.hi).with_weight(i.weight));
+    }
+    Model::new(f.name.as_deref().unwrap_or(""), params, &inds)
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records files (SPEC §7, §8).
+
+struct Loaded {
+    records: Vec<Record>,
+    unparseable_as_missing: usize,
+    rows_skipped: usize,
+}
+
+fn load_records(path: &Path, model: &Model) -> Result<Loaded, String> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let pos: HashMap<&str, usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.as_str(), i))
+        .collect();
+    let id_col = *pos.get("id").ok_or("no id column")?;
+    let mut out = Loaded {
+        records: Vec::new(),
+        unparseable_as_missing: 0,
+        rows_skipped: 0,
+    };
+    for row in rdr.records() {
+        let row = row.map_err(|e| e.to_string())?;
+        let id = row.get(id_col).unwrap_or("").trim().parse::<u32>();
+        let (Ok(id), true) = (id, row.len() == headers.len()) else {
+            out.rows_skipped += 1;
+            continue;
+        };
+        let mut values: Vec<Option<f32>> = vec![None; model.len()];
+        for (col, h) in headers.iter().enumerate() {
+            let Some(k) = model.position(h) else { continue };
+            let cell = row.get(col).unwrap_or("").trim();
+            if cell.is_empty() {
+                continue;
+            }
+            match cell.parse::<f32>() {
+                Ok(v) => values[k] = Some(v),
+                Err(_) => out.unparseable_as_missing += 1,
+            }
+        }
+        let rec = Record::from_values(id, &values).map_err(|e| e.to_string())?;
+        out.records.push(rec);
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// gen
+
+fn encode_record_frame(r: &Record) -> Result<Vec<u8>, String> {
+    let mut buf = [0u8; frame::RECORD_FRAME_MAX_SIZE];
+    let f = frame::encode_frame(r, &mut buf).map_err(|e| e.to_string())?;
+    Ok(f.to_vec())
+}
+
+/// The set's files: model message, frame stream, manifest line.
+fn build_set(vectors: &Path, set: &SetSpec) -> Result<(Vec<u8>, Vec<u8>, String), String> {
+    let model = load_model(&vectors.join(set.model_file))?;
+    let mut mbuf = [0u8; wire::MODEL_MAX_SIZE];
+    let model_bytes = wire::encode_model(&model, &mut mbuf)
+        .map_err(|e| e.to_string())?
+        .to_vec();
+    let loaded = load_records(&vectors.join(set.records_file), &model)?;
+    let mut stream = Vec::new();
+    let mut corrupted = None;
+    for (i, r) in loaded.records.iter().enumerate() {
+        let f = encode_record_frame(r)?;
+        if i == set.corrupt_at {
+            let mut bad = f.clone();
+            let body = bad.len() - 1; // without the delimiter
+            let at = if set.corrupt_byte < 0 {
+                body - set.corrupt_byte.unsigned_abs()
+            } else {
+                set.corrupt_byte as usize
+            };
+            let mut xor = set.corrupt_xor;
+            if bad[at] ^ xor == 0 {
+                xor = xor.rotate_left(1); // never turn a byte into a delimiter
+            }
+            bad[at] ^= xor;
+            corrupted = Some((i, at, xor, bad[at]));
+            stream.extend_from_slice(&bad);
+        }
+        stream.extend_from_slice(&f);
+    }
+    let (frame_ix, at, xor, now) = corrupted.ok_or("corrupt_at beyond the records")?;
+    let manifest = format!(
+        "{} model={}.model fingerprint={:08x} indicators={} frames={}.frames records={} \
+         frames_total={} corrupted_frame={} corrupted_byte={} xor=0x{:02x} byte_now=0x{:02x} \
+         unparseable_cells_as_missing={} rows_skipped={}\n",
+        set.name,
+        set.name,
+        model.fingerprint(),
+        model.len(),
+        set.name,
+        loaded.records.len(),
+        loaded.records.len() + 1,
+        frame_ix,
+        at,
+        xor,
+        now,
+        loaded.unparseable_as_missing,
+        loaded.rows_skipped
+    );
+    Ok((model_bytes, stream, manifest))
+}
+
+fn gen(vectors: &Path, data: &Path, check: bool) -> Result<ExitCode, String> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut manifest = String::from(
+        "# Generated by `silkscore-fw-host gen` from tests/vectors; do not edit. One line per set.\n",
+    );
+    for set in &SETS {
+        let (m, f, line) = build_set(vectors, set)?;
+        files.push((data.join(format!("{}.model", set.name)), m));
+        files.push((data.join(format!("{}.frames", set.name)), f));
+        manifest.push_str(&line);
+    }
+    files.push((data.join("manifest.txt"), manifest.into_bytes()));
+    if check {
+        let mut stale = 0;
+        for (path, bytes) in &files {
+            if std::fs::read(path).ok().as_deref() != Some(bytes.as_slice()) {
+                eprintln!("stale or missing: {}", path.display());
+                stale += 1;
+            }
+        }
+        if stale > 0 {
+            eprintln!(
+                "examples/firmware/data is out of date: run \
+                 `cargo run --release --manifest-path examples/firmware/host/Cargo.toml -- gen`"
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        println!("data up to date ({} files)", files.len());
+    } else {
+        std::fs::create_dir_all(data).map_err(|e| e.to_string())?;
+        for (path, bytes) in &files {
+            std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            println!("wrote {} ({} bytes)", path.display(), bytes.len());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+// ---------------------------------------------------------------------------------------------
+// expect: the firmware's processing and line format, with std formatting.
+
+fn read_set(data: &Path, name: &str) -> Result<(Vec<u8>, Vec<u8>), String> {
+    let read = |ext: &str| {
+        let p = data.join(format!("{name}.{ext}"));
+        std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))
+    };
+    Ok((read("model")?, read("frames")?))
+}
+
+/// The firmware's spelling of an error.
+fn kind(e: &Error) -> String {
+    match e {
+        Error::NonFiniteValue { indicator } => format!("non_finite:{indicator}"),
+        Error::InsufficientData { connotation } => {
+            format!("insufficient_data:{}", connotation.as_str())
+        }
+        Error::RecordLength { expected, found } => format!("record_length:{expected}:{found}"),
+        Error::BadFrame => "bad_frame".into(),
+        Error::ChecksumMismatch => "checksum_mismatch".into(),
+        Error::Malformed => "malformed".into(),
+        Error::TrailingBytes => "trailing_bytes".into(),
+        Error::InvalidValue => "invalid_value".into(),
+        Error::InvalidModel { .. } => "invalid_model".into(),
+        Error::UnknownVersion { found } => format!("unknown_version:{found}"),
+        Error::BufferTooSmall { needed } => format!("buffer_too_small:{needed}"),
+        _ => "other".into(),
+    }
+}
+
+fn hex(v: f32) -> String {
+    format!("{:08x}", v.to_bits())
+}
+
+fn scores_line(s: &Scores) -> String {
+    let [b0, b1, b2, b3] = s.basis_points;
+    let [v0, v1, v2] = s.coverage;
+    format!(
+        "id={} ok c={} e={} s={} k={} bp={b0},{b1},{b2},{b3} g={} cov={},{},{} fp={:08x}",
+        s.record_id,
+        hex(s.cultural),
+        hex(s.economic),
+        hex(s.security),
+        hex(s.composite),
+        s.grade.as_str(),
+        hex(v0),
+        hex(v1),
+        hex(v2),
+        s.fingerprint
+    )
+}
+
+/// Processes one set as the firmware does and returns its lines.
+fn process(name: &str, model_bytes: &[u8], frames: &[u8]) -> String {
+    let mut out = String::new();
+    let model = match wire::decode_model(model_bytes) {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = writeln!(out, "M {name} error={}", kind(&e));
+            return out;
+        }
+    };
+    let _ = writeln!(
+        out,
+        "M {name} fp={:08x} n={} bytes={}",
+        model.fingerprint(),
+        model.len(),
+        model_bytes.len()
+    );
+    let mut reader = frame::FrameReader::<{ frame::RECORD_FRAME_MAX_SIZE }>::new();
+    let (mut n, mut ok, mut failed, mut rejected) = (0u32, 0u32, 0u32, 0u32);
+    for b in frames {
+        let Some(res) = reader.push::<Record>(*b) else {
+            continue;
+        };
+        let line = match res {
+            Ok(rec) => match score(&model, &rec) {
+                Ok(s) => {
+                    ok += 1;
+                    scores_line(&s)
+                }
+                Err(e) => {
+                    failed += 1;
+                    format!("id={} error={}", rec.id(), kind(&e))
+                }
+            },
+            Err(e) => {
+                rejected += 1;
+                format!("rejected={}", kind(&e))
+            }
+        };
+        let _ = writeln!(out, "F {name} {n} {line}");
+        n += 1;
+    }
+    let _ = writeln!(
+        out,
+        "E {name} frames={n} ok={ok} error={failed} rejected={rejected}"
+    );
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// verify: corruption properties.
+
+/// The `F` lines' contents without the frame index.
+fn frame_contents(out: &str) -> Vec<String> {
+    out.lines()
+        .filter(|l| l.starts_with("F "))
+        .map(|l| l.splitn(4, ' ').nth(3).unwrap_or("").to_string())
+        .collect()
+}
+
+/// Splits a stream into frames (delimiter included).
+fn split_frames(stream: &[u8]) -> Vec<&[u8]> {
+    stream
+        .split_inclusive(|b| *b == 0)
+        .filter(|f| f.len() > 1)
+        .collect()
+}
+
+fn manifest_frame(manifest: &str, set: &str) -> Result<usize, String> {
+    let line = manifest
+        .lines()
+        .find(|l| l.split(' ').next() == Some(set))
+        .ok_or_else(|| format!("manifest: no line for {set}"))?;
+    line.split(' ')
+        .find_map(|kv| kv.strip_prefix("corrupted_frame="))
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| format!("manifest: no corrupted_frame for {set}"))
+}
+
+fn verify(data: &Path) -> Result<ExitCode, String> {
+    let manifest = std::fs::read_to_string(data.join("manifest.txt")).map_err(|e| e.to_string())?;
+    let mut failures = 0;
+    let mut fail = |msg: String| {
+        eprintln!("FAIL: {msg}");
+        failures += 1;
+    };
+    for set in &SETS {
+        let (model, stream) = read_set(data, set.name)?;
+        let at = manifest_frame(&manifest, set.name)?;
+        let out = frame_contents(&process(set.name, &model, &stream));
+        let rejected: Vec<usize> = out
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with("rejected="))
+            .map(|(i, _)| i)
+            .collect();
+        if rejected != [at] {
+            fail(format!(
+                "{}: rejected frames {rejected:?}, expected exactly [{at}]",
+                set.name
+            ));
+        }
+        // the stream without the corrupted frame gives every other line unchanged
+        let frames = split_frames(&stream);
+        let clean: Vec<u8> = frames
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != at)
+            .flat_map(|(_, f)| f.iter().copied())
+            .collect();
+        let clean_out = frame_contents(&process(set.name, &model, &clean));
+        let mut without = out.clone();
+        if at < without.len() {
+            without.remove(at);
+        }
+        if clean_out != without {
+            fail(format!(
+                "{}: dropping the corrupted frame changes other lines",
+                set.name
+            ));
+        }
+        if clean_out.iter().any(|l| l.starts_with("rejected=")) {
+            fail(format!("{}: clean stream has a rejected frame", set.name));
+        }
+        println!(
+            "{}: {} frames, exactly frame {at} rejected ({}), {} records identical without it",
+            set.name,
+            out.len(),
+            out.get(at).map(String::as_str).unwrap_or("?"),
+            clean_out.len()
+        );
+        // Exhaustive: every single-bit flip of every byte of one frame of the clean stream.
+        if set.name == "default" {
+            let clean_frames = split_frames(&clean);
+            let target = at;
+            let Some(victim) = clean_frames.get(target) else {
+                return Err("victim frame out of range".into());
+            };
+            let (mut flips, mut splits) = (0, 0);
+            for byte in 0..victim.len() - 1 {
+                for bit in 0..8 {
+                    let mut s = Vec::with_capacity(clean.len());
+                    for (i, f) in clean_frames.iter().enumerate() {
+                        if i == target {
+                            let mut g = f.to_vec();
+                            g[byte] ^= 1 << bit;
+                            if g[byte] == 0 {
+                                splits += 1;
+                            } else {
+                                flips += 1;
+                            }
+                            s.extend_from_slice(&g);
+                        } else {
+                            s.extend_from_slice(f);
+                        }
+                    }
+                    let got = frame_contents(&process(set.name, &model, &s));
+                    // a byte turned into 0x00 splits the frame in two: both halves rejected
+                    let mut expected = clean_out.clone();
+                    let bad = (got.len() == expected.len() + 1) as usize;
+                    expected.splice(
+                        target..=target,
+                        (0..=bad).map(|_| String::from("rejected=")),
+                    );
+                    let same = got.len() == expected.len()
+                        && got.iter().zip(&expected).all(|(g, e)| {
+                            if e == "rejected=" {
+                                g.starts_with("rejected=")
+                            } else {
+                                g == e
+                            }
+                        });
+                    if !same {
+                        fail(format!(
+                            "default: flipping bit {bit} of byte {byte} of frame {target} \
+                             did not reject exactly that frame"
+                        ));
+                    }
+                }
+            }
+            println!(
+                "default: all {} single-bit flips of frame {target} ({} bytes) rejected exactly \
+                 that frame ({} of them create a 0x00 and split it: both halves rejected)",
+                flips + splits,
+                victim.len() - 1,
+                splits
+            );
+        }
+    }
+    if failures > 0 {
+        eprintln!("verify: {failures} failure(s)");
+        return Ok(ExitCode::FAILURE);
+    }
+    println!("verify: ok");
+    Ok(ExitCode::SUCCESS)
+}
+
+// ---------------------------------------------------------------------------------------------
+// compare
+
+fn result_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(str::trim_end)
+        .filter(|l| l.starts_with("M ") || l.starts_with("F ") || l.starts_with("E "))
+        .collect()
+}
+
+fn compare(expected: &Path, actual: &Path) -> Result<ExitCode, String> {
+    let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
+    let (e, a) = (read(expected)?, read(actual)?);
+    let (e, a) = (result_lines(&e), result_lines(&a));
+    let mut diffs = 0;
+    for i in 0..e.len().max(a.len()) {
+        let (x, y) = (e.get(i).copied(), a.get(i).copied());
+        if x != y {
+            diffs += 1;
+            if diffs <= 10 {
+                eprintln!("line {i}:\n  expected {}\n  actual   {}", x.unwrap_or("<none>"), y.unwrap_or("<none>"));
+            }
+        }
+    }
+    let records = e.iter().filter(|l| l.starts_with("F ") && l.contains(" id=")).count();
+    let ok = e.iter().filter(|l| l.contains(" ok ")).count();
+    if diffs > 0 || e.is_empty() {
+        eprintln!(
+            "compare: {diffs} differing line(s) of {} ({} vs {})",
+            e.len().max(a.len()),
+            expected.display(),
+            actual.display()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    println!(
+        "compare: {} result lines identical ({records} records decoded, {ok} scored bit for bit)",
+        e.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,822 @@
+//! silkscore on a Cortex-M kiosk.
+//!
+//! What a kiosk does, with the link replaced by flash: it decodes a postcard model message
+//! and a stream of COBS/CRC-32 record frames (`data/*.model`, `data/*.frames`, generated on
+//! the host from the conformance vectors by `host/`), scores every record and prints one line
+//! per frame over semihosting. A corrupted frame is reported `rejected=...` and the frames
+//! after it are still scored.
+//!
+//! After the result lines come measurement lines (starting with `#`): the peak stack of
+//! decoding and scoring, by stack painting, and the instructions per record, by SysTick
+//! under QEMU's `-icount shift=0`, next to the cost of the `libm` calls the same records need.
+//!
+//! Nothing in here can panic: with the `panic-check` feature the panic handler calls an
+//! undefined symbol, and the release build links only if every panic path was optimised away.
+
+#![no_std]
+#![no_main]
+
+use core::hint::black_box;
+use core::panic::PanicInfo;
+use core::ptr;
+
+use cortex_m::peripheral::{syst::SystClkSource, SYST};
+use cortex_m_rt::{entry, exception, ExceptionFrame};
+use cortex_m_semihosting::{debug, hio};
+use silkscore::wire::{
+    self,
+    frame::{FrameReader, RECORD_FRAME_MAX_SIZE},
+};
+use silkscore::score::Scorer;
+use silkscore::{score, Aggregation, Error, Model, Record, Scores, Transform};
+
+const BOARD: &str = env!("SILKSCORE_BOARD");
+const CORE: &str = env!("SILKSCORE_CORE");
+
+/// One model and the record frames scored against it, as they sit in flash.
+struct DataSet {
+    name: &'static str,
+    model: &'static [u8],
+    frames: &'static [u8],
+}
+
+static SETS: [DataSet; 3] = [
+    DataSet {
+        name: "default",
+        model: include_bytes!("../data/default.model"),
+        frames: include_bytes!("../data/default.frames"),
+    },
+    DataSet {
+        name: "custom5",
+        model: include_bytes!("../data/custom5.model"),
+        frames: include_bytes!("../data/custom5.frames"),
+    },
+    DataSet {
+        name: "custom32",
+        model: include_bytes!("../data/custom32.model"),
+        frames: include_bytes!("../data/custom32.frames"),
+    },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Output: one line at a time, formatted by hand (no `core::fmt`), written with semihosting.
+
+struct Line {
+    buf: [u8; 320],
+    len: usize,
+}
+
+impl Line {
+    const fn new() -> Self {
+        Line {
+            buf: [0; 320],
+            len: 0,
+        }
+    }
+
+    fn b(&mut self, b: u8) -> &mut Self {
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
+        }
+        self
+    }
+
+    fn s(&mut self, s: &str) -> &mut Self {
+        for &b in s.as_bytes() {
+            self.b(b);
+        }
+        self
+    }
+
+    /// Decimal.
+    fn u(&mut self, mut v: u64) -> &mut Self {
+        let mut digits = [0u8; 20];
+        let mut n = 0;
+        loop {
+            if let Some(d) = digits.get_mut(n) {
+                *d = b'0' + (v % 10) as u8;
+            }
+            n += 1;
+            v /= 10;
+            if v == 0 || n >= digits.len() {
+                break;
+            }
+        }
+        while n > 0 {
+            n -= 1;
+            if let Some(&d) = digits.get(n) {
+                self.b(d);
+            }
+        }
+        self
+    }
+
+    /// Eight lower-case hex digits.
+    fn x(&mut self, v: u32) -> &mut Self {
+        let mut shift = 32;
+        while shift > 0 {
+            shift -= 4;
+            let d = ((v >> shift) & 0xF) as u8;
+            self.b(if d < 10 { b'0' + d } else { b'a' + d - 10 });
+        }
+        self
+    }
+
+    /// An f32 as its exact bit pattern.
+    fn f(&mut self, v: f32) -> &mut Self {
+        self.x(v.to_bits())
+    }
+
+    /// `milli / 1000` with three decimals.
+    fn milli(&mut self, milli: u64) -> &mut Self {
+        self.u(milli / 1000).b(b'.');
+        let frac = milli % 1000;
+        self.u(frac / 100).u(frac / 10 % 10).u(frac % 10)
+    }
+
+    fn bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or(&[])
+    }
+}
+
+struct Out {
+    stdout: Option<hio::HostStream>,
+}
+
+impl Out {
+    fn new() -> Self {
+        Out {
+            stdout: hio::hstdout().ok(),
+        }
+    }
+
+    fn emit(&mut self, line: &mut Line) {
+        line.b(b'\n');
+        if let Some(s) = self.stdout.as_mut() {
+            let _ = s.write_all(line.bytes());
+        }
+        line.len = 0;
+    }
+}
+
+/// The firmware's spelling of an error (the host program spells it the same way).
+fn kind(l: &mut Line, e: &Error) {
+    match *e {
+        Error::NonFiniteValue { indicator } => l.s("non_finite:").u(indicator as u64),
+        Error::InsufficientData { connotation } => {
+            l.s("insufficient_data:").s(connotation.as_str())
+        }
+        Error::RecordLength { expected, found } => l
+            .s("record_length:")
+            .u(expected as u64)
+            .b(b':')
+            .u(found as u64),
+        Error::BadFrame => l.s("bad_frame"),
+        Error::ChecksumMismatch => l.s("checksum_mismatch"),
+        Error::Malformed => l.s("malformed"),
+        Error::TrailingBytes => l.s("trailing_bytes"),
+        Error::InvalidValue => l.s("invalid_value"),
+        Error::InvalidModel { .. } => l.s("invalid_model"),
+        Error::UnknownVersion { found } => l.s("unknown_version:").u(found as u64),
+        Error::BufferTooSmall { needed } => l.s("buffer_too_small:").u(needed as u64),
+        _ => l.s("other"),
+    };
+}
+
+fn scores_line(l: &mut Line, s: &Scores) {
+    let [b0, b1, b2, b3] = s.basis_points;
+    let [v0, v1, v2] = s.coverage;
+    l.s("id=").u(s.record_id as u64).s(" ok c=").f(s.cultural);
+    l.s(" e=").f(s.economic).s(" s=").f(s.security).s(" k=").f(s.composite);
+    l.s(" bp=").u(b0 as u64).b(b',').u(b1 as u64).b(b',');
+    l.u(b2 as u64).b(b',').u(b3 as u64);
+    l.s(" g=").s(s.grade.as_str());
+    l.s(" cov=").f(v0).b(b',').f(v1).b(b',').f(v2);
+    l.s(" fp=").x(s.fingerprint);
+}
+
+/// Decodes a set's model, then scores its frame stream byte by byte as a UART would deliver
+/// it, printing one line per frame. Returns false when the model does not decode.
+#[inline(never)]
+fn print_set(out: &mut Out, set: &DataSet) -> bool {
+    let mut l = Line::new();
+    let model = match wire::decode_model(set.model) {
+        Ok(m) => m,
+        Err(e) => {
+            l.s("M ").s(set.name).s(" error=");
+            kind(&mut l, &e);
+            out.emit(&mut l);
+            return false;
+        }
+    };
+    l.s("M ").s(set.name).s(" fp=").x(model.fingerprint());
+    l.s(" n=").u(model.len() as u64).s(" bytes=").u(set.model.len() as u64);
+    out.emit(&mut l);
+
+    // A kiosk holds a Scorer: f(lo) and f(hi) - f(lo) of every indicator computed once.
+    let scorer = Scorer::new(&model);
+    let mut reader = FrameReader::<RECORD_FRAME_MAX_SIZE>::new();
+    let (mut n, mut ok, mut failed, mut rejected) = (0u64, 0u64, 0u64, 0u64);
+    for &byte in set.frames {
+        let Some(res) = reader.push::<Record>(byte) else {
+            continue;
+        };
+        l.s("F ").s(set.name).b(b' ').u(n).b(b' ');
+        match res {
+            Ok(rec) => match scorer.score(&rec) {
+                Ok(s) => {
+                    ok += 1;
+                    scores_line(&mut l, &s);
+                }
+                Err(e) => {
+                    failed += 1;
+                    l.s("id=").u(rec.id() as u64).s(" error=");
+                    kind(&mut l, &e);
+                }
+            },
+            Err(e) => {
+                rejected += 1;
+                l.s("rejected=");
+                kind(&mut l, &e);
+            }
+        }
+        out.emit(&mut l);
+        n += 1;
+    }
+    l.s("E ").s(set.name).s(" frames=").u(n).s(" ok=").u(ok);
+    l.s(" error=").u(failed).s(" rejected=").u(rejected);
+    out.emit(&mut l);
+    true
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stack painting.
+
+extern "C" {
+    /// Initial stack pointer: the top of RAM (cortex-m-rt's `link.x`).
+    static _stack_start: u32;
+    /// The lowest address the stack may reach: the end of `.bss`/`.uninit` (cortex-m-rt).
+    static _stack_end: u32;
+}
+
+const PAINT: u32 = 0x5AA5_C33C;
+/// How far below the current stack pointer a repaint reaches (bounded by `_stack_end`).
+const PAINT_WINDOW: usize = 12 * 1024;
+
+fn stack_top() -> usize {
+    // Taking the address of a linker symbol is safe; it is never read.
+    ptr::addr_of!(_stack_start) as usize
+}
+
+fn stack_floor() -> usize {
+    ptr::addr_of!(_stack_end) as usize
+}
+
+/// Paints the free stack below the current stack pointer, `window` bytes at most; returns
+/// the lowest painted address.
+#[inline(never)]
+fn paint(window: usize) -> usize {
+    let sp = cortex_m::register::msp::read() as usize;
+    let hi = sp.saturating_sub(64) & !3;
+    let lo = hi.saturating_sub(window).max((stack_floor() + 3) & !3);
+    let mut p = lo;
+    while p < hi {
+        // SAFETY: [lo, hi) is RAM between the end of .bss and the live stack, unused.
+        unsafe { ptr::write_volatile(p as *mut u32, PAINT) };
+        p += 4;
+    }
+    lo
+}
+
+/// The lowest address whose paint was scrubbed off, scanning up from `lo`.
+#[inline(never)]
+fn high_water(lo: usize) -> usize {
+    let top = stack_top();
+    let mut p = lo;
+    // SAFETY: reads RAM between `lo` (painted) and the top of the stack.
+    while p < top && unsafe { ptr::read_volatile(p as *const u32) } == PAINT {
+        p += 4;
+    }
+    p
+}
+
+#[inline(never)]
+fn decode_model_into(bytes: &[u8], slot: &mut Option<Model>) {
+    *slot = wire::decode_model(bytes).ok();
+}
+
+/// Frame decoding (and optionally scoring) of a whole stream, with its own reader.
+#[inline(never)]
+fn run_stream(model: &Model, frames: &[u8], scoring: bool) -> u32 {
+    let scorer = Scorer::new(model);
+    let mut reader = FrameReader::<RECORD_FRAME_MAX_SIZE>::new();
+    let mut acc = 0u32;
+    for &b in frames {
+        if let Some(Ok(rec)) = reader.push::<Record>(b) {
+            acc = acc.wrapping_add(rec.id());
+            if scoring {
+                if let Ok(s) = scorer.score(&rec) {
+                    acc = acc.wrapping_add(s.composite.to_bits());
+                }
+            }
+        }
+    }
+    acc
+}
+
+#[inline(never)]
+fn score_one(model: &Model, rec: &Record) -> Result<Scores, Error> {
+    score(model, rec)
+}
+
+#[inline(never)]
+fn scorer_one(scorer: &Scorer<'_>, rec: &Record) -> Result<Scores, Error> {
+    scorer.score(rec)
+}
+
+/// Peak stack, in bytes below the caller's stack pointer, of model decoding, frame decoding,
+/// scoring and the whole decode + score loop, over every set.
+#[derive(Default)]
+struct StackPeaks {
+    model: usize,
+    decode: usize,
+    score_fn: usize,
+    scorer: usize,
+    kiosk_loop: usize,
+}
+
+/// Model decoding alone, in its own frame so that the decoded model is not on the stack
+/// below the measurements that follow.
+#[inline(never)]
+fn stack_model(set: &DataSet, peaks: &mut StackPeaks) {
+    let mut slot = None;
+    let sp = cortex_m::register::msp::read() as usize;
+    let lo = paint(PAINT_WINDOW);
+    decode_model_into(black_box(set.model), &mut slot);
+    peaks.model = sp.saturating_sub(high_water(lo)).max(peaks.model);
+    black_box(&slot);
+}
+
+#[inline(never)]
+fn stack_records(set: &DataSet, peaks: &mut StackPeaks) {
+    let Ok(model) = wire::decode_model(set.model) else {
+        return;
+    };
+    let sp = cortex_m::register::msp::read() as usize;
+    let lo = paint(PAINT_WINDOW);
+    black_box(run_stream(black_box(&model), black_box(set.frames), false));
+    peaks.decode = sp.saturating_sub(high_water(lo)).max(peaks.decode);
+
+    let sp = cortex_m::register::msp::read() as usize;
+    let lo = paint(PAINT_WINDOW);
+    black_box(run_stream(black_box(&model), black_box(set.frames), true));
+    peaks.kiosk_loop = sp.saturating_sub(high_water(lo)).max(peaks.kiosk_loop);
+
+    let scorer = Scorer::new(&model);
+    let mut reader = FrameReader::<RECORD_FRAME_MAX_SIZE>::new();
+    for &b in set.frames {
+        if let Some(Ok(rec)) = reader.push::<Record>(b) {
+            let sp = cortex_m::register::msp::read() as usize;
+            let lo = paint(4096);
+            let _ = black_box(score_one(black_box(&model), black_box(&rec)));
+            peaks.score_fn = sp.saturating_sub(high_water(lo)).max(peaks.score_fn);
+            let sp = cortex_m::register::msp::read() as usize;
+            let lo = paint(4096);
+            let _ = black_box(scorer_one(black_box(&scorer), black_box(&rec)));
+            peaks.scorer = sp.saturating_sub(high_water(lo)).max(peaks.scorer);
+        }
+    }
+}
+
+/// Peak stack, in bytes below the caller's stack pointer, of model decoding, frame decoding,
+/// scoring and the whole kiosk loop (Scorer + FrameReader + decode + score), over every set.
+#[inline(never)]
+fn stack_report(out: &mut Out) {
+    let mut p = StackPeaks::default();
+    for set in SETS.iter() {
+        stack_model(set, &mut p);
+        stack_records(set, &mut p);
+    }
+    let mut l = Line::new();
+    l.s("# stack decode_model=").u(p.model as u64);
+    l.s(" decode_frame_loop=").u(p.decode as u64);
+    l.s(" score_fn=").u(p.score_fn as u64);
+    l.s(" scorer_score=").u(p.scorer as u64);
+    l.s(" decode_and_score_loop=").u(p.kiosk_loop as u64);
+    l.s(" model_size=").u(core::mem::size_of::<Model>() as u64);
+    l.s(" scorer_size=").u(core::mem::size_of::<Scorer<'_>>() as u64);
+    l.s(" record_size=").u(core::mem::size_of::<Record>() as u64);
+    l.s(" reader_size=")
+        .u(core::mem::size_of::<FrameReader<RECORD_FRAME_MAX_SIZE>>() as u64);
+    out.emit(&mut l);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cost: SysTick under `-icount shift=0`.
+
+fn now() -> u32 {
+    SYST::get_current()
+}
+
+/// Ticks from `start` to `end` of the 24-bit down-counter.
+fn ticks(start: u32, end: u32) -> u64 {
+    (start.wrapping_sub(end) & 0x00FF_FFFF) as u64
+}
+
+/// `n` iterations of `subs; bne`: exactly 2·n instructions.
+#[inline(never)]
+fn spin(n: u32) {
+    // SAFETY: a register-only loop.
+    unsafe {
+        core::arch::asm!(
+            "2:",
+            "subs r0, #1",
+            "bne 2b",
+            inout("r0") n => _,
+            options(nomem, nostack)
+        );
+    }
+}
+
+/// Instructions per SysTick tick, times 1000, from a loop of known length.
+fn calibrate() -> (u64, u64) {
+    const N: u32 = 1 << 20;
+    let t0 = now();
+    spin(N);
+    let t1 = now();
+    let t = ticks(t0, t1).max(1);
+    ((2 * N as u64) * 1000 / t, t)
+}
+
+/// The `ln`/`exp` calls that scoring one record needs (SPEC §4), found by replaying the
+/// pipeline outside the timed region, with their exact arguments.
+struct Calls {
+    /// `ln` calls any implementation needs: f(x') of each present log/ln indicator, the
+    /// geometric-within `ln(max(s, ε))`, the geometric-across `ln(max(I, ε))`.
+    ln_needed: [f32; 72],
+    n_needed: usize,
+    /// `exp` calls: geometric-within means and the geometric-across composite.
+    exp: [f32; 4],
+    n_exp: usize,
+    /// The composite the replay arrives at (to check it is the library's, bit for bit).
+    composite: Option<f32>,
+}
+
+impl Calls {
+    const fn new() -> Self {
+        Calls {
+            ln_needed: [0.0; 72],
+            n_needed: 0,
+            exp: [0.0; 4],
+            n_exp: 0,
+            composite: None,
+        }
+    }
+
+    fn needed(&mut self, v: f32) {
+        if let Some(slot) = self.ln_needed.get_mut(self.n_needed) {
+            *slot = v;
+            self.n_needed += 1;
+        }
+    }
+
+    fn exp(&mut self, v: f32) {
+        if let Some(slot) = self.exp.get_mut(self.n_exp) {
+            *slot = v;
+            self.n_exp += 1;
+        }
+    }
+
+    /// Replays SPEC §4 for `rec` in the library's order of operations.
+    fn collect(&mut self, model: &Model, rec: &Record) {
+        *self = Calls::new();
+        if rec.len() != model.len() {
+            return;
+        }
+        let inds = model.indicators();
+        for i in 0..inds.len() {
+            if rec.get(i).is_some_and(|v| !v.is_finite()) {
+                return;
+            }
+        }
+        let p = model.params();
+        let (mut acc, mut wsum, mut total) = ([0.0f32; 3], [0.0f32; 3], [0.0f32; 3]);
+        for (i, ind) in inds.iter().enumerate() {
+            let k = ind.connotation.index();
+            if let Some(t) = total.get_mut(k) {
+                *t += ind.weight;
+            }
+            let Some(x) = rec.get(i) else { continue };
+            let xc = x.max(ind.lo).min(ind.hi);
+            match ind.transform {
+                Transform::Log => self.needed(1.0 + xc),
+                Transform::Ln => self.needed(xc),
+                Transform::Lin => {}
+            }
+            let s = ind.normalise(x).score;
+            let term = match p.within {
+                Aggregation::Arithmetic => ind.weight * s,
+                Aggregation::Geometric => {
+                    let a = s.max(p.floor);
+                    self.needed(a);
+                    ind.weight * silkscore::math::ln(a)
+                }
+            };
+            if let (Some(a), Some(w)) = (acc.get_mut(k), wsum.get_mut(k)) {
+                *a += term;
+                *w += ind.weight;
+            }
+        }
+        let mut index = [0.0f32; 3];
+        for k in 0..3 {
+            let (Some(&a), Some(&w), Some(&t)) = (acc.get(k), wsum.get(k), total.get(k)) else {
+                return;
+            };
+            if w <= 0.0 || w / t < p.min_coverage {
+                return;
+            }
+            let m = match p.within {
+                Aggregation::Arithmetic => a / w,
+                Aggregation::Geometric => {
+                    self.exp(a / w);
+                    silkscore::math::exp(a / w)
+                }
+            };
+            if let Some(ix) = index.get_mut(k) {
+                *ix = m.max(0.0).min(1.0);
+            }
+        }
+        let (mut a, mut w) = (0.0f32, 0.0f32);
+        for (wc, ic) in p.weights.iter().zip(index) {
+            if *wc > 0.0 {
+                a += match p.across {
+                    Aggregation::Arithmetic => *wc * ic,
+                    Aggregation::Geometric => {
+                        let v = ic.max(p.floor);
+                        self.needed(v);
+                        *wc * silkscore::math::ln(v)
+                    }
+                };
+                w += *wc;
+            }
+        }
+        let c = match p.across {
+            Aggregation::Arithmetic => a / w,
+            Aggregation::Geometric => {
+                self.exp(a / w);
+                silkscore::math::exp(a / w)
+            }
+        };
+        self.composite = Some(c.max(0.0).min(1.0));
+    }
+}
+
+/// The given `ln` and `exp` calls with `libm` (a loop of a few instructions each around them).
+#[inline(never)]
+fn libm_calls(ln: &[f32], exp: &[f32]) -> f32 {
+    let mut acc = 0.0f32;
+    for &a in ln {
+        acc += libm::logf(black_box(a));
+    }
+    for &a in exp {
+        acc += libm::expf(black_box(a));
+    }
+    acc
+}
+
+/// The same calls with the crate's own `silkscore::math::{ln, exp}` (bit-identical to libm's).
+#[inline(never)]
+fn crate_math_calls(ln: &[f32], exp: &[f32]) -> f32 {
+    let mut acc = 0.0f32;
+    for &a in ln {
+        acc += silkscore::math::ln(black_box(a));
+    }
+    for &a in exp {
+        acc += silkscore::math::exp(black_box(a));
+    }
+    acc
+}
+
+/// What `score()` recomputes for every record on top (through `Scorer::new`): f(lo) and
+/// f(hi) of every log/ln indicator of the model.
+fn goalpost_args(model: &Model, out: &mut [f32; 64]) -> usize {
+    let mut n = 0;
+    for ind in model.indicators() {
+        let (a, b) = match ind.transform {
+            Transform::Log => (1.0 + ind.lo, 1.0 + ind.hi),
+            Transform::Ln => (ind.lo, ind.hi),
+            Transform::Lin => continue,
+        };
+        for v in [a, b] {
+            if let Some(slot) = out.get_mut(n) {
+                *slot = v;
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+#[derive(Default)]
+struct Cost {
+    frames: u64,
+    records: u64,
+    ok: u64,
+    t_decode: u64,
+    t_scorer_all: u64,
+    t_scorer_ok: u64,
+    t_score_fn_ok: u64,
+    t_floor_libm_ok: u64,
+    t_floor_math_ok: u64,
+    t_goalposts: u64,
+    ln_needed_ok: u64,
+    exp_ok: u64,
+    goalpost_ln: u64,
+    replay_exact: u64,
+    same_as_score_fn: u64,
+}
+
+#[inline(never)]
+fn measure(set: &DataSet, model: &Model) -> Cost {
+    let mut c = Cost::default();
+    let scorer = Scorer::new(model);
+    let mut reader = FrameReader::<RECORD_FRAME_MAX_SIZE>::new();
+    let mut calls = Calls::new();
+    let mut goalposts = [0.0f32; 64];
+    let n_goal = goalpost_args(model, &mut goalposts);
+    let goalposts = goalposts.get(..n_goal).unwrap_or(&[]);
+    c.goalpost_ln = n_goal as u64;
+    let mut bytes = set.frames.iter();
+    loop {
+        // One frame, byte by byte, as from a UART: the reader decodes at the delimiter.
+        let t0 = now();
+        let mut res = None;
+        for &b in bytes.by_ref() {
+            if let Some(r) = reader.push::<Record>(black_box(b)) {
+                res = Some(r);
+                break;
+            }
+        }
+        let t1 = now();
+        let Some(res) = res else { break };
+        c.frames += 1;
+        c.t_decode += ticks(t0, t1);
+        let Ok(rec) = res else { continue };
+        c.records += 1;
+
+        let t0 = now();
+        let r = black_box(black_box(&scorer).score(black_box(&rec)));
+        let t1 = now();
+        let t_scorer = ticks(t0, t1);
+        c.t_scorer_all += t_scorer;
+        let Ok(s) = r else { continue };
+        c.ok += 1;
+        c.t_scorer_ok += t_scorer;
+
+        let t0 = now();
+        let r2 = black_box(score(black_box(model), black_box(&rec)));
+        let t1 = now();
+        c.t_score_fn_ok += ticks(t0, t1);
+        if r2 == Ok(s) {
+            c.same_as_score_fn += 1;
+        }
+
+        calls.collect(model, &rec);
+        if calls
+            .composite
+            .is_some_and(|k| (100.0 * k).to_bits() == s.composite.to_bits())
+        {
+            c.replay_exact += 1;
+        }
+        let needed = calls.ln_needed.get(..calls.n_needed).unwrap_or(&[]);
+        let exp = calls.exp.get(..calls.n_exp).unwrap_or(&[]);
+        let t0 = now();
+        black_box(libm_calls(black_box(needed), black_box(exp)));
+        let t1 = now();
+        c.t_floor_libm_ok += ticks(t0, t1);
+        let t0 = now();
+        black_box(crate_math_calls(black_box(needed), black_box(exp)));
+        let t1 = now();
+        c.t_floor_math_ok += ticks(t0, t1);
+        let t0 = now();
+        black_box(crate_math_calls(black_box(goalposts), &[]));
+        let t1 = now();
+        c.t_goalposts += ticks(t0, t1);
+        c.ln_needed_ok += needed.len() as u64;
+        c.exp_ok += exp.len() as u64;
+    }
+    c
+}
+
+#[inline(never)]
+fn cost_report(out: &mut Out) {
+    let mut l = Line::new();
+    let (ipt, cal_ticks) = calibrate();
+    l.s("# calibrate instructions=").u(2 << 20).s(" ticks=").u(cal_ticks);
+    l.s(" instr_per_tick=").milli(ipt);
+    out.emit(&mut l);
+    for set in SETS.iter() {
+        let Ok(model) = wire::decode_model(set.model) else {
+            continue;
+        };
+        let c = measure(set, &model);
+        let per = |t: u64, n: u64| t * ipt / 1000 / n.max(1);
+        let ratio = |a: u64, b: u64| a * 1000 / b.max(1);
+        // instructions per frame / record, from ticks times the calibrated ratio
+        l.s("# cost set=").s(set.name).s(" frames=").u(c.frames);
+        l.s(" records=").u(c.records).s(" ok=").u(c.ok);
+        l.s(" decode_per_frame=").u(per(c.t_decode, c.frames));
+        l.s(" scorer_per_record=").u(per(c.t_scorer_all, c.records));
+        l.s(" scorer_per_ok=").u(per(c.t_scorer_ok, c.ok));
+        l.s(" score_fn_per_ok=").u(per(c.t_score_fn_ok, c.ok));
+        l.s(" floor_libm_per_ok=").u(per(c.t_floor_libm_ok, c.ok));
+        l.s(" floor_math_per_ok=").u(per(c.t_floor_math_ok, c.ok));
+        l.s(" goalposts_per_record=").u(per(c.t_goalposts, c.ok));
+        out.emit(&mut l);
+        l.s("# ratio set=").s(set.name);
+        l.s(" scorer_to_libm_floor=").milli(ratio(c.t_scorer_ok, c.t_floor_libm_ok));
+        l.s(" scorer_to_math_floor=").milli(ratio(c.t_scorer_ok, c.t_floor_math_ok));
+        l.s(" score_fn_to_libm_floor=").milli(ratio(c.t_score_fn_ok, c.t_floor_libm_ok));
+        l.s(" ln_per_ok=").milli(ratio(c.ln_needed_ok, c.ok));
+        l.s(" exp_per_ok=").milli(ratio(c.exp_ok, c.ok));
+        l.s(" goalpost_ln_per_score_fn=").u(c.goalpost_ln);
+        l.s(" replay_exact=").u(c.replay_exact).b(b'/').u(c.ok);
+        l.s(" scorer_eq_score_fn=").u(c.same_as_score_fn).b(b'/').u(c.ok);
+        out.emit(&mut l);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[entry]
+fn main() -> ! {
+    // Paint the whole free stack (64 KiB at most) before anything else runs.
+    let painted = paint(64 * 1024);
+    let mut out = Out::new();
+    let mut l = Line::new();
+    l.s("# silkscore-firmware board=").s(BOARD).s(" core=").s(CORE);
+    out.emit(&mut l);
+
+    // SAFETY: the only user of the peripherals; SysTick is a free-running counter here.
+    let mut p = unsafe { cortex_m::Peripherals::steal() };
+    p.SYST.set_clock_source(SystClkSource::Core);
+    p.SYST.set_reload(0x00FF_FFFF);
+    p.SYST.clear_current();
+    p.SYST.enable_counter();
+
+    let mut ok = true;
+    for set in SETS.iter() {
+        ok &= print_set(&mut out, set);
+    }
+    let peak = stack_top().saturating_sub(high_water(painted));
+    l.s("# ram stack_top=").x(stack_top() as u32).s(" stack_floor=").x(stack_floor() as u32);
+    l.s(" peak_stack_whole_run=").u(peak as u64);
+    out.emit(&mut l);
+
+    stack_report(&mut out);
+    cost_report(&mut out);
+
+    l.s(if ok { "# done" } else { "# done with errors" });
+    out.emit(&mut l);
+    debug::exit(if ok {
+        debug::EXIT_SUCCESS
+    } else {
+        debug::EXIT_FAILURE
+    });
+    #[allow(clippy::empty_loop)]
+    loop {}
+}
+
+#[exception]
+unsafe fn HardFault(_frame: &ExceptionFrame) -> ! {
+    if let Ok(mut s) = hio::hstdout() {
+        let _ = s.write_all(b"# HARDFAULT\n");
+    }
+    debug::exit(debug::EXIT_FAILURE);
+    #[allow(clippy::empty_loop)]
+    loop {}
+}
+
+#[cfg(not(feature = "panic-check"))]
+#[panic_handler]
+fn panic(_info: &PanicInfo) -> ! {
+    if let Ok(mut s) = hio::hstdout() {
+        let _ = s.write_all(b"# PANIC\n");
+    }
+    debug::exit(debug::EXIT_FAILURE);
+    #[allow(clippy::empty_loop)]
+    loop {}
+}
+
+/// Link-time proof that no panic is reachable: this symbol is defined nowhere, so the
+/// firmware links only if the optimiser removed every call to the panic handler.
+#[cfg(feature = "panic-check")]
+#[panic_handler]
+fn panic(_info: &PanicInfo) -> ! {
+    extern "C" {
+        fn silkscore_panic_is_reachable() -> !;
+    }
+    // SAFETY: never called in a build that links.
+    unsafe { silkscore_panic_is_reachable() }
+}
