@@ -193,6 +193,32 @@ pub enum Error {
     BadFrame,
     /// A frame's CRC-32 does not match its content: it was corrupted in transit.
     ChecksumMismatch,
+    /// A flash read or write failed: out of the region, refused by the device, or (for
+    /// [`crate::journal::MemFlash`]) a write that would need to set a programmed bit back to 1.
+    Flash,
+    /// The journal region has no room for another entry (or used up its sequence numbers);
+    /// nothing was written.
+    JournalFull,
+    /// Not a signed-model envelope: wrong tag, or a model length of 0 or above
+    /// [`crate::wire::MODEL_MAX_SIZE`].
+    EnvelopeMalformed,
+    /// The signed-model envelope is shorter than its header and model length say.
+    EnvelopeTruncated,
+    /// The signed-model envelope is followed by extra bytes.
+    EnvelopeTooLong,
+    /// The envelope was signed by another key than the one the device trusts.
+    UntrustedKey,
+    /// The envelope's Ed25519 signature does not verify: it was altered or forged.
+    BadSignature,
+    /// The envelope's revision is not newer than the running model's: a rollback or a replay.
+    Rollback {
+        /// The revision the device runs.
+        running: u32,
+        /// The revision in the envelope.
+        found: u32,
+    },
+    /// Bytes that are not a usable Ed25519 public key (not a curve point, or of small order).
+    InvalidKey,
 }
 
 impl Error {
@@ -216,6 +242,15 @@ impl Error {
             Error::TrailingBytes => "trailing bytes after message",
             Error::BadFrame => "bad COBS frame",
             Error::ChecksumMismatch => "frame CRC-32 mismatch",
+            Error::Flash => "flash read or write failed",
+            Error::JournalFull => "journal region full",
+            Error::EnvelopeMalformed => "not a signed-model envelope",
+            Error::EnvelopeTruncated => "signed-model envelope truncated",
+            Error::EnvelopeTooLong => "extra bytes after signed-model envelope",
+            Error::UntrustedKey => "model signed by an untrusted key",
+            Error::BadSignature => "model signature does not verify",
+            Error::Rollback { .. } => "model revision not newer than the running one",
+            Error::InvalidKey => "invalid Ed25519 public key",
         }
     }
 }
@@ -240,6 +275,9 @@ impl fmt::Display for Error {
             }
             Error::BufferTooSmall { needed } => write!(f, " (need {needed})"),
             Error::UnknownVersion { found } => write!(f, " ({found})"),
+            Error::Rollback { running, found } => {
+                write!(f, " (running {running}, envelope {found})")
+            }
             _ => Ok(()),
         }
     }

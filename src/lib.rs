@@ -23,10 +23,13 @@ extern crate std;
 pub mod error;
 #[cfg(feature = "host")]
 pub mod host;
+pub mod journal;
 pub mod math;
 pub mod model;
 pub mod record;
 pub mod score;
+#[cfg(feature = "signed-models")]
+pub mod signed;
 mod text;
 pub mod weights;
 pub mod wire;

@@ -1,0 +1,310 @@
+//! Signed model updates (feature `signed-models`): a kiosk installs a new model only when it is
+//! signed by the operator's Ed25519 key and newer than the model it runs.
+//!
+//! # Envelope layout (version 1)
+//!
+//! | offset | bytes | field |
+//! |---|---|---|
+//! | 0 | 16 | [`ENVELOPE_TAG`] `"silkscore-model1"`: magic and domain-separation tag |
+//! | 16 | 4 | revision, `u32` little-endian, ≥ 1 |
+//! | 20 | 32 | the signer's Ed25519 public key (compressed Edwards point) |
+//! | 52 | 2 | model length `L`, `u16` little-endian, 1 ..= [`crate::wire::MODEL_MAX_SIZE`] |
+//! | 54 | `L` | the model message, exactly as [`crate::wire::encode_model`] writes it |
+//! | 54 + `L` | 64 | Ed25519 signature (RFC 8032, pure Ed25519) of bytes `0 .. 54 + L` |
+//!
+//! The envelope is [`ENVELOPE_OVERHEAD`]` + L` bytes, at most [`ENVELOPE_MAX_SIZE`]. The
+//! signature covers the tag, the revision, the signer key, the length and the model bytes, so
+//! none of them can be changed, and a signature made for another purpose with the same key
+//! (which would not start with the tag) is never an envelope signature.
+//!
+//! # What the device refuses
+//!
+//! [`verify`] checks, in this order, and stops at the first failure:
+//!
+//! 1. the tag and the length field, else [`Error::EnvelopeMalformed`];
+//! 2. the length: fewer bytes than `54 + L + 64` is [`Error::EnvelopeTruncated`], more is
+//!    [`Error::EnvelopeTooLong`];
+//! 3. the signer is the trusted key, else [`Error::UntrustedKey`];
+//! 4. the signature, with [`VerifyingKey::verify_strict`], else [`Error::BadSignature`];
+//! 5. the revision is above the running one, else [`Error::Rollback`] (an old envelope
+//!    replayed, or a downgrade);
+//! 6. the model decodes and validates ([`crate::wire::decode_model`]'s errors).
+//!
+//! Verification needs no allocation and no buffer besides the envelope; the device stores
+//! the revision it runs next to the model, and passes it to the next [`verify`]. Revisions
+//! start at 1, so a device without a model passes 0.
+//!
+//! ```
+//! use silkscore::{signed, wire, BRI_CULTURAL_V1, Error};
+//! let key = signed::SigningKey::from_bytes(&[7u8; 32]); // on the operator's host
+//! let mut buf = [0u8; signed::ENVELOPE_MAX_SIZE];
+//! let envelope = signed::sign_model(&BRI_CULTURAL_V1, 3, &key, &mut buf).unwrap();
+//!
+//! // on the kiosk, which trusts the public key and runs revision 2
+//! let trusted = key.verifying_key();
+//! let update = signed::verify(envelope, &trusted, 2).unwrap();
+//! assert_eq!((update.revision, &update.model), (3, &BRI_CULTURAL_V1));
+//! // the same envelope again is a replay
+//! assert_eq!(signed::verify(envelope, &trusted, 3).unwrap_err(),
+//!            Error::Rollback { running: 3, found: 3 });
+//! ```
+
+/// The `ed25519-dalek` crate this module is built on, for callers that need more of it.
+pub use ed25519_dalek as ed25519;
+pub use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
+
+use crate::error::Error;
+use crate::model::Model;
+use crate::wire::{self, MODEL_MAX_SIZE};
+
+/// First 16 bytes of every envelope; also the domain-separation tag of its signature.
+pub const ENVELOPE_TAG: [u8; 16] = *b"silkscore-model1";
+/// Bytes of an Ed25519 public key.
+pub const PUBLIC_KEY_LEN: usize = 32;
+/// Bytes of an Ed25519 signature.
+pub const SIGNATURE_LEN: usize = 64;
+/// Bytes before the model: tag, revision, signer key, model length.
+pub const ENVELOPE_HEADER_LEN: usize = ENVELOPE_TAG.len() + 4 + PUBLIC_KEY_LEN + 2;
+/// Envelope bytes besides the model: header and signature.
+pub const ENVELOPE_OVERHEAD: usize = ENVELOPE_HEADER_LEN + SIGNATURE_LEN;
+/// Largest envelope (of the largest model): size a receive buffer with it.
+pub const ENVELOPE_MAX_SIZE: usize = ENVELOPE_OVERHEAD + MODEL_MAX_SIZE;
+
+const REVISION_AT: usize = ENVELOPE_TAG.len();
+const SIGNER_AT: usize = REVISION_AT + 4;
+const LEN_AT: usize = SIGNER_AT + PUBLIC_KEY_LEN;
+
+/// The fields of an envelope whose structure is sound; nothing is verified yet.
+///
+/// ```
+/// use silkscore::{signed, BRI_CULTURAL_V1};
+/// let key = signed::SigningKey::from_bytes(&[1u8; 32]);
+/// let mut buf = [0u8; signed::ENVELOPE_MAX_SIZE];
+/// let bytes = signed::sign_model(&BRI_CULTURAL_V1, 9, &key, &mut buf).unwrap();
+/// let env = signed::Envelope::parse(bytes).unwrap();
+/// assert_eq!(env.revision(), 9);
+/// assert_eq!(env.signer(), key.verifying_key().as_bytes());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Envelope<'a> {
+    revision: u32,
+    signer: &'a [u8; PUBLIC_KEY_LEN],
+    model: &'a [u8],
+    signature: &'a [u8; SIGNATURE_LEN],
+    signed: &'a [u8],
+}
+
+impl<'a> Envelope<'a> {
+    /// Checks the tag and the lengths (steps 1 and 2 of [`verify`]) and splits the envelope.
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
+        let tag_part = bytes.get(..ENVELOPE_TAG.len()).unwrap_or(bytes);
+        if ENVELOPE_TAG.get(..tag_part.len()) != Some(tag_part) {
+            return Err(Error::EnvelopeMalformed);
+        }
+        let header = bytes
+            .get(..ENVELOPE_HEADER_LEN)
+            .ok_or(Error::EnvelopeTruncated)?;
+        let field = |at: usize, n: usize| header.get(at..at + n).ok_or(Error::EnvelopeTruncated);
+        let revision = u32::from_le_bytes(
+            field(REVISION_AT, 4)?
+                .try_into()
+                .map_err(|_| Error::EnvelopeTruncated)?,
+        );
+        let signer: &[u8; PUBLIC_KEY_LEN] = field(SIGNER_AT, PUBLIC_KEY_LEN)?
+            .try_into()
+            .map_err(|_| Error::EnvelopeTruncated)?;
+        let len = usize::from(u16::from_le_bytes(
+            field(LEN_AT, 2)?
+                .try_into()
+                .map_err(|_| Error::EnvelopeTruncated)?,
+        ));
+        if len == 0 || len > MODEL_MAX_SIZE {
+            return Err(Error::EnvelopeMalformed);
+        }
+        let signed_len = ENVELOPE_HEADER_LEN + len;
+        let total = signed_len + SIGNATURE_LEN;
+        if bytes.len() < total {
+            return Err(Error::EnvelopeTruncated);
+        }
+        if bytes.len() > total {
+            return Err(Error::EnvelopeTooLong);
+        }
+        let signed = bytes.get(..signed_len).ok_or(Error::EnvelopeTruncated)?;
+        let model = bytes
+            .get(ENVELOPE_HEADER_LEN..signed_len)
+            .ok_or(Error::EnvelopeTruncated)?;
+        let signature: &[u8; SIGNATURE_LEN] = bytes
+            .get(signed_len..total)
+            .and_then(|s| s.try_into().ok())
+            .ok_or(Error::EnvelopeTruncated)?;
+        Ok(Envelope {
+            revision,
+            signer,
+            model,
+            signature,
+            signed,
+        })
+    }
+
+    /// The revision the envelope claims (not verified).
+    pub const fn revision(&self) -> u32 {
+        self.revision
+    }
+
+    /// The public key the envelope claims it was signed with (not verified).
+    pub const fn signer(&self) -> &'a [u8; PUBLIC_KEY_LEN] {
+        self.signer
+    }
+
+    /// The model message bytes (not verified).
+    pub const fn model_bytes(&self) -> &'a [u8] {
+        self.model
+    }
+
+    /// The signature bytes.
+    pub const fn signature(&self) -> &'a [u8; SIGNATURE_LEN] {
+        self.signature
+    }
+
+    /// Checks the signer and the signature (steps 3 and 4 of [`verify`]).
+    pub fn verify_signature(&self, trusted: &VerifyingKey) -> Result<(), Error> {
+        if self.signer != trusted.as_bytes() {
+            return Err(Error::UntrustedKey);
+        }
+        let signature = Signature::from_bytes(self.signature);
+        trusted
+            .verify_strict(self.signed, &signature)
+            .map_err(|_| Error::BadSignature)
+    }
+}
+
+/// A model that passed [`verify`], with its revision: install it, and store the revision.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verified {
+    /// The envelope's revision, newer than the running one.
+    pub revision: u32,
+    /// The decoded, validated model.
+    pub model: Model,
+}
+
+/// Verifies an envelope on the device: see the [module documentation](self) for the checks
+/// and their errors. `running` is the revision of the model the device runs (0 for none).
+///
+/// ```
+/// use silkscore::{signed, BRI_CULTURAL_V1, Error};
+/// let operator = signed::SigningKey::from_bytes(&[1u8; 32]);
+/// let intruder = signed::SigningKey::from_bytes(&[2u8; 32]);
+/// let mut buf = [0u8; signed::ENVELOPE_MAX_SIZE];
+/// let forged = signed::sign_model(&BRI_CULTURAL_V1, 5, &intruder, &mut buf).unwrap();
+/// assert_eq!(signed::verify(forged, &operator.verifying_key(), 0), Err(Error::UntrustedKey));
+/// ```
+pub fn verify(envelope: &[u8], trusted: &VerifyingKey, running: u32) -> Result<Verified, Error> {
+    let env = Envelope::parse(envelope)?;
+    env.verify_signature(trusted)?;
+    if env.revision <= running {
+        return Err(Error::Rollback {
+            running,
+            found: env.revision,
+        });
+    }
+    let model = wire::decode_model(env.model)?;
+    Ok(Verified {
+        revision: env.revision,
+        model,
+    })
+}
+
+/// Signs an encoded model message (host side): writes the envelope into `out` (size it with
+/// [`ENVELOPE_MAX_SIZE`], or [`ENVELOPE_OVERHEAD`]` + model.len()`) and returns it. The model
+/// bytes must decode as a valid model, so that nothing unusable gets signed (else that
+/// decoding error); `revision` must be at least 1 (else [`Error::Rollback`], as a device would
+/// refuse it).
+///
+/// ```
+/// use silkscore::{signed, wire, BRI_CULTURAL_V1, Error};
+/// let key = signed::SigningKey::from_bytes(&[3u8; 32]);
+/// let mut model = [0u8; wire::MODEL_MAX_SIZE];
+/// let model = wire::encode_model(&BRI_CULTURAL_V1, &mut model).unwrap();
+/// let mut out = [0u8; signed::ENVELOPE_MAX_SIZE];
+/// let env = signed::sign(model, 1, &key, &mut out).unwrap();
+/// assert_eq!(env.len(), signed::ENVELOPE_OVERHEAD + model.len());
+/// assert!(signed::sign(&[0x01, 0x00], 1, &key, &mut [0u8; 300]).is_err()); // not a model
+/// ```
+pub fn sign<'o>(
+    model: &[u8],
+    revision: u32,
+    key: &SigningKey,
+    out: &'o mut [u8],
+) -> Result<&'o mut [u8], Error> {
+    wire::decode_model(model)?;
+    if revision == 0 {
+        return Err(Error::Rollback {
+            running: 0,
+            found: 0,
+        });
+    }
+    let len = u16::try_from(model.len()).map_err(|_| Error::EnvelopeMalformed)?;
+    let signed_len = ENVELOPE_HEADER_LEN + model.len();
+    let total = signed_len + SIGNATURE_LEN;
+    let out = out
+        .get_mut(..total)
+        .ok_or(Error::BufferTooSmall { needed: total })?;
+    let (signed, sig) = out.split_at_mut(signed_len);
+    let signer = key.verifying_key().to_bytes();
+    let parts: [&[u8]; 5] = [
+        &ENVELOPE_TAG,
+        &revision.to_le_bytes(),
+        &signer,
+        &len.to_le_bytes(),
+        model,
+    ];
+    let mut at = 0;
+    for part in parts {
+        let dst = signed
+            .get_mut(at..at + part.len())
+            .ok_or(Error::BufferTooSmall { needed: total })?;
+        dst.copy_from_slice(part);
+        at += part.len();
+    }
+    let signature = ed25519_dalek::Signer::sign(key, signed);
+    sig.copy_from_slice(&signature.to_bytes());
+    Ok(out)
+}
+
+/// Encodes `model` and signs it: [`sign`] of [`crate::wire::encode_model`]'s bytes.
+///
+/// ```
+/// use silkscore::{signed, BRI_CULTURAL_V1};
+/// let key = signed::SigningKey::from_bytes(&[4u8; 32]);
+/// let mut out = [0u8; signed::ENVELOPE_MAX_SIZE];
+/// let env = signed::sign_model(&BRI_CULTURAL_V1, 1, &key, &mut out).unwrap();
+/// assert!(signed::verify(env, &key.verifying_key(), 0).is_ok());
+/// ```
+pub fn sign_model<'o>(
+    model: &Model,
+    revision: u32,
+    key: &SigningKey,
+    out: &'o mut [u8],
+) -> Result<&'o mut [u8], Error> {
+    let mut buf = [0u8; MODEL_MAX_SIZE];
+    let bytes = wire::encode_model(model, &mut buf)?;
+    sign(bytes, revision, key, out)
+}
+
+/// A trusted public key from its 32 bytes (as stored in firmware or a key file). Refuses
+/// bytes that are not a point on the curve, and weak (small-order) keys.
+///
+/// ```
+/// use silkscore::{signed, Error};
+/// let key = signed::SigningKey::from_bytes(&[5u8; 32]);
+/// let public = key.verifying_key().to_bytes();
+/// assert_eq!(signed::verifying_key(&public).unwrap(), key.verifying_key());
+/// assert_eq!(signed::verifying_key(&[0u8; 32]), Err(Error::InvalidKey)); // small order
+/// ```
+pub fn verifying_key(bytes: &[u8; PUBLIC_KEY_LEN]) -> Result<VerifyingKey, Error> {
+    let key = VerifyingKey::from_bytes(bytes).map_err(|_| Error::InvalidKey)?;
+    if key.is_weak() {
+        return Err(Error::InvalidKey);
+    }
+    Ok(key)
+}
