@@ -150,10 +150,13 @@ fn power_cuts(n: usize, write_size: usize) -> (usize, usize, usize) {
         assert!(m >= complete, "cut {cut}: lost a complete entry");
         assert!(m <= complete + 1, "cut {cut}: recovered an unwritten entry");
         if m == complete + 1 {
-            // only an entry that lacks nothing but its delimiter (and padding) may be kept
-            let body_end = built.start(complete)
-                + (built.ends[complete] - built.start(complete)).min(frame_len(&built, complete));
-            assert!(cut >= body_end - 1, "cut {cut}: kept a partial entry");
+            // only an entry that lacks nothing but its delimiter (and padding) may be kept,
+            // or bytes that read 0xFF whether written or not
+            let body_end = built.start(complete) + frame_len(&built, complete) - 1;
+            assert!(
+                cut >= body_end || built.image[cut..body_end].iter().all(|b| *b == 0xFF),
+                "cut {cut}: kept a partial entry"
+            );
         }
         let partial = cut > built.start(complete.min(n - 1)) && complete < n;
         assert_eq!(rec.entries as usize, m);
@@ -369,4 +372,49 @@ fn failed_write_recovers_before_next_append() {
     assert!(j.recovery().torn_tail);
     assert_eq!(j.append(&a).unwrap(), ok);
     assert_eq!(j.entries().count() as u32, ok + 1);
+}
+
+#[test]
+fn entry_ending_in_ff_bytes_cut_before_its_delimiter() {
+    // An entry whose last COBS bytes are 0xFF (its CRC) looks shorter than it is when the
+    // power is cut before its delimiter. It must be kept, and the next append must neither
+    // write over those bytes nor duplicate its sequence number.
+    let mut rng = Rng(99);
+    let mut buf = [0u8; silkscore::journal::ENTRY_FRAME_MAX_SIZE];
+    let special = loop {
+        let s = random_scores(&mut rng);
+        let e = Entry {
+            sequence: 1,
+            scores: s,
+        };
+        let f = silkscore::wire::frame::encode_frame(&e, &mut buf).unwrap();
+        if f[f.len() - 2] == 0xFF {
+            break s;
+        }
+    };
+    let first = random_scores(&mut rng);
+    for ws in [1, 4, 8, 32] {
+        let mut j = Journal::open(MemFlash::new(vec![0xFF; 1024]).with_write_size(ws)).unwrap();
+        j.append(&first).unwrap();
+        let start = j.used();
+        j.append(&special).unwrap();
+        let mut image = j.into_flash().into_inner();
+        let delimiter = start + image[start..].iter().position(|b| *b == 0).unwrap();
+        for cut in [delimiter, delimiter - 1] {
+            image[cut..].fill(0xFF);
+            let mut j = Journal::open(MemFlash::new(image.clone()).with_write_size(ws)).unwrap();
+            assert_eq!(j.recovery().entries, 2, "write size {ws}, cut {cut}");
+            assert!(!j.recovery().torn_tail);
+            let extra = random_scores(&mut rng);
+            assert_eq!(j.append(&extra).unwrap(), 2);
+            let mut j = Journal::open(j.into_flash()).unwrap();
+            let got: Vec<Entry> = j.entries().map(|e| e.unwrap()).collect();
+            let want = [(0, first), (1, special), (2, extra)];
+            assert_eq!(got.len(), 3, "write size {ws}, cut {cut}");
+            for (e, (seq, s)) in got.iter().zip(want) {
+                assert_eq!((e.sequence, e.scores), (seq, s));
+            }
+            assert!(j.recovery().is_clean());
+        }
+    }
 }

@@ -27,16 +27,20 @@
 //!   frames) are allowed and skipped: they pad writes to the flash's write granularity.
 //! - **Erased space.** `0xFF` is a valid COBS byte, but never the first byte of an entry (its
 //!   COBS code byte is at most [`ENTRY_FRAME_MAX_SIZE`] − 1). The written part of the region
-//!   ends after its last byte that is not `0xFF`; everything after it is erased space, and
-//!   the next entry goes there: never onto a byte that was programmed.
+//!   ends after its last byte that is not `0xFF`, or after the last entry if that entry ends in
+//!   `0xFF` bytes (a CRC may; recovery looks up to one frame length past the last byte that is
+//!   not `0xFF`). Everything after it is erased space, and the next entry goes there: never onto
+//!   a programmed byte, never onto a byte of an entry.
 //! - **Sequence numbers** start at 0 and increase by one per append; recovery only accepts an
 //!   entry whose number is larger than the previous intact entry's, and counts the numbers
 //!   it skips ([`Recovery::missing`]).
 //! - **A torn write** (power lost during an append) leaves a prefix of the frame and no
 //!   delimiter. Recovery discards it ([`Recovery::torn_tail`]) unless every byte but the
-//!   delimiter made it (then the entry is complete and kept); the next append first writes
-//!   the missing `0x00`, so the torn bytes stay a separate, rejected segment (reported as a
-//!   corrupt region from then on).
+//!   delimiter is there (bytes the write had not reached but that read `0xFF` anyway count as
+//!   there): then the entry is complete and kept. The next append first writes a `0x00` when
+//!   the data does not end with one (or when write-size alignment leaves a gap), so the torn
+//!   bytes stay a separate segment, rejected again at every recovery (and reported as a corrupt
+//!   region from then on).
 //! - **Damage** (a flipped bit, a worn cell) makes the segment it hits fail its CRC, COBS or
 //!   validation: it is skipped and counted in [`Recovery::corrupt_regions`]. When the damage
 //!   turned a delimiter into another byte, the two frames it separated are found inside the
@@ -241,10 +245,13 @@ impl<F: Flash> Journal<F> {
         let mut scanner = Scanner::new(self.flash.capacity());
         scanner.finish(&mut self.flash)?;
         let ws = self.flash.write_size().max(1);
-        let (used, needs_delimiter) = match scanner.last_written {
-            None => (0, false),
-            Some((offset, byte)) => (offset.saturating_add(1), byte != 0),
+        let (written, last_byte) = match scanner.last_written {
+            None => (0, 0),
+            Some((offset, byte)) => (offset.saturating_add(1), byte),
         };
+        // An entry at the end may end in 0xFF bytes that look erased: never write over them.
+        let used = written.max(scanner.last_entry_end);
+        let needs_delimiter = used > written || last_byte != 0;
         self.end = round_up(used, ws);
         // Erased bytes left between the data and an aligned start would join the next frame's
         // segment: a delimiter keeps them apart.

@@ -41,6 +41,8 @@ pub(crate) struct Scanner {
     pub(crate) last_written: Option<(usize, u8)>,
     /// Sequence number of the last entry accepted.
     pub(crate) last_seq: Option<u32>,
+    /// Region offset just after the COBS bytes of the last entry accepted.
+    pub(crate) last_entry_end: usize,
     in_bad_region: bool,
     pub(crate) stats: Recovery,
 }
@@ -63,6 +65,7 @@ impl Scanner {
             eof: false,
             last_written: None,
             last_seq: None,
+            last_entry_end: 0,
             in_bad_region: false,
             stats: Recovery::EMPTY,
         }
@@ -123,13 +126,18 @@ impl Scanner {
             if !self.refill(flash)? {
                 self.eof = true;
                 self.seg_terminated = false;
-                let keep = match self.last_written {
+                // The tail is cut after its last byte that is not 0xFF, plus up to BODY_MAX
+                // erased-looking bytes: an entry may legitimately end in 0xFF bytes (its CRC),
+                // and must be found whether or not a later delimiter follows them.
+                let data = match self.last_written {
                     Some((off, _)) if off >= self.seg_start => off + 1 - self.seg_start,
                     _ => 0,
                 };
-                if keep <= self.seg_len {
-                    self.seg_len = keep;
-                    self.seg_overflow = false;
+                self.seg_overflow = data > SEG_CAP;
+                if data == 0 {
+                    self.seg_len = 0;
+                } else {
+                    self.seg_len = self.seg_len.min(data + BODY_MAX);
                 }
                 self.seg_ready = true;
                 return Ok(());
@@ -190,6 +198,7 @@ impl Scanner {
                         self.mark_bad();
                     }
                     // `end` is the damaged delimiter (or the end of the segment): skip it.
+                    self.last_entry_end = self.seg_start + self.seg_pos + end;
                     self.seg_pos += end + 1;
                     self.accept(&entry);
                     return Some(entry);
@@ -232,19 +241,36 @@ impl Scanner {
 }
 
 /// The earliest-ending sub-slice `seg[start..end]` that decodes as an entry numbered after
-/// `last_seq`, trying the whole segment first.
+/// `last_seq` (the smallest `start` among those ending first), trying the whole segment
+/// first. Only slices whose COBS code bytes chain exactly to their end are decoded.
 fn find_entry(seg: &[u8], last_seq: Option<u32>) -> Option<(usize, usize, Entry)> {
     if let Some(e) = try_entry(seg, last_seq) {
         return Some((0, seg.len(), e));
     }
-    for end in BODY_MIN..=seg.len() {
-        for start in end.saturating_sub(BODY_MAX)..=end - BODY_MIN {
-            if let Some(e) = seg.get(start..end).and_then(|s| try_entry(s, last_seq)) {
-                return Some((start, end, e));
+    let mut best: Option<(usize, usize, Entry)> = None;
+    for start in 0..seg.len() {
+        let bound = best.as_ref().map_or(usize::MAX, |(_, end, _)| *end);
+        if start + BODY_MIN > bound {
+            break;
+        }
+        let mut at = start;
+        while let Some(&code) = seg.get(at) {
+            if code == 0 || usize::from(code) > BODY_MAX {
+                break;
+            }
+            at += usize::from(code);
+            if at - start > BODY_MAX || at > seg.len() || at >= bound {
+                break;
+            }
+            if at - start >= BODY_MIN {
+                if let Some(e) = seg.get(start..at).and_then(|s| try_entry(s, last_seq)) {
+                    best = Some((start, at, e));
+                    break;
+                }
             }
         }
     }
-    None
+    best
 }
 
 /// True when the COBS code bytes of `body` chain exactly to its end (cheap test before a
