@@ -13,12 +13,12 @@
 //! vectorise. Rust never contracts `a * b + c` into a fused multiply-add on its own, so the
 //! same operations round the same way on every target.
 
-const LN_LN2_HI: f32 = 6.931_381_225_6e-1; // 0x3f317180
-const LN_LN2_LO: f32 = 9.058_000_614_5e-6; // 0x3717f7d1
-const LG1: f32 = 0.666_666_626_93; // 0xaaaaaa.0p-24
-const LG2: f32 = 0.400_009_721_52; // 0xccce13.0p-25
-const LG3: f32 = 0.284_987_866_88; // 0x91e9ee.0p-25
-const LG4: f32 = 0.242_790_788_41; // 0xf89e26.0p-26
+const LN_LN2_HI: f32 = f32::from_bits(0x3f317180); // 6.931_381_225_6e-1
+const LN_LN2_LO: f32 = f32::from_bits(0x3717f7d1); // 9.058_000_614_5e-6
+const LG1: f32 = f32::from_bits(0x3f2a_aaaa); // 0xaaaaaa.0p-24 = 0.66666662693
+const LG2: f32 = f32::from_bits(0x3ecc_ce13); // 0xccce13.0p-25 = 0.40000972152
+const LG3: f32 = f32::from_bits(0x3e91_e9ee); // 0x91e9ee.0p-25 = 0.28498786688
+const LG4: f32 = f32::from_bits(0x3e78_9e26); // 0xf89e26.0p-26 = 0.24279078841
 
 /// Natural logarithm, f32: bit-identical to `libm::logf`, branch-free.
 ///
@@ -72,11 +72,11 @@ pub fn ln(x: f32) -> f32 {
     }
 }
 
-const EXP_LN2_HI: f32 = 6.931_457_519_5e-1; // 0x3f317200
-const EXP_LN2_LO: f32 = 1.428_606_765_3e-6; // 0x35bfbe8e
-const INV_LN2: f32 = 1.442_695_021_6; // 0x3fb8aa3b
-const P1: f32 = 1.666_662_544_0e-1; // 0xaaaa8f.0p-26
-const P2: f32 = -2.766_733_290_6e-3; // -0xb55215.0p-32
+const EXP_LN2_HI: f32 = f32::from_bits(0x3f317200); // 6.931_457_519_5e-1
+const EXP_LN2_LO: f32 = f32::from_bits(0x35bfbe8e); // 1.428_606_765_3e-6
+const INV_LN2: f32 = f32::from_bits(0x3fb8aa3b); // 1.442_695_021_6
+const P1: f32 = f32::from_bits(0x3e2a_aa8f); // 0xaaaa8f.0p-26 = 1.6666625440e-1
+const P2: f32 = f32::from_bits(0xbb35_5215); // -0xb55215.0p-32 = -2.7667332906e-3
 
 /// Exponential, f32: bit-identical to `libm::expf`, branch-free.
 ///
@@ -148,12 +148,6 @@ pub fn exp(x: f32) -> f32 {
     } else {
         y
     }
-}
-
-/// `floor`, f32 (`libm::floorf`; `f32::floor` is not in `core`).
-#[inline]
-pub(crate) fn floor(x: f32) -> f32 {
-    libm::floorf(x)
 }
 
 #[cfg(test)]

@@ -273,3 +273,58 @@ proptest! {
         }
     }
 }
+
+fn raw_value() -> impl Strategy<Value = Option<f32>> {
+    prop_oneof![
+        2 => Just(None),
+        12 => (-2.0e4f32..2.0e4).prop_map(Some),
+        1 => prop_oneof![Just(f32::NAN), Just(f32::INFINITY), Just(f32::NEG_INFINITY)].prop_map(Some),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The column-wise batch path is bit-identical to scoring record by record, errors
+    /// included.
+    #[test]
+    fn columns_equal_scalar((m, rows) in model().prop_flat_map(|m| {
+        let n = m.len();
+        (Just(m), prop::collection::vec(prop::collection::vec(raw_value(), n), 1..150))
+    })) {
+        use silkscore::score::{columns::Columns, Scorer};
+        let n = m.len();
+        let ids: Vec<u32> = (0..rows.len() as u32).collect();
+        let mut cols = vec![vec![0.0f32; rows.len()]; n];
+        let mut present = vec![0u32; rows.len()];
+        for (r, row) in rows.iter().enumerate() {
+            for (i, v) in row.iter().enumerate() {
+                if let Some(v) = v {
+                    cols[i][r] = *v;
+                    present[r] |= 1 << i;
+                } else {
+                    cols[i][r] = f32::NAN; // ignored: not present
+                }
+            }
+        }
+        let col_refs: Vec<&[f32]> = cols.iter().map(|c| &c[..]).collect();
+        let batch = Columns::new(&ids, &col_refs, &present).unwrap();
+        let scorer = Scorer::new(&m);
+        let mut out = vec![Err(silkscore::Error::Malformed); rows.len()];
+        let ok = scorer.score_columns(&batch, &mut out).unwrap();
+        prop_assert_eq!(ok, out.iter().filter(|r| r.is_ok()).count());
+        for (r, row) in rows.iter().enumerate() {
+            let rec = Record::from_values(r as u32, row).unwrap();
+            let expected = scorer.score(&rec);
+            match (&out[r], &expected) {
+                (Ok(a), Ok(b)) => {
+                    prop_assert_eq!(a, b);
+                    for (x, y) in a.values().iter().zip(b.values()) {
+                        prop_assert_eq!(x.to_bits(), y.to_bits());
+                    }
+                }
+                (a, b) => prop_assert_eq!(a, b),
+            }
+        }
+    }
+}

@@ -74,6 +74,18 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// f(lo).
+    #[inline]
+    pub(crate) const fn f_lo(&self) -> f32 {
+        self.f_lo
+    }
+
+    /// f(hi) − f(lo).
+    #[inline]
+    pub(crate) const fn span(&self) -> f32 {
+        self.span
+    }
+
     /// SPEC §4 steps 1–3 for a finite raw value `x` (see [`Indicator::normalise`]).
     #[inline]
     pub fn normalise(&self, x: f32) -> Normalised {

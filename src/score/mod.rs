@@ -3,11 +3,11 @@
 
 mod aggregate;
 pub mod batch;
+pub mod columns;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::math;
 use crate::model::{Aggregation, Connotation, Model, Prepared, MAX_INDICATORS};
 use crate::record::Record;
 use aggregate::WeightedMean;
@@ -72,14 +72,9 @@ impl Grade {
 /// assert_eq!(silkscore::score::basis_points(1.5), 10000);
 /// ```
 pub fn basis_points(v: f32) -> u16 {
-    let bp = math::floor(10000.0 * v + 0.5);
-    if bp >= 10000.0 {
-        10000
-    } else if bp > 0.0 {
-        bp as u16
-    } else {
-        0
-    }
+    // For x ≥ 0, truncation (`as`) is floor; below 0 both clamp to 0; NaN saturates to 0.
+    let bp = (10000.0 * v + 0.5) as i32;
+    bp.clamp(0, 10000) as u16
 }
 
 /// The result of scoring one record.

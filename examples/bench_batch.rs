@@ -1,0 +1,150 @@
+//! Batch-scoring throughput of the default model, single-threaded:
+//! record-by-record (`Scorer::score`) and column-wise (`Scorer::score_columns`).
+//!
+//! ```sh
+//! cargo run --release --example bench_batch -- [RECORDS] [--write DIR]
+//! ```
+//!
+//! With `--write DIR` it also writes the generated records as raw little-endian columns
+//! (`DIR/values.f32`, indicator-major, and `DIR/present.u32`) so that `bench/numpy_baseline.py`
+//! scores the identical records; `bench/compare.sh` runs both and prints the ratio.
+
+use std::time::Instant;
+
+use silkscore::score::{columns::Columns, Scorer};
+use silkscore::{Error, Record, Scores, BRI_CULTURAL_V1 as MODEL};
+
+/// A small deterministic generator (SplitMix64), so runs and languages agree on the data.
+struct SplitMix(u64);
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn unit(&mut self) -> f32 {
+        (self.next() >> 40) as f32 / (1u64 << 24) as f32
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let n: usize = args
+        .first()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let write_dir = args
+        .iter()
+        .position(|a| a == "--write")
+        .and_then(|i| args.get(i + 1));
+    let m = MODEL.len();
+
+    // Values spread over [lo - 10% span, hi + 10% span]; log indicators log-uniform; 2% missing.
+    let mut rng = SplitMix(2023);
+    let mut cols = vec![vec![0.0f32; n]; m];
+    let mut present = vec![0u32; n];
+    for r in 0..n {
+        for (i, ind) in MODEL.indicators().iter().enumerate() {
+            let u = rng.unit();
+            let span = ind.hi - ind.lo;
+            let v = match ind.transform {
+                silkscore::Transform::Lin => ind.lo - 0.1 * span + 1.2 * span * u,
+                _ => (1.0 + ind.hi).powf(u * 1.05) - 1.0,
+            };
+            cols[i][r] = v;
+            if rng.unit() >= 0.02 {
+                present[r] |= 1 << i;
+            }
+        }
+    }
+    let ids: Vec<u32> = (0..n as u32).collect();
+    let records: Vec<Record> = (0..n)
+        .map(|r| {
+            let mut rec = Record::new(r as u32, m);
+            for (i, col) in cols.iter().enumerate() {
+                if present[r] & (1 << i) != 0 {
+                    rec.set(i, col[r]).unwrap();
+                }
+            }
+            rec
+        })
+        .collect();
+
+    if let Some(dir) = write_dir {
+        std::fs::create_dir_all(dir).unwrap();
+        let v: Vec<u8> = cols
+            .iter()
+            .flatten()
+            .flat_map(|x| x.to_le_bytes())
+            .collect();
+        std::fs::write(format!("{dir}/values.f32"), v).unwrap();
+        let p: Vec<u8> = present.iter().flat_map(|x| x.to_le_bytes()).collect();
+        std::fs::write(format!("{dir}/present.u32"), p).unwrap();
+        // The same records as a records CSV (SPEC §7), for the end-to-end comparison.
+        use std::io::Write;
+        let mut csv =
+            std::io::BufWriter::new(std::fs::File::create(format!("{dir}/records.csv")).unwrap());
+        let header: Vec<&str> = MODEL.indicators().iter().map(|i| i.id.as_str()).collect();
+        writeln!(csv, "id,{}", header.join(",")).unwrap();
+        for r in 0..n {
+            write!(csv, "{r}").unwrap();
+            for (i, col) in cols.iter().enumerate() {
+                if present[r] & (1 << i) != 0 {
+                    write!(csv, ",{}", col[r]).unwrap();
+                } else {
+                    write!(csv, ",").unwrap();
+                }
+            }
+            writeln!(csv).unwrap();
+        }
+    }
+
+    let scorer = Scorer::new(&MODEL);
+    let mut out: Vec<Result<Scores, Error>> = vec![Err(Error::Malformed); n];
+
+    // Warm up, then take the best of 5 runs of each path.
+    let mut best_scalar = f64::MAX;
+    let mut best_cols = f64::MAX;
+    let col_refs: Vec<&[f32]> = cols.iter().map(|c| &c[..]).collect();
+    let batch = Columns::new(&ids, &col_refs, &present).unwrap();
+    let mut checksum = 0.0f64;
+    for _ in 0..5 {
+        let t = Instant::now();
+        for (slot, rec) in out.iter_mut().zip(&records) {
+            *slot = scorer.score(rec);
+        }
+        best_scalar = best_scalar.min(t.elapsed().as_secs_f64());
+        let scalar_ok: Vec<_> = out
+            .iter()
+            .map(|r| r.as_ref().ok().map(|s| s.composite))
+            .collect();
+
+        let t = Instant::now();
+        scorer.score_columns(&batch, &mut out).unwrap();
+        best_cols = best_cols.min(t.elapsed().as_secs_f64());
+        let cols_ok: Vec<_> = out
+            .iter()
+            .map(|r| r.as_ref().ok().map(|s| s.composite))
+            .collect();
+        assert_eq!(scalar_ok, cols_ok, "the two paths must agree bit for bit");
+        checksum = out
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .map(|s| s.composite as f64)
+            .sum();
+    }
+    let ok = out.iter().filter(|r| r.is_ok()).count();
+    println!("records            {n}");
+    println!("scored ok          {ok}");
+    println!("checksum           {checksum:.3}");
+    println!(
+        "record-by-record   {:.1} M records/s",
+        n as f64 / best_scalar / 1e6
+    );
+    println!(
+        "column-wise        {:.1} M records/s",
+        n as f64 / best_cols / 1e6
+    );
+}

@@ -1,0 +1,483 @@
+//! Column-wise batch scoring: the fast path for hosts that score portfolios of millions of
+//! projects.
+//!
+//! Records are given as columns (one `f32` slice per indicator, plus a presence bitmask per
+//! record). Each indicator is normalised over a block of records in a loop with no branches
+//! (the crate's [`crate::math::ln`] is branch-free), which the compiler vectorises. Every
+//! arithmetic operation is the one the scalar [`Scorer::score`] performs, in the same order,
+//! so the results are **bit-identical** to scoring the records one by one (a property test
+//! checks this).
+
+use super::{basis_points, Grade, Scorer, Scores};
+use crate::error::Error;
+use crate::math;
+use crate::model::{Aggregation, Connotation, Direction, Transform};
+
+/// Records per block: large enough to vectorise, small enough to stay in L1.
+const BLOCK: usize = 64;
+
+/// A batch of records in columns (struct of arrays).
+///
+/// ```
+/// use silkscore::score::columns::Columns;
+/// let ids = [1u32, 2];
+/// let a = [10.0f32, 20.0];
+/// let b = [0.5f32, 0.0];
+/// let present = [0b11u32, 0b01]; // record 2 has no value for indicator 1
+/// let cols = [&a[..], &b[..]];
+/// let batch = Columns::new(&ids, &cols, &present).unwrap();
+/// assert_eq!(batch.len(), 2);
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Columns<'a> {
+    ids: &'a [u32],
+    values: &'a [&'a [f32]],
+    present: &'a [u32],
+}
+
+impl<'a> Columns<'a> {
+    /// `ids[r]` is record r's project id; `values[i][r]` its raw value of indicator i;
+    /// bit i of `present[r]` says whether that value is present (a value whose bit is clear is
+    /// ignored, whatever it holds). Every column and `present` must be as long as `ids`.
+    pub fn new(ids: &'a [u32], values: &'a [&'a [f32]], present: &'a [u32]) -> Result<Self, Error> {
+        let n = ids.len();
+        if present.len() != n {
+            return Err(Error::IndexOutOfRange {
+                index: present.len(),
+                len: n,
+            });
+        }
+        if let Some(bad) = values.iter().find(|c| c.len() != n) {
+            return Err(Error::IndexOutOfRange {
+                index: bad.len(),
+                len: n,
+            });
+        }
+        Ok(Columns {
+            ids,
+            values,
+            present,
+        })
+    }
+
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// True when there are no records.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+const LIN: u8 = 0;
+const LOG: u8 = 1;
+const LN: u8 = 2;
+
+/// One indicator's constants for the hot loop.
+struct Kernel {
+    bit: u32,
+    lo: f32,
+    hi: f32,
+    f_lo: f32,
+    span: f32,
+    w: f32,
+    floor: f32,
+}
+
+impl Kernel {
+    /// Normalises one block of values and adds their terms: exactly the operations of
+    /// `Prepared::normalise` and `WeightedMean::add`, with selects instead of branches.
+    /// Kept out of line: on its own the loop vectorises.
+    #[inline(never)]
+    fn run<const T: u8, const COST: bool, const GEO: bool>(
+        &self,
+        xs: &[f32; BLOCK],
+        ps: &[u32; BLOCK],
+        acc: &mut [f32; BLOCK],
+        wsum: &mut [f32; BLOCK],
+        nonfinite: &mut [u32; BLOCK],
+    ) {
+        for ((((x, p), a), ws), nf) in xs
+            .iter()
+            .zip(ps)
+            .zip(acc.iter_mut())
+            .zip(wsum.iter_mut())
+            .zip(nonfinite.iter_mut())
+        {
+            let present = p & self.bit != 0;
+            let finite = x.is_finite();
+            *nf |= if present && !finite { self.bit } else { 0 };
+            let xe = if present && finite { *x } else { self.lo };
+            let xc = xe.max(self.lo).min(self.hi);
+            let f = match T {
+                LIN => xc,
+                LOG => math::ln(1.0 + xc),
+                _ => math::ln(xc),
+            };
+            let t = (f - self.f_lo) / self.span;
+            let s = if COST { 1.0 - t } else { t };
+            let s = s.max(0.0).min(1.0);
+            let wp = if present { self.w } else { 0.0 };
+            *a += if GEO {
+                wp * math::ln(s.max(self.floor))
+            } else {
+                wp * s
+            };
+            *ws += wp;
+        }
+    }
+}
+
+/// Per-block accumulators.
+struct Block {
+    acc: [[f32; BLOCK]; 3],
+    weight: [[f32; BLOCK]; 3],
+    nonfinite: [u32; BLOCK],
+    index: [[f32; BLOCK]; 3],
+    coverage: [[f32; BLOCK]; 3],
+    composite: [f32; BLOCK],
+    composite_weight: [f32; BLOCK],
+}
+
+/// Connotation index and coverage of a block of records (as in the scalar pipeline), and
+/// the first coverage failure per record.
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+fn tail_index(
+    acc: &[f32; BLOCK],
+    wsum: &[f32; BLOCK],
+    total: f32,
+    min_coverage: f32,
+    geometric: bool,
+    code: u8,
+    fail: &mut [u8; BLOCK],
+    index: &mut [f32; BLOCK],
+    cover: &mut [f32; BLOCK],
+) {
+    for ((((a, present), f), ix), cv) in acc
+        .iter()
+        .zip(wsum)
+        .zip(fail.iter_mut())
+        .zip(index.iter_mut())
+        .zip(cover.iter_mut())
+    {
+        let c = present / total;
+        let bad = *present <= 0.0 || c < min_coverage;
+        *f = if *f == 0 && bad { code } else { *f };
+        let mean = if geometric {
+            math::exp(a / present)
+        } else {
+            a / present
+        };
+        *ix = mean.max(0.0).min(1.0);
+        *cv = c.min(1.0);
+    }
+}
+
+/// Adds one connotation's term to the composite's running sums, for a block of records.
+#[inline(never)]
+fn tail_composite(
+    w: f32,
+    floor: f32,
+    geometric: bool,
+    index: &[f32; BLOCK],
+    acc: &mut [f32; BLOCK],
+    wsum: &mut [f32; BLOCK],
+) {
+    for ((ix, a), ws) in index.iter().zip(acc.iter_mut()).zip(wsum.iter_mut()) {
+        *a += if geometric {
+            w * math::ln(ix.max(floor))
+        } else {
+            w * ix
+        };
+        *ws += w;
+    }
+}
+
+/// Turns the composite's running sums into the composite, in place, for a block of records.
+#[inline(never)]
+fn tail_mean(geometric: bool, acc: &mut [f32; BLOCK], wsum: &[f32; BLOCK]) {
+    for (a, ws) in acc.iter_mut().zip(wsum) {
+        let m = if geometric {
+            math::exp(*a / ws)
+        } else {
+            *a / ws
+        };
+        *a = m.max(0.0).min(1.0);
+    }
+}
+
+/// Assembles the scores of one record from its 0–1 indices.
+#[inline]
+fn finish(
+    record_id: u32,
+    fingerprint: u32,
+    index: [f32; 3],
+    composite: f32,
+    coverage: [f32; 3],
+    grades: &[f32; 4],
+) -> Scores {
+    let [ci, ei, si] = index;
+    let composite100 = 100.0 * composite;
+    Scores {
+        record_id,
+        fingerprint,
+        cultural: 100.0 * ci,
+        economic: 100.0 * ei,
+        security: 100.0 * si,
+        composite: composite100,
+        basis_points: [
+            basis_points(ci),
+            basis_points(ei),
+            basis_points(si),
+            basis_points(composite),
+        ],
+        coverage,
+        grade: Grade::from_composite(composite100, grades),
+    }
+}
+
+impl Scorer<'_> {
+    /// Scores a column batch into `out` (one result per record, in order; at least
+    /// `batch.len()` long). Returns the number of records that scored `Ok`. Results are
+    /// bit-identical to [`Scorer::score`] on each record.
+    ///
+    /// ```
+    /// use silkscore::{score::{columns::Columns, Scorer}, Record, BRI_CULTURAL_V1 as M};
+    /// let ids = [7u32];
+    /// let data: Vec<[f32; 1]> = (0..M.len()).map(|i| [i as f32 * 5.0]).collect();
+    /// let cols: Vec<&[f32]> = data.iter().map(|c| &c[..]).collect();
+    /// let present = [(1u32 << M.len()) - 1];
+    /// let batch = Columns::new(&ids, &cols, &present).unwrap();
+    /// let mut out = [Err(silkscore::Error::Malformed)];
+    /// let scorer = Scorer::new(&M);
+    /// assert_eq!(scorer.score_columns(&batch, &mut out), Ok(1));
+    ///
+    /// let mut r = Record::new(7, M.len());
+    /// for i in 0..M.len() { r.set(i, i as f32 * 5.0).unwrap(); }
+    /// assert_eq!(out[0], scorer.score(&r));
+    /// ```
+    pub fn score_columns(
+        &self,
+        batch: &Columns<'_>,
+        out: &mut [Result<Scores, Error>],
+    ) -> Result<usize, Error> {
+        let n = batch.len();
+        if out.len() < n {
+            return Err(Error::BufferTooSmall { needed: n });
+        }
+        let model = self.model;
+        let m = model.len();
+        if batch.values.len() != m {
+            return Err(Error::RecordLength {
+                expected: m as u8,
+                found: batch.values.len().min(255) as u8,
+            });
+        }
+        let params = model.params();
+        let mut totals = [0.0f32; 3];
+        for ind in model.indicators() {
+            if let Some(t) = totals.get_mut(ind.connotation.index()) {
+                *t += ind.weight;
+            }
+        }
+        let mut ok = 0;
+        let mut block = Block {
+            acc: [[0.0; BLOCK]; 3],
+            weight: [[0.0; BLOCK]; 3],
+            nonfinite: [0; BLOCK],
+            index: [[0.0; BLOCK]; 3],
+            coverage: [[0.0; BLOCK]; 3],
+            composite: [0.0; BLOCK],
+            composite_weight: [0.0; BLOCK],
+        };
+        let mut start = 0;
+        while start < n {
+            let end = (start + BLOCK).min(n);
+            let (Some(ids), Some(present), Some(out)) = (
+                batch.ids.get(start..end),
+                batch.present.get(start..end),
+                out.get_mut(start..end),
+            ) else {
+                break;
+            };
+            ok += self.block(
+                batch, start, end, present, &totals, &mut block, ids, out, params,
+            );
+            start = end;
+        }
+        Ok(ok)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
+    fn block(
+        &self,
+        batch: &Columns<'_>,
+        start: usize,
+        end: usize,
+        present: &[u32],
+        totals: &[f32; 3],
+        b: &mut Block,
+        ids: &[u32],
+        out: &mut [Result<Scores, Error>],
+        params: &crate::model::ModelParams,
+    ) -> usize {
+        let len = end - start;
+        for c in 0..3 {
+            if let (Some(a), Some(w)) = (b.acc.get_mut(c), b.weight.get_mut(c)) {
+                a.fill(0.0);
+                w.fill(0.0);
+            }
+        }
+        b.nonfinite.fill(0);
+        let floor = params.floor;
+        let geometric = params.within == Aggregation::Geometric;
+
+        let mut xs = [0.0f32; BLOCK];
+        let mut ps = [0u32; BLOCK];
+        for (dst, src) in ps.iter_mut().zip(present) {
+            *dst = *src;
+        }
+        for (j, ((ind, prep), col)) in self
+            .model
+            .indicators()
+            .iter()
+            .zip(self.prepared.iter())
+            .zip(batch.values)
+            .enumerate()
+        {
+            let Some(col) = col.get(start..end) else {
+                continue;
+            };
+            let c = ind.connotation.index();
+            let (Some(acc), Some(wsum)) = (b.acc.get_mut(c), b.weight.get_mut(c)) else {
+                continue;
+            };
+            // Copy into a fixed block (the tail is padded with absent values).
+            xs.fill(ind.lo);
+            for (dst, src) in xs.iter_mut().zip(col) {
+                *dst = *src;
+            }
+            let k = Kernel {
+                bit: 1u32 << j,
+                lo: ind.lo,
+                hi: ind.hi,
+                f_lo: prep.f_lo(),
+                span: prep.span(),
+                w: ind.weight,
+                floor,
+            };
+            let cost = ind.direction == Direction::Cost;
+            // One monomorphised, branch-free loop per (transform, direction, aggregation).
+            macro_rules! run {
+                ($t:expr) => {
+                    match (cost, geometric) {
+                        (false, false) => {
+                            k.run::<$t, false, false>(&xs, &ps, acc, wsum, &mut b.nonfinite)
+                        }
+                        (true, false) => {
+                            k.run::<$t, true, false>(&xs, &ps, acc, wsum, &mut b.nonfinite)
+                        }
+                        (false, true) => {
+                            k.run::<$t, false, true>(&xs, &ps, acc, wsum, &mut b.nonfinite)
+                        }
+                        (true, true) => {
+                            k.run::<$t, true, true>(&xs, &ps, acc, wsum, &mut b.nonfinite)
+                        }
+                    }
+                };
+            }
+            match ind.transform {
+                Transform::Lin => run!(LIN),
+                Transform::Log => run!(LOG),
+                Transform::Ln => run!(LN),
+            }
+        }
+
+        // Per record, still column-wise: connotation indices, coverage, composite.
+        let mut fail = [0u8; BLOCK]; // 0: ok; 1 + c: connotation c lacks coverage
+        for c in Connotation::ALL {
+            let k = c.index();
+            let total = totals.get(k).copied().unwrap_or(0.0);
+            let (Some(acc), Some(wsum), Some(index), Some(cover)) = (
+                b.acc.get(k),
+                b.weight.get(k),
+                b.index.get_mut(k),
+                b.coverage.get_mut(k),
+            ) else {
+                continue;
+            };
+            tail_index(
+                acc,
+                wsum,
+                total,
+                params.min_coverage,
+                geometric,
+                k as u8 + 1,
+                &mut fail,
+                index,
+                cover,
+            );
+        }
+        b.composite.fill(0.0);
+        b.composite_weight.fill(0.0);
+        let across_geo = params.across == Aggregation::Geometric;
+        for (w, index) in params.weights.iter().zip(&b.index) {
+            if *w > 0.0 {
+                tail_composite(
+                    *w,
+                    floor,
+                    across_geo,
+                    index,
+                    &mut b.composite,
+                    &mut b.composite_weight,
+                );
+            }
+        }
+
+        tail_mean(across_geo, &mut b.composite, &b.composite_weight);
+
+        // Results, errors in SPEC order: non-finite first, then coverage.
+        let fingerprint = self.model.fingerprint();
+        let mut ok = 0;
+        for (r, (slot, id)) in out.iter_mut().zip(ids).enumerate().take(len) {
+            let nf = b.nonfinite.get(r).copied().unwrap_or(0);
+            let failed = fail.get(r).copied().unwrap_or(0);
+            *slot = if nf != 0 {
+                Err(Error::NonFiniteValue {
+                    indicator: nf.trailing_zeros() as u8,
+                })
+            } else if failed != 0 {
+                let c = Connotation::ALL
+                    .get(usize::from(failed - 1))
+                    .copied()
+                    .unwrap_or(Connotation::Security);
+                Err(Error::InsufficientData { connotation: c })
+            } else {
+                let get = |a: &[[f32; BLOCK]; 3], k: usize| {
+                    a.get(k).and_then(|x| x.get(r)).copied().unwrap_or(0.0)
+                };
+                let index = [get(&b.index, 0), get(&b.index, 1), get(&b.index, 2)];
+                let coverage = [
+                    get(&b.coverage, 0),
+                    get(&b.coverage, 1),
+                    get(&b.coverage, 2),
+                ];
+                let composite = b.composite.get(r).copied().unwrap_or(0.0);
+                ok += 1;
+                Ok(finish(
+                    *id,
+                    fingerprint,
+                    index,
+                    composite,
+                    coverage,
+                    &params.grades,
+                ))
+            };
+        }
+        ok
+    }
+}
