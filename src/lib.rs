@@ -36,8 +36,8 @@ pub mod wire;
 
 pub use error::{Error, IndicatorField, ModelField, Result};
 pub use model::{
-    Aggregation, Connotation, Direction, Indicator, Model, ModelParams, Transform,
-    BRI_CULTURAL_V1, MAX_INDICATORS, MAX_NAME_LEN,
+    Aggregation, Connotation, Direction, Indicator, Model, ModelParams, Transform, BRI_CULTURAL_V1,
+    MAX_INDICATORS, MAX_NAME_LEN,
 };
 pub use record::Record;
 pub use score::{score, score_with_breakdown, Breakdown, Grade, IndicatorBreakdown, Scores};
