@@ -17,6 +17,7 @@
 //! panics.
 
 pub mod ahp;
+pub mod critic;
 pub mod entropy;
 
 use crate::error::Error;

@@ -1,0 +1,1 @@
+//! The `silkscore` host tools through the real binary.
