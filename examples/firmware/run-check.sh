@@ -62,6 +62,8 @@ hostbin="$here/host/target/release/silkscore-fw-host"
 "$hostbin" verify || fail "host corruption checks"
 "$hostbin" expect >"$out/expected.txt"
 grep -E '^E ' "$out/expected.txt"
+# the README's UART kiosk loop, compiled and run against the library
+cargo run -q --release --manifest-path host/Cargo.toml --example uart_kiosk || fail "uart_kiosk example"
 
 # corrupted frames named by the manifest: set -> frame index
 declare -A corrupt

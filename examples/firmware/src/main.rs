@@ -15,6 +15,11 @@
 
 #![no_std]
 #![no_main]
+// The footprint variants use only part of the program.
+#![cfg_attr(
+    any(feature = "footprint-kiosk", feature = "footprint-baseline"),
+    allow(dead_code, unused_imports)
+)]
 
 use core::hint::black_box;
 use core::panic::PanicInfo;
@@ -749,6 +754,74 @@ fn cost_report(out: &mut Out) {
 
 // ---------------------------------------------------------------------------------------------
 
+/// The smallest kiosk (feature `footprint-kiosk`): decode the default model, hold a Scorer,
+/// feed the frames through a FrameReader, score, print id, composite bits and grade. Built
+/// next to [`baseline`] to measure what silkscore adds to a firmware.
+#[cfg(feature = "footprint-kiosk")]
+fn minimal(out: &mut Out) -> bool {
+    let mut l = Line::new();
+    let Some(set) = SETS.first() else {
+        return false;
+    };
+    let Ok(model) = wire::decode_model(set.model) else {
+        return false;
+    };
+    let scorer = Scorer::new(&model);
+    let mut reader = FrameReader::<RECORD_FRAME_MAX_SIZE>::new();
+    for &b in set.frames {
+        if let Some(res) = reader.push::<Record>(b) {
+            match res.and_then(|r| scorer.score(&r)) {
+                Ok(s) => l.u(s.record_id as u64).b(b' ').f(s.composite).b(b' ').s(s.grade.as_str()),
+                Err(_) => l.s("error"),
+            };
+            out.emit(&mut l);
+        }
+    }
+    true
+}
+
+/// The same program without silkscore (feature `footprint-baseline`): split the frames at
+/// their delimiters and print index, length and a letter.
+#[cfg(feature = "footprint-baseline")]
+fn minimal(out: &mut Out) -> bool {
+    let mut l = Line::new();
+    let Some(set) = SETS.first() else {
+        return false;
+    };
+    let (mut n, mut len) = (0u64, 0u32);
+    for &b in black_box(set.model).iter().chain(set.frames) {
+        if b == 0 {
+            l.u(n).b(b' ').x(len).b(b' ').s("A");
+            out.emit(&mut l);
+            n += 1;
+            len = 0;
+        } else {
+            len += 1;
+        }
+    }
+    true
+}
+
+#[cfg(any(feature = "footprint-kiosk", feature = "footprint-baseline"))]
+#[entry]
+fn main() -> ! {
+    let painted = paint(64 * 1024);
+    let mut out = Out::new();
+    let ok = minimal(&mut out);
+    let mut l = Line::new();
+    l.s("# stack whole_run=")
+        .u(stack_top().saturating_sub(high_water(painted)) as u64);
+    out.emit(&mut l);
+    debug::exit(if ok {
+        debug::EXIT_SUCCESS
+    } else {
+        debug::EXIT_FAILURE
+    });
+    #[allow(clippy::empty_loop)]
+    loop {}
+}
+
+#[cfg(not(any(feature = "footprint-kiosk", feature = "footprint-baseline")))]
 #[entry]
 fn main() -> ! {
     // Paint the whole free stack (64 KiB at most) before anything else runs.

@@ -4,6 +4,7 @@
 //! silkscore-fw-host gen    [--check] [--vectors DIR] [--data DIR]
 //! silkscore-fw-host expect [--data DIR]
 //! silkscore-fw-host verify [--data DIR]
+//! silkscore-fw-host sizes
 //! silkscore-fw-host compare EXPECTED ACTUAL
 //! ```
 //!
@@ -125,13 +126,29 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Some("verify") => verify(&data),
+        Some("sizes") => {
+            use silkscore::wire::frame::*;
+            use silkscore::wire::*;
+            println!("| constant | bytes |\n|---|---|");
+            for (name, v) in [
+                ("wire::RECORD_MAX_SIZE", RECORD_MAX_SIZE),
+                ("wire::MODEL_MAX_SIZE", MODEL_MAX_SIZE),
+                ("wire::SCORES_MAX_SIZE", SCORES_MAX_SIZE),
+                ("wire::frame::RECORD_FRAME_MAX_SIZE", RECORD_FRAME_MAX_SIZE),
+                ("wire::frame::MODEL_FRAME_MAX_SIZE", MODEL_FRAME_MAX_SIZE),
+                ("wire::frame::SCORES_FRAME_MAX_SIZE", SCORES_FRAME_MAX_SIZE),
+            ] {
+                println!("| `{name}` | {v} |");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Some("compare") => {
             let (Some(a), Some(b)) = (args.get(1), args.get(2)) else {
                 return Err("usage: compare EXPECTED ACTUAL".into());
             };
             compare(Path::new(a), Path::new(b))
         }
-        _ => Err("usage: silkscore-fw-host gen [--check] | expect | verify | compare A B \
+        _ => Err("usage: silkscore-fw-host gen [--check] | expect | verify | sizes | compare A B \
                   [--vectors DIR] [--data DIR]"
             .into()),
     }
