@@ -64,6 +64,10 @@ hostbin="$here/host/target/release/silkscore-fw-host"
 grep -E '^E ' "$out/expected.txt"
 # the README's UART kiosk loop, compiled and run against the library
 cargo run -q --release --manifest-path host/Cargo.toml --example uart_kiosk || fail "uart_kiosk example"
+if ! diff <(sed -n '/--- README snippet starts ---/,/--- README snippet ends ---/p' host/examples/uart_kiosk.rs | sed '1d;$d') \
+  <(awk '/^```rust$/ {p = 1; next} /^```$/ {if (p) exit} p' README.md | sed '1,4d') >/dev/null; then
+  fail "README.md's kiosk code differs from host/examples/uart_kiosk.rs"
+fi
 
 # corrupted frames named by the manifest: set -> frame index
 declare -A corrupt

@@ -3,6 +3,7 @@
 //! [`HostError`] (which exits 2).
 
 mod score;
+mod sensitivity;
 
 use std::process::ExitCode;
 
@@ -33,6 +34,9 @@ enum Command {
     /// Score every row of a records file (CSV) with a model (the built-in
     /// bri-cultural-v1 unless --model is given).
     Score(score::ScoreArgs),
+    /// How robust the ranking is to the weights: Monte Carlo rank intervals (5-95%) and
+    /// Sobol indices of the connotation weights.
+    Sensitivity(sensitivity::SensitivityArgs),
 }
 
 /// How a subcommand that ran to the end finished.
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: Result<Exit, HostError> = match &cli.command {
         Command::Score(args) => score::run(args),
+        Command::Sensitivity(args) => sensitivity::run(args),
     };
     match result {
         Ok(exit) => exit.into(),
