@@ -38,37 +38,48 @@ EPS, MIN_COV = F32(0.01), F32(0.5)
 GRADES = [(80, "A"), (65, "B"), (50, "C"), (35, "D")]
 
 
+LO = np.array([m[4] for m in MODEL], F32)[:, None]
+HI = np.array([m[5] for m in MODEL], F32)[:, None]
+LOG_ROWS = np.array([m[3] for m in MODEL])
+COST_ROWS = np.array([m[2] for m in MODEL])
+F_LO = np.where(LOG_ROWS[:, None], np.log(F32(1) + LO), LO).astype(F32)
+SPAN = (np.where(LOG_ROWS[:, None], np.log(F32(1) + HI), HI) - F_LO).astype(F32)
+CONN = np.array([m[1] for m in MODEL])
+assert (CONN == np.repeat(np.arange(3), 6)).all()  # six indicators per connotation, in order
+CHUNK = 1 << 15  # records per chunk: keeps the 18 x CHUNK temporaries in cache
+
+
+def score_chunk(X, P):
+    """X: (18, c) float32 raw values; P: (18, c) bool presence.
+    Returns (index (3, c), composite (c,), ok (c,)) on the 0-1 scale."""
+    c = X.shape[1]
+    fin = np.isfinite(X)
+    bad = (P & ~fin).any(axis=0)
+    Xe = np.where(P & fin, X, LO)
+    np.clip(Xe, LO, HI, out=Xe)
+    Xe[LOG_ROWS] = np.log(F32(1) + Xe[LOG_ROWS])
+    T = (Xe - F_LO) / SPAN
+    T[COST_ROWS] = F32(1) - T[COST_ROWS]
+    np.clip(T, F32(0), F32(1), out=T)
+    W = P.astype(F32)
+    acc = (W * T).reshape(3, 6, c).sum(axis=1)
+    wsum = W.reshape(3, 6, c).sum(axis=1)
+    ok = ~bad & (wsum / F32(6) >= MIN_COV).all(axis=0) & (wsum > 0).all(axis=0)
+    index = np.clip(acc / np.maximum(wsum, F32(1e-30)), F32(0), F32(1))
+    logsum = np.log(np.maximum(index, EPS)).sum(axis=0)
+    composite = np.clip(np.exp(logsum / F32(3)), F32(0), F32(1))
+    return index, composite, ok
+
+
 def score(cols, present):
-    """cols: list of 18 float32 arrays; present: list of 18 bool arrays. Returns
-    (indices[3], composite, ok) as float32 arrays on the 0-1 scale."""
-    n = len(cols[0])
-    acc = [np.zeros(n, F32) for _ in range(3)]
-    wsum = [np.zeros(n, F32) for _ in range(3)]
-    total = [F32(0)] * 3
-    bad = np.zeros(n, bool)
-    for (name, c, cost, log, lo, hi), x, p in zip(MODEL, cols, present):
-        lo, hi = F32(lo), F32(hi)
-        finite = np.isfinite(x)
-        bad |= p & ~finite
-        xc = np.clip(np.where(p & finite, x, lo), lo, hi)
-        if log:
-            f = np.log(F32(1) + xc)
-            flo, fhi = np.log(F32(1) + lo), np.log(F32(1) + hi)
-        else:
-            f, flo, fhi = xc, lo, hi
-        t = (f - flo) / (fhi - flo)
-        s = F32(1) - t if cost else t
-        w = p.astype(F32)  # weight 1 where present
-        acc[c] += w * s
-        wsum[c] += w
-        total[c] += F32(1)
-    ok = ~bad
-    index = []
-    for c in range(3):
-        ok &= (wsum[c] > 0) & (wsum[c] / total[c] >= MIN_COV)
-        index.append(np.clip(acc[c] / np.maximum(wsum[c], F32(1e-30)), 0, 1))
-    logsum = sum(np.log(np.maximum(i, EPS)) for i in index)
-    composite = np.clip(np.exp(logsum / F32(3)), 0, 1)
+    """cols: (18, n) float32; present: (18, n) bool. Scores chunk by chunk."""
+    n = cols.shape[1]
+    index = np.empty((3, n), F32)
+    composite = np.empty(n, F32)
+    ok = np.empty(n, bool)
+    for s in range(0, n, CHUNK):
+        e = min(n, s + CHUNK)
+        index[:, s:e], composite[s:e], ok[s:e] = score_chunk(cols[:, s:e], present[:, s:e])
     return index, composite, ok
 
 
@@ -76,8 +87,8 @@ def bench_binary(d):
     values = np.fromfile(f"{d}/values.f32", dtype="<f4")
     present = np.fromfile(f"{d}/present.u32", dtype="<u4")
     n = len(present)
-    cols = [values[i * n:(i + 1) * n] for i in range(len(MODEL))]
-    pres = [(present >> np.uint32(i)) & np.uint32(1) == 1 for i in range(len(MODEL))]
+    cols = values.reshape(len(MODEL), n)
+    pres = ((present[None, :] >> np.arange(len(MODEL), dtype=np.uint32)[:, None]) & 1) == 1
     best = float("inf")
     for _ in range(5):
         t = time.perf_counter()
@@ -94,11 +105,8 @@ def bench_csv(inp, out):
 
     t = time.perf_counter()
     df = pd.read_csv(inp)
-    cols, pres = [], []
-    for m in MODEL:
-        x = pd.to_numeric(df[m[0]], errors="coerce").to_numpy(F32)
-        pres.append(~np.isnan(x))
-        cols.append(x)
+    cols = np.stack([pd.to_numeric(df[m[0]], errors="coerce").to_numpy(F32) for m in MODEL])
+    pres = ~np.isnan(cols)
     index, composite, ok = score(cols, pres)
     res = pd.DataFrame({"id": df["id"]})
     for name, i in zip(["cultural", "economic", "security"], index):

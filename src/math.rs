@@ -33,8 +33,28 @@ const LG4: f32 = f32::from_bits(0x3e78_9e26); // 0xf89e26.0p-26 = 0.24279078841
 #[inline]
 pub fn ln(x: f32) -> f32 {
     let ix0 = x.to_bits();
-    // +0 and positive subnormals: scale into the normal range (negative inputs have the sign
-    // bit set and so are ≥ 0x8000_0000; they get NaN below).
+    let y = ln_positive(x);
+    // Special cases, as selects: ±0 → −∞; negative or NaN → NaN; +∞ → +∞.
+    let y = if ix0 == 0x7f80_0000 { f32::INFINITY } else { y };
+    let y = if (ix0 & 0x7fff_ffff) > 0x7f80_0000 || (ix0 >> 31 != 0) {
+        f32::NAN
+    } else {
+        y
+    };
+    if ix0 << 1 == 0 {
+        f32::NEG_INFINITY
+    } else {
+        y
+    }
+}
+
+/// [`ln`] for positive, finite `x` (normal or subnormal): the same bits as [`ln`] there,
+/// without the selects for 0, negatives, ∞ and NaN. Every logarithm taken while scoring has
+/// such an argument (1 + x' with x' ≥ lo > −1, x' ≥ lo > 0, or max(s, ε) with ε > 0).
+#[inline]
+pub(crate) fn ln_positive(x: f32) -> f32 {
+    let ix0 = x.to_bits();
+    // Subnormals: scale into the normal range.
     let subnormal = ix0 < 0x0080_0000;
     let xs = if subnormal {
         x * f32::from_bits(0x4c00_0000) // 2^25
@@ -56,19 +76,29 @@ pub fn ln(x: f32) -> f32 {
     let r = t2 + t1;
     let hfsq = 0.5 * f * f;
     let dk = k as f32;
-    let y = s * (hfsq + r) + dk * LN_LN2_LO - hfsq + f + dk * LN_LN2_HI;
+    s * (hfsq + r) + dk * LN_LN2_LO - hfsq + f + dk * LN_LN2_HI
+}
 
-    // Special cases, as selects: ±0 → −∞; negative or NaN → NaN; +∞ → +∞.
-    let y = if ix0 == 0x7f80_0000 { f32::INFINITY } else { y };
-    let y = if (ix0 & 0x7fff_ffff) > 0x7f80_0000 || (ix0 >> 31 != 0) {
-        f32::NAN
+/// `x` limited to [lo, hi], with compare-and-select (`minps`/`maxps` on x86, no NaN
+/// handling: callers pass finite values). Every clamp and floor of the scoring formula goes
+/// through this one function, in the scalar and the column-wise paths alike.
+#[inline(always)]
+pub(crate) fn clamp(x: f32, lo: f32, hi: f32) -> f32 {
+    let y = if x < lo { lo } else { x };
+    if y > hi {
+        hi
     } else {
         y
-    };
-    if ix0 << 1 == 0 {
-        f32::NEG_INFINITY
+    }
+}
+
+/// max(x, lo) by compare-and-select, see [`clamp`].
+#[inline(always)]
+pub(crate) fn at_least(x: f32, lo: f32) -> f32 {
+    if x < lo {
+        lo
     } else {
-        y
+        x
     }
 }
 
@@ -162,6 +192,9 @@ mod tests {
         let mut bad = 0u32;
         for bits in (0..=u32::MAX).step_by(step) {
             let x = f32::from_bits(bits);
+            if x > 0.0 && x.is_finite() {
+                assert!(same(ln_positive(x), libm::logf(x)), "ln_positive {bits:#x}");
+            }
             if !same(ln(x), libm::logf(x)) {
                 bad += 1;
                 assert!(

@@ -105,13 +105,14 @@ impl Transform {
             .into_iter()
             .find(|t| t.as_str() == s)
     }
-    /// Applies f, using the crate's one [`crate::math::ln`].
+    /// Applies f, using the crate's one [`crate::math::ln`]. For a validated indicator's
+    /// values in [lo, hi] the argument of the logarithm is positive and finite.
     #[inline]
     pub fn apply(self, x: f32) -> f32 {
         match self {
             Transform::Lin => x,
-            Transform::Log => crate::math::ln(1.0 + x),
-            Transform::Ln => crate::math::ln(x),
+            Transform::Log => crate::math::ln_positive(1.0 + x),
+            Transform::Ln => crate::math::ln_positive(x),
         }
     }
 }

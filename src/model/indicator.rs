@@ -90,14 +90,14 @@ impl Prepared {
     #[inline]
     pub fn normalise(&self, x: f32) -> Normalised {
         let clamped = x < self.lo || x > self.hi;
-        let xc = x.max(self.lo).min(self.hi);
+        let xc = crate::math::clamp(x, self.lo, self.hi);
         let t = (self.transform.apply(xc) - self.f_lo) / self.span;
         let s = match self.direction {
             Direction::Benefit => t,
             Direction::Cost => 1.0 - t,
         };
         Normalised {
-            score: s.max(0.0).min(1.0),
+            score: crate::math::clamp(s, 0.0, 1.0),
             clamped,
         }
     }

@@ -32,7 +32,7 @@ impl WeightedMean {
     pub(crate) fn term(&self, w: f32, s: f32) -> f32 {
         match self.how {
             Aggregation::Arithmetic => w * s,
-            Aggregation::Geometric => w * math::ln(s.max(self.floor)),
+            Aggregation::Geometric => w * math::ln_positive(math::at_least(s, self.floor)),
         }
     }
 
@@ -65,7 +65,7 @@ impl WeightedMean {
             Aggregation::Arithmetic => self.acc / self.weight,
             Aggregation::Geometric => math::exp(self.acc / self.weight),
         };
-        Some(m.max(0.0).min(1.0))
+        Some(math::clamp(m, 0.0, 1.0))
     }
 }
 

@@ -110,18 +110,18 @@ impl Kernel {
             let finite = x.is_finite();
             *nf |= if present && !finite { self.bit } else { 0 };
             let xe = if present && finite { *x } else { self.lo };
-            let xc = xe.max(self.lo).min(self.hi);
+            let xc = math::clamp(xe, self.lo, self.hi);
             let f = match T {
                 LIN => xc,
-                LOG => math::ln(1.0 + xc),
-                _ => math::ln(xc),
+                LOG => math::ln_positive(1.0 + xc),
+                _ => math::ln_positive(xc),
             };
             let t = (f - self.f_lo) / self.span;
             let s = if COST { 1.0 - t } else { t };
-            let s = s.max(0.0).min(1.0);
+            let s = math::clamp(s, 0.0, 1.0);
             let wp = if present { self.w } else { 0.0 };
             *a += if GEO {
-                wp * math::ln(s.max(self.floor))
+                wp * math::ln_positive(math::at_least(s, self.floor))
             } else {
                 wp * s
             };
@@ -139,6 +139,46 @@ struct Block {
     coverage: [[f32; BLOCK]; 3],
     composite: [f32; BLOCK],
     composite_weight: [f32; BLOCK],
+    report: Report,
+}
+
+/// What is reported for a block of records.
+struct Report {
+    /// 100·index and 100·composite.
+    value: [[f32; BLOCK]; 4],
+    /// Basis points of the same.
+    bp: [[u16; BLOCK]; 4],
+    /// 0 = A … 4 = E.
+    grade: [u8; BLOCK],
+}
+
+/// The reported values of a block: exactly [`Scores`]' 100·v, [`basis_points`] and
+/// [`Grade::from_composite`], as straight-line code.
+#[inline(never)]
+fn tail_outputs(
+    index: &[[f32; BLOCK]; 3],
+    composite: &[f32; BLOCK],
+    grades: &[f32; 4],
+    rep: &mut Report,
+) {
+    let [i0, i1, i2] = index;
+    let [v0, v1, v2, v3] = &mut rep.value;
+    let [b0, b1, b2, b3] = &mut rep.bp;
+    for (src, (v, bp)) in
+        [i0, i1, i2, composite]
+            .into_iter()
+            .zip([(v0, b0), (v1, b1), (v2, b2), (v3, b3)])
+    {
+        for ((x, v), b) in src.iter().zip(v.iter_mut()).zip(bp.iter_mut()) {
+            *v = 100.0 * x;
+            *b = basis_points(*x);
+        }
+    }
+    let [a, b, c, d] = *grades;
+    for (g, v) in rep.grade.iter_mut().zip(&rep.value[3]) {
+        // Thresholds are strictly descending: the grade is 4 minus the thresholds reached.
+        *g = 4 - u8::from(*v >= a) - u8::from(*v >= b) - u8::from(*v >= c) - u8::from(*v >= d);
+    }
 }
 
 /// Connotation index and coverage of a block of records (as in the scalar pipeline), and
@@ -171,8 +211,8 @@ fn tail_index(
         } else {
             a / present
         };
-        *ix = mean.max(0.0).min(1.0);
-        *cv = c.min(1.0);
+        *ix = math::clamp(mean, 0.0, 1.0);
+        *cv = if c > 1.0 { 1.0 } else { c };
     }
 }
 
@@ -188,7 +228,7 @@ fn tail_composite(
 ) {
     for ((ix, a), ws) in index.iter().zip(acc.iter_mut()).zip(wsum.iter_mut()) {
         *a += if geometric {
-            w * math::ln(ix.max(floor))
+            w * math::ln_positive(math::at_least(*ix, floor))
         } else {
             w * ix
         };
@@ -205,37 +245,7 @@ fn tail_mean(geometric: bool, acc: &mut [f32; BLOCK], wsum: &[f32; BLOCK]) {
         } else {
             *a / ws
         };
-        *a = m.max(0.0).min(1.0);
-    }
-}
-
-/// Assembles the scores of one record from its 0–1 indices.
-#[inline]
-fn finish(
-    record_id: u32,
-    fingerprint: u32,
-    index: [f32; 3],
-    composite: f32,
-    coverage: [f32; 3],
-    grades: &[f32; 4],
-) -> Scores {
-    let [ci, ei, si] = index;
-    let composite100 = 100.0 * composite;
-    Scores {
-        record_id,
-        fingerprint,
-        cultural: 100.0 * ci,
-        economic: 100.0 * ei,
-        security: 100.0 * si,
-        composite: composite100,
-        basis_points: [
-            basis_points(ci),
-            basis_points(ei),
-            basis_points(si),
-            basis_points(composite),
-        ],
-        coverage,
-        grade: Grade::from_composite(composite100, grades),
+        *a = math::clamp(m, 0.0, 1.0);
     }
 }
 
@@ -292,6 +302,11 @@ impl Scorer<'_> {
             coverage: [[0.0; BLOCK]; 3],
             composite: [0.0; BLOCK],
             composite_weight: [0.0; BLOCK],
+            report: Report {
+                value: [[0.0; BLOCK]; 4],
+                bp: [[0; BLOCK]; 4],
+                grade: [4; BLOCK],
+            },
         };
         let mut start = 0;
         while start < n {
@@ -440,42 +455,57 @@ impl Scorer<'_> {
 
         tail_mean(across_geo, &mut b.composite, &b.composite_weight);
 
+        // The reported values, still column-wise: 0-100 values, basis points, grades.
+        tail_outputs(&b.index, &b.composite, &params.grades, &mut b.report);
+
         // Results, errors in SPEC order: non-finite first, then coverage.
         let fingerprint = self.model.fingerprint();
+        let rep = &b.report;
         let mut ok = 0;
-        for (r, (slot, id)) in out.iter_mut().zip(ids).enumerate().take(len) {
-            let nf = b.nonfinite.get(r).copied().unwrap_or(0);
-            let failed = fail.get(r).copied().unwrap_or(0);
-            *slot = if nf != 0 {
+        for (r, (((slot, id), nf), failed)) in out
+            .iter_mut()
+            .zip(ids)
+            .zip(&b.nonfinite)
+            .zip(&fail)
+            .enumerate()
+            .take(len)
+        {
+            // `r & (BLOCK - 1)` is `r` (r < BLOCK): every `get` below is provably in bounds.
+            let r = r & (BLOCK - 1);
+            let at = |a: &[f32; BLOCK]| a.get(r).copied().unwrap_or(0.0);
+            let bp = |a: &[u16; BLOCK]| a.get(r).copied().unwrap_or(0);
+            *slot = if *nf != 0 {
                 Err(Error::NonFiniteValue {
                     indicator: nf.trailing_zeros() as u8,
                 })
-            } else if failed != 0 {
+            } else if *failed != 0 {
                 let c = Connotation::ALL
-                    .get(usize::from(failed - 1))
+                    .get(usize::from(*failed - 1))
                     .copied()
                     .unwrap_or(Connotation::Security);
                 Err(Error::InsufficientData { connotation: c })
             } else {
-                let get = |a: &[[f32; BLOCK]; 3], k: usize| {
-                    a.get(k).and_then(|x| x.get(r)).copied().unwrap_or(0.0)
-                };
-                let index = [get(&b.index, 0), get(&b.index, 1), get(&b.index, 2)];
-                let coverage = [
-                    get(&b.coverage, 0),
-                    get(&b.coverage, 1),
-                    get(&b.coverage, 2),
-                ];
-                let composite = b.composite.get(r).copied().unwrap_or(0.0);
                 ok += 1;
-                Ok(finish(
-                    *id,
+                let [c0, c1, c2] = &b.coverage;
+                let [v0, v1, v2, v3] = &rep.value;
+                let [b0, b1, b2, b3] = &rep.bp;
+                Ok(Scores {
+                    record_id: *id,
                     fingerprint,
-                    index,
-                    composite,
-                    coverage,
-                    &params.grades,
-                ))
+                    cultural: at(v0),
+                    economic: at(v1),
+                    security: at(v2),
+                    composite: at(v3),
+                    basis_points: [bp(b0), bp(b1), bp(b2), bp(b3)],
+                    coverage: [at(c0), at(c1), at(c2)],
+                    grade: match rep.grade.get(r).copied().unwrap_or(4) {
+                        0 => Grade::A,
+                        1 => Grade::B,
+                        2 => Grade::C,
+                        3 => Grade::D,
+                        _ => Grade::E,
+                    },
+                })
             };
         }
         ok

@@ -356,7 +356,7 @@ fn pipeline(
         };
         if let (Some(ix), Some(cv)) = (index.get_mut(k), coverage.get_mut(k)) {
             *ix = mean;
-            *cv = cov.min(1.0);
+            *cv = if cov > 1.0 { 1.0 } else { cov };
         }
     }
 
