@@ -2,8 +2,15 @@
 //! and security indices (SPEC §7). One module per subcommand; each returns an [`Exit`] or a
 //! [`HostError`] (which exits 2).
 
+mod common;
+mod explain;
+mod frames;
+mod model;
+mod progress;
+mod rank;
 mod score;
 mod sensitivity;
+mod weights;
 
 use std::process::ExitCode;
 
@@ -37,6 +44,19 @@ enum Command {
     /// How robust the ranking is to the weights: Monte Carlo rank intervals (5-95%) and
     /// Sobol indices of the connotation weights.
     Sensitivity(sensitivity::SensitivityArgs),
+    /// Check, compile, show and export model files; generate keys, sign and verify model
+    /// envelopes.
+    Model(model::ModelArgs),
+    /// Indicator weights from AHP judgments, or from a batch of records by entropy or CRITIC.
+    Weights(weights::WeightsArgs),
+    /// The best N projects of a records file by composite, streaming.
+    Rank(rank::RankArgs),
+    /// One project's score, indicator by indicator.
+    Explain(explain::ExplainArgs),
+    /// Write the rows of a records file as COBS/CRC-32 record frames (kiosk links).
+    Encode(frames::EncodeArgs),
+    /// Read record frames: print the records, or score them.
+    Decode(frames::DecodeArgs),
 }
 
 /// How a subcommand that ran to the end finished.
@@ -65,6 +85,12 @@ fn main() -> ExitCode {
     let result: Result<Exit, HostError> = match &cli.command {
         Command::Score(args) => score::run(args),
         Command::Sensitivity(args) => sensitivity::run(args),
+        Command::Model(args) => return common::exit(model::run(args)),
+        Command::Weights(args) => return common::exit(weights::run(args)),
+        Command::Rank(args) => return common::exit(rank::run(args)),
+        Command::Explain(args) => return common::exit(explain::run(args)),
+        Command::Encode(args) => return common::exit(frames::encode(args)),
+        Command::Decode(args) => return common::exit(frames::decode(args)),
     };
     match result {
         Ok(exit) => exit.into(),

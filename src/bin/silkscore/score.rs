@@ -10,6 +10,7 @@ use silkscore::host::records::RecordsReader;
 use silkscore::host::{model_file, HostError};
 use silkscore::Model;
 
+use crate::progress::Progress;
 use crate::Exit;
 
 /// How many failed rows are described on stderr before the rest are only counted.
@@ -23,7 +24,8 @@ Examples:
 
 The records file is CSV with a header: `id` (a u32, required), `name` (optional), then one
 column per indicator id of the model, in any order. An empty cell is a missing value.
-Missing indicator columns and unknown columns are reported on stderr.
+Missing indicator columns and unknown columns are reported on stderr. A large input file
+(over 8 MiB) shows a progress bar on stderr when stderr is a terminal (never when piped).
 
 CSV output starts with id,cultural,economic,security,composite,grade,status (then name and
 the coverage of each connotation); a row that could not be scored has empty scores and a
@@ -87,11 +89,13 @@ pub fn run(args: &ScoreArgs) -> Result<Exit, HostError> {
 
     // Read the model and the input header before creating the output, so that an unusable
     // model or input never truncates an existing output file.
+    // A progress bar on stderr for a large input file, only on a terminal (see progress.rs).
+    let progress = Progress::for_input(&args.input, args.output.as_deref());
     let input: Box<dyn Read> = if is_std(&args.input) {
         Box::new(io::stdin().lock())
     } else {
         let file = File::open(&args.input).map_err(|e| HostError::io(&args.input, e))?;
-        Box::new(file)
+        progress.wrap(Box::new(file))
     };
     let input_name = if is_std(&args.input) {
         Path::new("<stdin>")
@@ -111,7 +115,7 @@ pub fn run(args: &ScoreArgs) -> Result<Exit, HostError> {
     let out = BufWriter::with_capacity(64 * 1024, sink);
     let writer = RowWriter::new(args.format.into(), out).with_names(reader.has_name_column());
 
-    match score_all(reader, model, writer) {
+    match score_all(reader, model, writer, &progress) {
         Ok(failed) if failed > 0 => Ok(Exit::RowsFailed),
         Ok(_) => Ok(Exit::Success),
         Err(Failed::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Exit::OutputClosed),
@@ -130,6 +134,7 @@ fn score_all<R: Read, W: Write>(
     reader: RecordsReader<'_, R>,
     model: &Model,
     mut writer: RowWriter<W>,
+    progress: &Progress,
 ) -> Result<u64, Failed> {
     let path = reader.path().display().to_string();
     // Notes on failed rows are printed after the output, so that on a terminal they follow
@@ -158,6 +163,7 @@ fn score_all<R: Read, W: Write>(
     }
     let tally = writer.tally();
     writer.finish().map_err(Failed::Output)?;
+    progress.finish();
     for note in &notes {
         eprintln!("{note}");
     }
@@ -178,7 +184,7 @@ fn score_all<R: Read, W: Write>(
 
 /// The stderr warnings of SPEC §8: indicator columns absent from the header, and columns
 /// that are ignored.
-fn warn_columns<R: Read>(reader: &RecordsReader<'_, R>, model: &Model) {
+pub(crate) fn warn_columns<R: Read>(reader: &RecordsReader<'_, R>, model: &Model) {
     let at = format!("{}:{}", reader.path().display(), reader.header_line());
     let model_name = if model.name().is_empty() {
         "the model".to_owned()

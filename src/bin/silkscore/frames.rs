@@ -1,0 +1,423 @@
+//! `silkscore encode` and `silkscore decode`: records files to and from the COBS/CRC-32 record
+//! frames of kiosk links (SPEC §6).
+
+use std::io::{BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use silkscore::host::output::{score_row, Format, OutputRow, RowWriter};
+use silkscore::host::records::RecordsReader;
+use silkscore::wire::frame::{self, FrameReader, RECORD_FRAME_MAX_SIZE};
+use silkscore::{Model, Record};
+
+use crate::common::{
+    create_output, json_string, model_label, model_or_default, open_input, write_failed, CliError,
+};
+use crate::progress::Progress;
+use crate::Exit;
+
+/// How many rejected rows or frames are described on stderr before the rest are only counted.
+const MAX_NOTES: u64 = 20;
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Example:
+  silkscore encode --input tests/vectors/default_records.csv -o records.frames
+
+Each frame is COBS(record message ‖ CRC-32) followed by a 0x00 delimiter, the record message
+being the postcard encoding of SPEC §6 (id, name cut to 32 bytes, one optional f32 per
+indicator of the model, in model order). A row that does not parse (parse:COLUMN,
+parse:fields) gets no frame and is reported on stderr with its line; NaN and infinite values
+are encoded as they are (a device rejects them when scoring).
+
+Exit status: 0 every row encoded, 1 some rows were skipped, 2 unusable arguments, model or
+file.")]
+pub struct EncodeArgs {
+    /// Records file (CSV); `-` reads standard input.
+    #[arg(short, long, value_name = "RECORDS.csv")]
+    input: PathBuf,
+    /// Model file (TOML) whose indicators the records follow. Without it, the built-in model
+    /// bri-cultural-v1.
+    #[arg(short, long, value_name = "FILE")]
+    model: Option<PathBuf>,
+    /// Where to write the frames; `-` writes standard output.
+    #[arg(short, long, value_name = "FRAMES.bin")]
+    output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  silkscore decode records.frames
+  silkscore decode records.frames --score --format json
+
+Reads a stream of record frames (as written by `silkscore encode` or a kiosk). Without
+--score, prints each record: id, name and one column per indicator of the model (empty when
+missing), numbers in the shortest form that reads back to the same f32. With --score, prints
+the scores like `silkscore score`. A frame that is corrupted (bad COBS, CRC-32 mismatch, not
+a record of this model) is rejected: reported on stderr by frame number and byte offset, and
+the frames after it are still decoded.
+
+Exit status: 0 every frame decoded (and, with --score, scored), 1 some frames were rejected
+(or rows failed to score), 2 unusable arguments, model or file.")]
+pub struct DecodeArgs {
+    /// The frames file; `-` reads standard input.
+    #[arg(value_name = "FRAMES.bin")]
+    input: PathBuf,
+    /// Model file (TOML). Without it, the built-in model bri-cultural-v1.
+    #[arg(short, long, value_name = "FILE")]
+    model: Option<PathBuf>,
+    /// Score each record instead of printing its values.
+    #[arg(long)]
+    score: bool,
+    /// Output format (table only with --score).
+    #[arg(short, long, value_enum, default_value_t = DecodeFormat::Csv)]
+    format: DecodeFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum DecodeFormat {
+    /// CSV
+    Csv,
+    /// One JSON array of objects
+    Json,
+    /// An aligned table (with --score)
+    Table,
+}
+
+/// Runs `silkscore encode`.
+pub fn encode(args: &EncodeArgs) -> Result<Exit, CliError> {
+    let model = model_or_default(args.model.as_deref())?;
+    let progress = Progress::for_input(&args.input, Some(&args.output));
+    let (input, input_name) = open_input(&args.input)?;
+    let reader = RecordsReader::from_reader(progress.wrap(input), &input_name, &model)?;
+    crate::score::warn_columns(&reader, &model);
+    let (mut out, out_name) = create_output(Some(&args.output))?;
+
+    let mut buf = [0u8; RECORD_FRAME_MAX_SIZE];
+    let (mut rows, mut skipped, mut bytes) = (0u64, 0u64, 0u64);
+    let mut notes = Vec::new();
+    for row in reader {
+        let row = row?;
+        rows += 1;
+        let record = match &row.record {
+            Ok(r) => r,
+            Err(e) => {
+                skipped += 1;
+                if skipped <= MAX_NOTES {
+                    notes.push(format!(
+                        "silkscore: note: {}:{}: row {} (id {}): {e}: not encoded",
+                        input_name.display(),
+                        row.line,
+                        row.index,
+                        row.id
+                    ));
+                }
+                continue;
+            }
+        };
+        let f = frame::encode_frame(record, &mut buf).map_err(|e| {
+            CliError::at(
+                &input_name,
+                row.line,
+                format!("row id {}: cannot encode: {e}", row.id),
+            )
+        })?;
+        bytes += f.len() as u64;
+        if let Err(e) = out.write_all(f) {
+            return write_failed(e, &out_name);
+        }
+    }
+    if let Err(e) = out.flush() {
+        return write_failed(e, &out_name);
+    }
+    progress.finish();
+    for n in &notes {
+        eprintln!("{n}");
+    }
+    if skipped > MAX_NOTES {
+        eprintln!(
+            "silkscore: note: {} more skipped rows not listed",
+            skipped - MAX_NOTES
+        );
+    }
+    eprintln!(
+        "silkscore: wrote {}: {} frames, {bytes} bytes ({} of {rows} rows skipped) for {} \
+         (fingerprint 0x{:08x})",
+        out_name.display(),
+        rows - skipped,
+        skipped,
+        model_label(&model),
+        model.fingerprint()
+    );
+    Ok(if skipped > 0 {
+        Exit::RowsFailed
+    } else {
+        Exit::Success
+    })
+}
+
+/// Where decoded records go.
+enum Sink<W: Write> {
+    Values { out: W, json: bool, first: bool },
+    Scores(RowWriter<W>),
+}
+
+impl<W: Write> Sink<W> {
+    fn begin(&mut self, model: &Model) -> std::io::Result<()> {
+        match self {
+            Sink::Values {
+                out, json: false, ..
+            } => {
+                let mut w = csv::Writer::from_writer(Vec::new());
+                let mut header = vec!["id", "name"];
+                header.extend(model.indicators().iter().map(|i| i.id.as_str()));
+                w.write_record(&header).map_err(std::io::Error::other)?;
+                let bytes = w
+                    .into_inner()
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+                out.write_all(&bytes)
+            }
+            Sink::Values {
+                out, json: true, ..
+            } => out.write_all(b"["),
+            Sink::Scores(w) => w.begin(),
+        }
+    }
+
+    fn record(&mut self, model: &Model, r: &Record) -> std::io::Result<bool> {
+        match self {
+            Sink::Values { out, json, first } => {
+                let mut line = String::with_capacity(256);
+                if *json {
+                    line.push_str(if *first { "\n  {" } else { ",\n  {" });
+                    line.push_str(&format!(
+                        "\"id\":{},\"name\":{},\"values\":{{",
+                        r.id(),
+                        json_string(r.name())
+                    ));
+                    for (j, ind) in model.indicators().iter().enumerate() {
+                        if j > 0 {
+                            line.push(',');
+                        }
+                        line.push_str(&json_string(ind.id.as_str()));
+                        line.push(':');
+                        match r.get(j) {
+                            // Shortest round-trip form; NaN and infinities are not JSON.
+                            Some(v) if v.is_finite() => line.push_str(&format!("{v:?}")),
+                            Some(v) => line.push_str(&json_string(&v.to_string())),
+                            None => line.push_str("null"),
+                        }
+                    }
+                    line.push_str("}}");
+                    *first = false;
+                    out.write_all(line.as_bytes())?;
+                } else {
+                    let mut w = csv::Writer::from_writer(Vec::new());
+                    let mut fields = vec![r.id().to_string(), r.name().to_owned()];
+                    fields.extend(
+                        (0..model.len())
+                            .map(|j| r.get(j).map(|v| v.to_string()).unwrap_or_default()),
+                    );
+                    w.write_record(&fields).map_err(std::io::Error::other)?;
+                    let bytes = w
+                        .into_inner()
+                        .map_err(|e| std::io::Error::other(e.to_string()))?;
+                    out.write_all(&bytes)?;
+                }
+                Ok(true)
+            }
+            Sink::Scores(w) => {
+                let outcome = score_row(model, &Ok(*r));
+                let id = r.id().to_string();
+                w.write_row(&OutputRow {
+                    id: &id,
+                    name: r.name(),
+                    outcome: &outcome,
+                })?;
+                Ok(outcome.is_ok())
+            }
+        }
+    }
+
+    fn finish(self) -> std::io::Result<()> {
+        match self {
+            Sink::Values {
+                mut out,
+                json,
+                first,
+            } => {
+                if json {
+                    out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
+                }
+                out.flush()
+            }
+            Sink::Scores(w) => w.finish().map(|_| ()),
+        }
+    }
+}
+
+/// Runs `silkscore decode`.
+pub fn decode(args: &DecodeArgs) -> Result<Exit, CliError> {
+    let model = model_or_default(args.model.as_deref())?;
+    if args.format == DecodeFormat::Table && !args.score {
+        return Err(CliError::file(
+            &args.input,
+            "--format table needs --score (records print as csv or json)",
+        ));
+    }
+    let (input, input_name) = open_input(&args.input)?;
+    let (out, out_name) = create_output(args.output.as_deref())?;
+    let mut sink = if args.score {
+        let format = match args.format {
+            DecodeFormat::Csv => Format::Csv,
+            DecodeFormat::Json => Format::Json,
+            DecodeFormat::Table => Format::Table,
+        };
+        Sink::Scores(RowWriter::new(format, out))
+    } else {
+        Sink::Values {
+            out,
+            json: args.format == DecodeFormat::Json,
+            first: true,
+        }
+    };
+    match decode_stream(input, &input_name, &model, &mut sink) {
+        Ok(tally) => {
+            if let Err(e) = sink.finish() {
+                return write_failed(e, &out_name);
+            }
+            tally.report(&input_name, args.score)
+        }
+        Err(Failed::Input(e)) => Err(e),
+        Err(Failed::Output(e)) => write_failed(e, &out_name),
+    }
+}
+
+enum Failed {
+    Input(CliError),
+    Output(std::io::Error),
+}
+
+#[derive(Default)]
+struct Tally {
+    frames: u64,
+    rejected: u64,
+    failed: u64,
+    notes: Vec<String>,
+}
+
+impl Tally {
+    fn reject(&mut self, path: &Path, frame: u64, offset: u64, why: &str) {
+        self.rejected += 1;
+        if self.rejected <= MAX_NOTES {
+            self.notes.push(format!(
+                "silkscore: note: {}: frame {frame} (byte {offset}): rejected: {why}",
+                path.display()
+            ));
+        }
+    }
+
+    fn report(self, path: &Path, score: bool) -> Result<Exit, CliError> {
+        for n in &self.notes {
+            eprintln!("{n}");
+        }
+        if self.rejected > MAX_NOTES {
+            eprintln!(
+                "silkscore: note: {} more rejected frames not listed",
+                self.rejected - MAX_NOTES
+            );
+        }
+        if self.rejected > 0 {
+            eprintln!(
+                "silkscore: {}: {} of {} frames rejected",
+                path.display(),
+                self.rejected,
+                self.frames
+            );
+        }
+        if score && self.failed > 0 {
+            eprintln!(
+                "silkscore: {} of {} records could not be scored; their status column says why",
+                self.failed,
+                self.frames - self.rejected
+            );
+        }
+        Ok(if self.rejected > 0 || self.failed > 0 {
+            Exit::RowsFailed
+        } else {
+            Exit::Success
+        })
+    }
+}
+
+fn decode_stream<W: Write>(
+    input: Box<dyn Read>,
+    path: &Path,
+    model: &Model,
+    sink: &mut Sink<W>,
+) -> Result<Tally, Failed> {
+    let mut reader: FrameReader<RECORD_FRAME_MAX_SIZE> = FrameReader::new();
+    let mut tally = Tally::default();
+    sink.begin(model).map_err(Failed::Output)?;
+    let mut input = BufReader::with_capacity(64 * 1024, input);
+    let mut chunk = [0u8; 64 * 1024];
+    let (mut offset, mut start, mut pending) = (0u64, 0u64, false);
+    loop {
+        let n = match input.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Failed::Input(CliError::io(path, e))),
+        };
+        for &byte in chunk.iter().take(n) {
+            if !pending && byte != 0 {
+                pending = true;
+                start = offset;
+            }
+            offset += 1;
+            if byte == 0 {
+                pending = false;
+            }
+            let Some(result) = reader.push::<Record>(byte) else {
+                continue;
+            };
+            tally.frames += 1;
+            let frame_no = tally.frames;
+            match result {
+                Err(e) => tally.reject(path, frame_no, start, &e.to_string()),
+                Ok(r) if r.len() != model.len() => tally.reject(
+                    path,
+                    frame_no,
+                    start,
+                    &format!(
+                        "the record (id {}) has {} values, {} has {} indicators",
+                        r.id(),
+                        r.len(),
+                        model_label(model),
+                        model.len()
+                    ),
+                ),
+                Ok(r) => {
+                    if !sink.record(model, &r).map_err(Failed::Output)? {
+                        tally.failed += 1;
+                    }
+                }
+            }
+        }
+    }
+    if pending {
+        tally.frames += 1;
+        let frame_no = tally.frames;
+        tally.reject(
+            path,
+            frame_no,
+            start,
+            "truncated: the file ends inside a frame (no 0x00 delimiter)",
+        );
+    }
+    Ok(tally)
+}

@@ -1,0 +1,258 @@
+//! `silkscore rank`: the best N projects of a records file, streaming.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use silkscore::host::output::score_row;
+use silkscore::host::records::RecordsReader;
+use silkscore::score::batch::Ranked;
+
+use crate::common::{
+    create_output, json_number, json_string, model_or_default, open_input, pad, trim_lines,
+    write_failed, CliError,
+};
+use crate::progress::Progress;
+use crate::Exit;
+
+/// The largest `--top`. The ranking holds N entries (scores, id and name: about 200 bytes
+/// each), so memory stays flat whatever the file's length.
+pub const MAX_TOP: u32 = 100_000;
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  silkscore rank --input examples/data/portfolio.csv --top 5
+  silkscore rank --input projects.csv --model my-model.toml --top 100 --format csv
+
+Ranks by composite, highest first; equal composites keep input order. The file is read
+once, as a stream, keeping only the best N (N ≤ 100000). Rows that cannot be scored are left
+out of the ranking and counted on stderr (exit status 1; `silkscore score` says why).
+
+Exit status: 0 every row scored, 1 some rows could not be scored, 2 unusable arguments,
+model or file.")]
+pub struct RankArgs {
+    /// Records file (CSV); `-` reads standard input.
+    #[arg(short, long, value_name = "RECORDS.csv")]
+    input: PathBuf,
+    /// Model file (TOML). Without it, the built-in model bri-cultural-v1.
+    #[arg(short, long, value_name = "FILE")]
+    model: Option<PathBuf>,
+    /// How many projects to list (1 to 100000).
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_TOP)))]
+    top: u32,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = RankFormat::Table)]
+    format: RankFormat,
+    /// Write the ranking to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum RankFormat {
+    /// An aligned table for people
+    Table,
+    /// CSV: rank,id,name,cultural,economic,security,composite,grade
+    Csv,
+    /// One JSON array of objects
+    Json,
+}
+
+/// One kept row: its ranking key (composite, then input position) and what is printed.
+struct Entry {
+    ranked: Ranked,
+    id: String,
+    name: String,
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        self.ranked == other.ranked
+    }
+}
+impl Eq for Entry {}
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Entry {
+    /// The library's ranking order (`Ranked`): greater ranks higher.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.ranked.cmp(&other.ranked)
+    }
+}
+
+/// Runs `silkscore rank`.
+pub fn run(args: &RankArgs) -> Result<Exit, CliError> {
+    let model = model_or_default(args.model.as_deref())?;
+    let progress = Progress::for_input(&args.input, args.output.as_deref());
+    let (input, input_name) = open_input(&args.input)?;
+    let input = progress.wrap(input);
+    let reader = RecordsReader::from_reader(input, &input_name, &model)?;
+    crate::score::warn_columns(&reader, &model);
+    let (mut out, out_name) = create_output(args.output.as_deref())?;
+
+    // A min-heap of the best N so far: its top is the worst kept entry.
+    let n = args.top as usize;
+    let mut heap: BinaryHeap<Reverse<Entry>> = BinaryHeap::with_capacity(n.min(4096) + 1);
+    let (mut rows, mut failed) = (0u64, 0u64);
+    let mut first_failure = None;
+    for (position, row) in reader.enumerate() {
+        let row = row?;
+        rows += 1;
+        let outcome = score_row(&model, &row.record);
+        let scores = match outcome.result {
+            Ok(s) => s,
+            Err(f) => {
+                failed += 1;
+                if first_failure.is_none() {
+                    first_failure = Some(format!(
+                        "{}:{}: row id {}: {f}",
+                        input_name.display(),
+                        row.line,
+                        row.id
+                    ));
+                }
+                continue;
+            }
+        };
+        let ranked = Ranked { position, scores };
+        if heap.len() == n {
+            let worse = heap.peek().is_some_and(|Reverse(min)| min.ranked < ranked);
+            if !worse {
+                continue;
+            }
+            heap.pop();
+        }
+        heap.push(Reverse(Entry {
+            ranked,
+            id: row.id,
+            name: row.name,
+        }));
+    }
+    progress.finish();
+    let mut best: Vec<Entry> = heap.into_iter().map(|Reverse(e)| e).collect();
+    best.sort_unstable_by(|a, b| b.cmp(a));
+
+    let text = render(&best, args.format, rows, failed);
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        return write_failed(e, &out_name);
+    }
+    if failed > 0 {
+        if let Some(first) = first_failure {
+            eprintln!("silkscore: note: {first}");
+        }
+        eprintln!(
+            "silkscore: {failed} of {rows} rows could not be scored and are not ranked; \
+             `silkscore score` lists why"
+        );
+        Ok(Exit::RowsFailed)
+    } else {
+        Ok(Exit::Success)
+    }
+}
+
+fn render(best: &[Entry], format: RankFormat, rows: u64, failed: u64) -> String {
+    let mut s = String::new();
+    match format {
+        RankFormat::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let _ = w.write_record([
+                "rank",
+                "id",
+                "name",
+                "cultural",
+                "economic",
+                "security",
+                "composite",
+                "grade",
+            ]);
+            for (k, e) in best.iter().enumerate() {
+                let sc = &e.ranked.scores;
+                let _ = w.write_record([
+                    (k + 1).to_string(),
+                    e.id.clone(),
+                    e.name.clone(),
+                    format!("{:.6}", sc.cultural),
+                    format!("{:.6}", sc.economic),
+                    format!("{:.6}", sc.security),
+                    format!("{:.6}", sc.composite),
+                    sc.grade.as_str().to_owned(),
+                ]);
+            }
+            s = w
+                .into_inner()
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .unwrap_or_default();
+        }
+        RankFormat::Json => {
+            s.push('[');
+            for (k, e) in best.iter().enumerate() {
+                let sc = &e.ranked.scores;
+                s.push_str(if k == 0 { "\n  {" } else { ",\n  {" });
+                let id = match e.id.parse::<u32>() {
+                    Ok(id) => id.to_string(),
+                    Err(_) => json_string(&e.id),
+                };
+                let _ = write!(
+                    s,
+                    "\"rank\":{},\"id\":{id},\"name\":{},\"cultural\":{},\"economic\":{},\
+                     \"security\":{},\"composite\":{},\"grade\":{}}}",
+                    k + 1,
+                    json_string(&e.name),
+                    json_number(sc.cultural, 6),
+                    json_number(sc.economic, 6),
+                    json_number(sc.security, 6),
+                    json_number(sc.composite, 6),
+                    json_string(sc.grade.as_str())
+                );
+            }
+            s.push_str(if best.is_empty() { "]\n" } else { "\n]\n" });
+        }
+        RankFormat::Table => {
+            let head = format!(
+                "{:>5}  {:>10}  {}  {:>8}  {:>8}  {:>8}  {:>9}  grade",
+                "rank",
+                "id",
+                pad("name", 36),
+                "cultural",
+                "economic",
+                "security",
+                "composite"
+            );
+            let rule = "─".repeat(head.chars().count());
+            let _ = writeln!(s, "{head}\n{rule}");
+            for (k, e) in best.iter().enumerate() {
+                let sc = &e.ranked.scores;
+                let _ = writeln!(
+                    s,
+                    "{:>5}  {:>10}  {}  {:>8.2}  {:>8.2}  {:>8.2}  {:>9.2}  {:^5}",
+                    k + 1,
+                    e.id,
+                    pad(&e.name, 36),
+                    sc.cultural,
+                    sc.economic,
+                    sc.security,
+                    sc.composite,
+                    sc.grade.as_str()
+                );
+            }
+            let _ = writeln!(s, "{rule}");
+            let _ = writeln!(
+                s,
+                "top {} of {} scored rows ({rows} rows, {failed} not scored)",
+                best.len(),
+                rows - failed
+            );
+            s = trim_lines(&s);
+        }
+    }
+    s
+}
