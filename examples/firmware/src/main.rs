@@ -15,6 +15,8 @@
 
 #![no_std]
 #![no_main]
+// Mirrors the library's `x.max(lo).min(hi)` (`f32::clamp` gives the same bits but asserts lo <= hi).
+#![allow(clippy::manual_clamp)]
 // The footprint variants use only part of the program.
 #![cfg_attr(
     any(feature = "footprint-kiosk", feature = "footprint-baseline"),
@@ -28,11 +30,11 @@ use core::ptr;
 use cortex_m::peripheral::{syst::SystClkSource, SYST};
 use cortex_m_rt::{entry, exception, ExceptionFrame};
 use cortex_m_semihosting::{debug, hio};
+use silkscore::score::Scorer;
 use silkscore::wire::{
     self,
     frame::{FrameReader, RECORD_FRAME_MAX_SIZE},
 };
-use silkscore::score::Scorer;
 use silkscore::{score, Aggregation, Error, Model, Record, Scores, Transform};
 
 const BOARD: &str = env!("SILKSCORE_BOARD");
@@ -193,7 +195,12 @@ fn scores_line(l: &mut Line, s: &Scores) {
     let [b0, b1, b2, b3] = s.basis_points;
     let [v0, v1, v2] = s.coverage;
     l.s("id=").u(s.record_id as u64).s(" ok c=").f(s.cultural);
-    l.s(" e=").f(s.economic).s(" s=").f(s.security).s(" k=").f(s.composite);
+    l.s(" e=")
+        .f(s.economic)
+        .s(" s=")
+        .f(s.security)
+        .s(" k=")
+        .f(s.composite);
     l.s(" bp=").u(b0 as u64).b(b',').u(b1 as u64).b(b',');
     l.u(b2 as u64).b(b',').u(b3 as u64);
     l.s(" g=").s(s.grade.as_str());
@@ -216,7 +223,10 @@ fn print_set(out: &mut Out, set: &DataSet) -> bool {
         }
     };
     l.s("M ").s(set.name).s(" fp=").x(model.fingerprint());
-    l.s(" n=").u(model.len() as u64).s(" bytes=").u(set.model.len() as u64);
+    l.s(" n=")
+        .u(model.len() as u64)
+        .s(" bytes=")
+        .u(set.model.len() as u64);
     out.emit(&mut l);
 
     // A kiosk holds a Scorer: f(lo) and f(hi) - f(lo) of every indicator computed once.
@@ -410,8 +420,10 @@ fn stack_report(out: &mut Out) {
     l.s(" scorer_score=").u(p.scorer as u64);
     l.s(" decode_and_score_loop=").u(p.kiosk_loop as u64);
     l.s(" model_size=").u(core::mem::size_of::<Model>() as u64);
-    l.s(" scorer_size=").u(core::mem::size_of::<Scorer<'_>>() as u64);
-    l.s(" record_size=").u(core::mem::size_of::<Record>() as u64);
+    l.s(" scorer_size=")
+        .u(core::mem::size_of::<Scorer<'_>>() as u64);
+    l.s(" record_size=")
+        .u(core::mem::size_of::<Record>() as u64);
     l.s(" reader_size=")
         .u(core::mem::size_of::<FrameReader<RECORD_FRAME_MAX_SIZE>>() as u64);
     out.emit(&mut l);
@@ -718,7 +730,10 @@ fn measure(set: &DataSet, model: &Model) -> Cost {
 fn cost_report(out: &mut Out) {
     let mut l = Line::new();
     let (ipt, cal_ticks) = calibrate();
-    l.s("# calibrate instructions=").u(2 << 20).s(" ticks=").u(cal_ticks);
+    l.s("# calibrate instructions=")
+        .u(2 << 20)
+        .s(" ticks=")
+        .u(cal_ticks);
     l.s(" instr_per_tick=").milli(ipt);
     out.emit(&mut l);
     for set in SETS.iter() {
@@ -740,14 +755,20 @@ fn cost_report(out: &mut Out) {
         l.s(" goalposts_per_record=").u(per(c.t_goalposts, c.ok));
         out.emit(&mut l);
         l.s("# ratio set=").s(set.name);
-        l.s(" scorer_to_libm_floor=").milli(ratio(c.t_scorer_ok, c.t_floor_libm_ok));
-        l.s(" scorer_to_math_floor=").milli(ratio(c.t_scorer_ok, c.t_floor_math_ok));
-        l.s(" score_fn_to_libm_floor=").milli(ratio(c.t_score_fn_ok, c.t_floor_libm_ok));
+        l.s(" scorer_to_libm_floor=")
+            .milli(ratio(c.t_scorer_ok, c.t_floor_libm_ok));
+        l.s(" scorer_to_math_floor=")
+            .milli(ratio(c.t_scorer_ok, c.t_floor_math_ok));
+        l.s(" score_fn_to_libm_floor=")
+            .milli(ratio(c.t_score_fn_ok, c.t_floor_libm_ok));
         l.s(" ln_per_ok=").milli(ratio(c.ln_needed_ok, c.ok));
         l.s(" exp_per_ok=").milli(ratio(c.exp_ok, c.ok));
         l.s(" goalpost_ln_per_score_fn=").u(c.goalpost_ln);
         l.s(" replay_exact=").u(c.replay_exact).b(b'/').u(c.ok);
-        l.s(" scorer_eq_score_fn=").u(c.same_as_score_fn).b(b'/').u(c.ok);
+        l.s(" scorer_eq_score_fn=")
+            .u(c.same_as_score_fn)
+            .b(b'/')
+            .u(c.ok);
         out.emit(&mut l);
     }
 }
@@ -771,7 +792,12 @@ fn minimal(out: &mut Out) -> bool {
     for &b in set.frames {
         if let Some(res) = reader.push::<Record>(b) {
             match res.and_then(|r| scorer.score(&r)) {
-                Ok(s) => l.u(s.record_id as u64).b(b' ').f(s.composite).b(b' ').s(s.grade.as_str()),
+                Ok(s) => l
+                    .u(s.record_id as u64)
+                    .b(b' ')
+                    .f(s.composite)
+                    .b(b' ')
+                    .s(s.grade.as_str()),
                 Err(_) => l.s("error"),
             };
             out.emit(&mut l);
@@ -828,7 +854,10 @@ fn main() -> ! {
     let painted = paint(64 * 1024);
     let mut out = Out::new();
     let mut l = Line::new();
-    l.s("# silkscore-firmware board=").s(BOARD).s(" core=").s(CORE);
+    l.s("# silkscore-firmware board=")
+        .s(BOARD)
+        .s(" core=")
+        .s(CORE);
     out.emit(&mut l);
 
     // SAFETY: the only user of the peripherals; SysTick is a free-running counter here.
@@ -843,7 +872,10 @@ fn main() -> ! {
         ok &= print_set(&mut out, set);
     }
     let peak = stack_top().saturating_sub(high_water(painted));
-    l.s("# ram stack_top=").x(stack_top() as u32).s(" stack_floor=").x(stack_floor() as u32);
+    l.s("# ram stack_top=")
+        .x(stack_top() as u32)
+        .s(" stack_floor=")
+        .x(stack_floor() as u32);
     l.s(" peak_stack_whole_run=").u(peak as u64);
     out.emit(&mut l);
 

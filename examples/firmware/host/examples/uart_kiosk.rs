@@ -50,8 +50,8 @@ fn kiosk(
 
 fn main() {
     let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../data");
-    let model = silkscore::wire::decode_model(&std::fs::read(data.join("default.model")).unwrap())
-        .unwrap();
+    let model =
+        silkscore::wire::decode_model(&std::fs::read(data.join("default.model")).unwrap()).unwrap();
     let mut link = vec![0u8; frame::MODEL_FRAME_MAX_SIZE];
     let n = frame::encode_frame(&model, &mut link).unwrap().len();
     link.truncate(n);

@@ -148,9 +148,11 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             };
             compare(Path::new(a), Path::new(b))
         }
-        _ => Err("usage: silkscore-fw-host gen [--check] | expect | verify | sizes | compare A B \
+        _ => Err(
+            "usage: silkscore-fw-host gen [--check] | expect | verify | sizes | compare A B \
                   [--vectors DIR] [--data DIR]"
-            .into()),
+                .into(),
+        ),
     }
 }
 
@@ -645,11 +647,18 @@ fn compare(expected: &Path, actual: &Path) -> Result<ExitCode, String> {
         if x != y {
             diffs += 1;
             if diffs <= 10 {
-                eprintln!("line {i}:\n  expected {}\n  actual   {}", x.unwrap_or("<none>"), y.unwrap_or("<none>"));
+                eprintln!(
+                    "line {i}:\n  expected {}\n  actual   {}",
+                    x.unwrap_or("<none>"),
+                    y.unwrap_or("<none>")
+                );
             }
         }
     }
-    let records = e.iter().filter(|l| l.starts_with("F ") && l.contains(" id=")).count();
+    let records = e
+        .iter()
+        .filter(|l| l.starts_with("F ") && l.contains(" id="))
+        .count();
     let ok = e.iter().filter(|l| l.contains(" ok ")).count();
     if diffs > 0 || e.is_empty() {
         eprintln!(
