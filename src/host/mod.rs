@@ -26,6 +26,7 @@
 pub mod model_file;
 pub mod output;
 pub mod records;
+pub mod report;
 pub mod sensitivity;
 
 use core::fmt;

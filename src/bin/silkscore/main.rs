@@ -8,6 +8,7 @@ mod frames;
 mod model;
 mod progress;
 mod rank;
+mod report;
 mod score;
 mod sensitivity;
 mod weights;
@@ -44,6 +45,9 @@ enum Command {
     /// How robust the ranking is to the weights: Monte Carlo rank intervals (5-95%) and
     /// Sobol indices of the connotation weights.
     Sensitivity(sensitivity::SensitivityArgs),
+    /// Write one self-contained HTML report: ranking, profiles, contributions, rank
+    /// intervals.
+    Report(report::ReportArgs),
     /// Check, compile, show and export model files; generate keys, sign and verify model
     /// envelopes.
     Model(model::ModelArgs),
@@ -85,6 +89,7 @@ fn main() -> ExitCode {
     let result: Result<Exit, HostError> = match &cli.command {
         Command::Score(args) => score::run(args),
         Command::Sensitivity(args) => sensitivity::run(args),
+        Command::Report(args) => report::run(args),
         Command::Model(args) => return common::exit(model::run(args)),
         Command::Weights(args) => return common::exit(weights::run(args)),
         Command::Rank(args) => return common::exit(rank::run(args)),
