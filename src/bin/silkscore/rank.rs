@@ -96,6 +96,7 @@ pub fn run(args: &RankArgs) -> Result<Exit, CliError> {
     let input = progress.wrap(input);
     let reader = RecordsReader::from_reader(input, &input_name, &model)?;
     crate::score::warn_columns(&reader, &model);
+    let names = reader.has_name_column();
     let (mut out, out_name) = create_output(args.output.as_deref())?;
 
     // A min-heap of the best N so far: its top is the worst kept entry.
@@ -140,7 +141,7 @@ pub fn run(args: &RankArgs) -> Result<Exit, CliError> {
     let mut best: Vec<Entry> = heap.into_iter().map(|Reverse(e)| e).collect();
     best.sort_unstable_by(|a, b| b.cmp(a));
 
-    let text = render(&best, args.format, rows, failed);
+    let text = render(&best, args.format, names, rows, failed);
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         return write_failed(e, &out_name);
     }
@@ -158,7 +159,9 @@ pub fn run(args: &RankArgs) -> Result<Exit, CliError> {
     }
 }
 
-fn render(best: &[Entry], format: RankFormat, rows: u64, failed: u64) -> String {
+/// The ranking in `format`; the table has a name column only when the input has one
+/// (csv and json always carry `name`).
+fn render(best: &[Entry], format: RankFormat, names: bool, rows: u64, failed: u64) -> String {
     let mut s = String::new();
     match format {
         RankFormat::Csv => {
@@ -217,11 +220,18 @@ fn render(best: &[Entry], format: RankFormat, rows: u64, failed: u64) -> String 
             s.push_str(if best.is_empty() { "]\n" } else { "\n]\n" });
         }
         RankFormat::Table => {
+            let name_col = |n: &str| {
+                if names {
+                    format!("  {}", pad(n, 36))
+                } else {
+                    String::new()
+                }
+            };
             let head = format!(
-                "{:>5}  {:>10}  {}  {:>8}  {:>8}  {:>8}  {:>9}  grade",
+                "{:>5}  {:>10}{}  {:>8}  {:>8}  {:>8}  {:>9}  grade",
                 "rank",
                 "id",
-                pad("name", 36),
+                name_col("name"),
                 "cultural",
                 "economic",
                 "security",
@@ -233,10 +243,10 @@ fn render(best: &[Entry], format: RankFormat, rows: u64, failed: u64) -> String 
                 let sc = &e.ranked.scores;
                 let _ = writeln!(
                     s,
-                    "{:>5}  {:>10}  {}  {:>8.2}  {:>8.2}  {:>8.2}  {:>9.2}  {:^5}",
+                    "{:>5}  {:>10}{}  {:>8.2}  {:>8.2}  {:>8.2}  {:>9.2}  {:^5}",
                     k + 1,
                     e.id,
-                    pad(&e.name, 36),
+                    name_col(&e.name),
                     sc.cultural,
                     sc.economic,
                     sc.security,
