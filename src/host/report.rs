@@ -974,10 +974,20 @@ fn write_sensitivity(
     }
     out.push_str("</div>\n");
 
-    let (w, left, right, top, row) = (1000.0f32, 290.0f32, 24.0f32, 30.0f32, 17.0f32);
+    let (w, left, right, top, row) = (1000.0f32, 300.0f32, 24.0f32, 30.0f32, 17.0f32);
     let plot_w = w - left - right;
     let h = top + row * shown as f32 + 10.0;
-    let span = (n.max(2) - 1) as f32;
+    // The rank axis runs to the worst rank any shown project reaches, so that a capped chart
+    // of a big portfolio is not squeezed into its left edge.
+    let axis_max = order
+        .iter()
+        .take(shown)
+        .filter_map(|&i| a.projects.get(i))
+        .map(|p| p.p95_rank.max(p.nominal_rank).max(p.median_rank))
+        .max()
+        .unwrap_or(n)
+        .max(2);
+    let span = (axis_max - 1) as f32;
     let x_of = |rank: u32| left + plot_w * (rank.max(1) - 1) as f32 / span;
     write!(
         out,
@@ -989,7 +999,7 @@ fn write_sensitivity(
         left - 10.0,
         top - 9.0
     )?;
-    for t in rank_ticks(n) {
+    for t in rank_ticks(axis_max) {
         let x = x_of(t);
         write!(
             out,
@@ -1040,7 +1050,7 @@ fn write_sensitivity(
             left - 10.0,
             y + 4.0,
             p.nominal_rank,
-            escape(&cut(&name, 40)),
+            escape(&cut(&name, 36)),
             y - 5.0,
             y + 5.0,
             y - 5.0,
