@@ -1227,6 +1227,24 @@ mod tests {
     }
 
     #[test]
+    fn geometric_within_shows_shares_of_the_shortfall() {
+        let model = M
+            .with_params(crate::ModelParams {
+                within: Aggregation::Geometric,
+                ..*M.params()
+            })
+            .unwrap();
+        let mut p = portfolio(3);
+        for pr in &mut p.projects {
+            pr.scores = score(&model, &pr.record).unwrap();
+        }
+        let html = render(&model, &p, None, &ReportOptions::default());
+        assert!(html.contains("share of the shortfall"));
+        assert!(html.contains(": share "));
+        assert_eq!(html.matches("<svg class=\"contrib\"").count(), 3);
+    }
+
+    #[test]
     fn an_empty_portfolio_still_renders() {
         let html = render(&M, &Portfolio::default(), None, &ReportOptions::default());
         assert!(html.contains("</html>"));

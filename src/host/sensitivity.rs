@@ -26,7 +26,8 @@
 //!   `samples`: matrices A and B (N×3) and the N×3 matrices A_B^(i) (A with column i from B),
 //!   5N evaluations of the portfolio; first-order S_i = mean(f(B)·(f(A_B^i) − f(A))) / V
 //!   (Saltelli 2010) and total S_Ti = mean((f(A) − f(A_B^i))²) / 2V (Jansen 1999), V the
-//!   variance of f over A and B ([`SaltelliAccumulator`]).
+//!   variance of f over A and B ([`SaltelliAccumulator`]). These are Monte Carlo estimates:
+//!   their error shrinks like 1/√N, and with small N they can fall outside [0, 1].
 //!
 //! Everything is reproducible: the random numbers come from [`Rng`] (xoshiro256++ seeded by
 //! SplitMix64, implemented here so that a seed means the same numbers in every build and on

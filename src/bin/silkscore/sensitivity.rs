@@ -40,7 +40,8 @@ Sobol indices: first-order S_i (Saltelli 2010) and total S_Ti (Jansen) of each p
 composite with respect to the three connotation weights W_c*(1 + f*U(-1,1)), indicator weights
 and aggregation fixed to the model's; Saltelli design with base size N (5N portfolio scorings).
 The table shows their mean over the projects; csv and json give them per project (empty/null
-when a composite does not vary with the weights).
+when a composite does not vary with the weights). They are estimates: with a few hundred
+samples they are noisy and can fall slightly outside [0, 1]; use thousands for firm figures.
 
 Rows that do not score with the nominal model are listed on stderr and left out. The same
 seed gives identical output. Memory: samples x projects ranks are kept as u32, at most
