@@ -5,9 +5,10 @@ use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use silkscore::host::output::{score_row, Format, OutputRow, RowWriter};
+use silkscore::host::output::{score_row_with, Format, OutputRow, RowWriter};
 use silkscore::host::records::RecordsReader;
 use silkscore::host::{model_file, HostError};
+use silkscore::score::Scorer;
 use silkscore::Model;
 
 use crate::progress::Progress;
@@ -141,9 +142,10 @@ fn score_all<R: Read, W: Write>(
     // the table instead of scrolling away above it; at most MAX_ROW_NOTES are kept.
     let mut notes = Vec::new();
     writer.begin().map_err(Failed::Output)?;
+    let scorer = Scorer::new(model);
     for row in reader {
         let row = row.map_err(Failed::Input)?;
-        let outcome = score_row(model, &row.record);
+        let outcome = score_row_with(&scorer, &row.record);
         writer
             .write_row(&OutputRow::new(&row, &outcome))
             .map_err(Failed::Output)?;
