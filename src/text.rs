@@ -106,7 +106,14 @@ impl<const N: usize> defmt::Format for ShortStr<N> {
 
 impl<const N: usize> Serialize for ShortStr<N> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        let s = self.as_str();
+        // Never true (at most 255 bytes, and every ShortStr of this crate is at most 32); it
+        // tells the optimiser the length fits one varint byte, which removes postcard's
+        // varint loop and its bounds check from firmware builds.
+        if s.len() > 127 {
+            return Err(serde::ser::Error::custom("string longer than 127 bytes"));
+        }
+        serializer.serialize_str(s)
     }
 }
 

@@ -240,6 +240,8 @@ pub fn score_with_breakdown(
 pub struct Scorer<'m> {
     model: &'m Model,
     prepared: heapless::Vec<Prepared, MAX_INDICATORS, u8>,
+    /// Σ w_i over each connotation's indicators, in model order.
+    totals: [f32; 3],
 }
 
 impl<'m> Scorer<'m> {
@@ -250,7 +252,17 @@ impl<'m> Scorer<'m> {
             // A model has at most MAX_INDICATORS indicators: this never overflows.
             let _ = prepared.push(ind.prepare());
         }
-        Scorer { model, prepared }
+        let mut totals = [0.0f32; 3];
+        for ind in model.indicators() {
+            if let Some(t) = totals.get_mut(ind.connotation.index()) {
+                *t += ind.weight;
+            }
+        }
+        Scorer {
+            model,
+            prepared,
+            totals,
+        }
     }
 
     /// The model.
@@ -277,13 +289,14 @@ impl<'m> Scorer<'m> {
         record: &Record,
         breakdown: Option<&mut Breakdown>,
     ) -> Result<Scores, Error> {
-        pipeline(self.model, &self.prepared, record, breakdown)
+        pipeline(self.model, &self.prepared, &self.totals, record, breakdown)
     }
 }
 
 fn pipeline(
     model: &Model,
     prepared: &[Prepared],
+    totals: &[f32; 3],
     record: &Record,
     mut breakdown: Option<&mut Breakdown>,
 ) -> Result<Scores, Error> {
@@ -297,23 +310,15 @@ fn pipeline(
     let params = model.params();
     let indicators = model.indicators();
 
-    // Non-finite values first, in model order.
-    for (i, _) in indicators.iter().enumerate() {
-        if let Some(v) = record.get(i) {
-            if !v.is_finite() {
-                return Err(Error::NonFiniteValue { indicator: i as u8 });
-            }
-        }
-    }
-
+    // One pass; a non-finite value (the first in model order) is reported before anything
+    // else is looked at, as SPEC §8 orders the errors.
     let mut means = [WeightedMean::new(params.within, params.floor); 3];
-    let mut totals = [0.0f32; 3];
     for (i, (ind, prep)) in indicators.iter().zip(prepared).enumerate() {
         let c = ind.connotation.index();
-        if let Some(t) = totals.get_mut(c) {
-            *t += ind.weight;
-        }
         let entry = match record.get(i) {
+            Some(x) if !x.is_finite() => {
+                return Err(Error::NonFiniteValue { indicator: i as u8 });
+            }
             Some(x) => {
                 let norm = prep.normalise(x);
                 let term = match means.get_mut(c) {

@@ -74,7 +74,7 @@ pub fn decode_frame<M: Message>(frame: &mut [u8]) -> Result<M, Error> {
     if body.is_empty() {
         return Err(Error::BadFrame);
     }
-    let n = cobs::decode_in_place(body).map_err(|_| Error::BadFrame)?;
+    let n = cobs_decode_in_place(body)?;
     let decoded = body.get(..n).ok_or(Error::BadFrame)?;
     if decoded.len() < CRC_LEN + 1 {
         return Err(Error::BadFrame);
@@ -85,6 +85,32 @@ pub fn decode_frame<M: Message>(frame: &mut [u8]) -> Result<M, Error> {
         return Err(Error::ChecksumMismatch);
     }
     M::decode(message)
+}
+
+/// Decodes one COBS-encoded frame body (without its `0x00` delimiter) in place; returns the
+/// decoded length. Crate-owned, with only checked accesses, so that no panic path survives in
+/// a firmware build (the link-time check of `examples/firmware/run-check.sh`).
+fn cobs_decode_in_place(buf: &mut [u8]) -> Result<usize, Error> {
+    let len = buf.len();
+    let (mut src, mut dst) = (0usize, 0usize);
+    while src < len {
+        let code = usize::from(*buf.get(src).ok_or(Error::BadFrame)?);
+        if code == 0 || code > len - src {
+            return Err(Error::BadFrame);
+        }
+        src += 1;
+        for _ in 1..code {
+            let b = *buf.get(src).ok_or(Error::BadFrame)?;
+            *buf.get_mut(dst).ok_or(Error::BadFrame)? = b;
+            src += 1;
+            dst += 1;
+        }
+        if code != 0xFF && src < len {
+            *buf.get_mut(dst).ok_or(Error::BadFrame)? = 0;
+            dst += 1;
+        }
+    }
+    Ok(dst)
 }
 
 /// Splits a byte stream into frames and decodes them, one byte (or slice) at a time, with a
@@ -217,6 +243,36 @@ mod tests {
         // a scores frame is not a model
         let n = encode_frame(&s, &mut buf).unwrap().len();
         assert!(decode_frame::<Model>(&mut buf[..n]).is_err());
+    }
+
+    #[test]
+    fn cobs_decoder_agrees_with_the_cobs_crate() {
+        let mut state = 0x1234_5678u32;
+        for len in 0..600usize {
+            let data: std::vec::Vec<u8> = (0..len)
+                .map(|_| {
+                    state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                    if state >> 29 == 0 {
+                        0
+                    } else {
+                        (state >> 24) as u8
+                    }
+                })
+                .collect();
+            let mut enc = std::vec![0u8; cobs::max_encoding_length(len)];
+            let n = cobs::encode(&data, &mut enc);
+            let mut ours = enc[..n].to_vec();
+            let m = cobs_decode_in_place(&mut ours).unwrap();
+            assert_eq!(&ours[..m], &data[..], "len {len}");
+            // and every corruption of the first code byte is handled without a panic
+            for b in [0u8, 1, 0xFE, 0xFF] {
+                let mut bad = enc[..n].to_vec();
+                if let Some(x) = bad.first_mut() {
+                    *x = b;
+                }
+                let _ = cobs_decode_in_place(&mut bad);
+            }
+        }
     }
 
     #[test]
