@@ -118,7 +118,7 @@ impl Default for ModelParams {
 /// let bad = Model::new("bad", ModelParams { floor: 0.0, ..ModelParams::DEFAULT }, model.indicators());
 /// assert_eq!(bad.unwrap_err().to_string(), "invalid model: floor: floor must be in (0, 1]");
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Model {
     name: ModelName,
@@ -126,14 +126,6 @@ pub struct Model {
     indicators: Indicators,
     #[serde(skip)]
     fingerprint: u32,
-}
-
-/// The serialised shape of a [`Model`], before validation.
-#[derive(Deserialize)]
-pub(crate) struct ModelRepr {
-    pub(crate) name: ModelName,
-    pub(crate) params: ModelParams,
-    pub(crate) indicators: Indicators,
 }
 
 impl Model {
@@ -157,8 +149,12 @@ impl Model {
         Self::from_parts(name, params, indicators)
     }
 
-    pub(crate) fn from_repr(repr: ModelRepr) -> Result<Self, Error> {
-        Self::from_parts(repr.name, repr.params, repr.indicators)
+    /// Validates a model that was deserialised (its fingerprint is not on the wire) and
+    /// computes its fingerprint, in place: a 1.6 KiB model is never copied on the way.
+    pub(crate) fn validate_decoded(&mut self) -> Result<(), Error> {
+        validate_parts(&self.params, &self.indicators)?;
+        self.fingerprint = fingerprint::compute(self);
+        Ok(())
     }
 
     fn from_parts(
@@ -166,59 +162,7 @@ impl Model {
         params: ModelParams,
         indicators: Indicators,
     ) -> Result<Self, Error> {
-        params.validate()?;
-        if indicators.is_empty() {
-            return Err(Error::InvalidModel {
-                field: ModelField::Indicators,
-                reason: "a model needs 1 to 32 indicators",
-            });
-        }
-        let mut positive = [false; 3];
-        for (i, ind) in indicators.iter().enumerate() {
-            let index = i as u8;
-            ind.validate(index)?;
-            if indicators
-                .iter()
-                .take(i)
-                .any(|other| other.id.as_str() == ind.id.as_str())
-            {
-                return Err(Error::InvalidModel {
-                    field: ModelField::Indicator {
-                        index,
-                        field: crate::error::IndicatorField::Id,
-                    },
-                    reason: "duplicate indicator id",
-                });
-            }
-            if ind.weight > 0.0 {
-                if let Some(p) = positive.get_mut(ind.connotation.index()) {
-                    *p = true;
-                }
-            }
-        }
-        for c in Connotation::ALL {
-            if !positive.get(c.index()).copied().unwrap_or(false) {
-                return Err(Error::InvalidModel {
-                    field: ModelField::Connotation(c),
-                    reason: "every connotation needs an indicator with a positive weight",
-                });
-            }
-        }
-        // Indicator weight sums must be finite, or scoring would divide inf by inf.
-        let mut sums = [0.0f32; 3];
-        for ind in indicators.iter() {
-            if let Some(s) = sums.get_mut(ind.connotation.index()) {
-                *s += ind.weight;
-            }
-        }
-        for c in Connotation::ALL {
-            if !sums.get(c.index()).is_some_and(|s| s.is_finite()) {
-                return Err(Error::InvalidModel {
-                    field: ModelField::Connotation(c),
-                    reason: "the indicator weights of a connotation must have a finite sum",
-                });
-            }
-        }
+        validate_parts(&params, &indicators)?;
         let mut model = Model {
             name,
             params,
@@ -327,4 +271,62 @@ impl Model {
     pub fn with_params(&self, params: ModelParams) -> Result<Self, Error> {
         Self::from_parts(self.name, params, self.indicators.clone())
     }
+}
+
+/// SPEC §3 checks of a model's parameters and indicators.
+fn validate_parts(params: &ModelParams, indicators: &Indicators) -> Result<(), Error> {
+    params.validate()?;
+    if indicators.is_empty() {
+        return Err(Error::InvalidModel {
+            field: ModelField::Indicators,
+            reason: "a model needs 1 to 32 indicators",
+        });
+    }
+    let mut positive = [false; 3];
+    for (i, ind) in indicators.iter().enumerate() {
+        let index = i as u8;
+        ind.validate(index)?;
+        if indicators
+            .iter()
+            .take(i)
+            .any(|other| other.id.as_str() == ind.id.as_str())
+        {
+            return Err(Error::InvalidModel {
+                field: ModelField::Indicator {
+                    index,
+                    field: crate::error::IndicatorField::Id,
+                },
+                reason: "duplicate indicator id",
+            });
+        }
+        if ind.weight > 0.0 {
+            if let Some(p) = positive.get_mut(ind.connotation.index()) {
+                *p = true;
+            }
+        }
+    }
+    for c in Connotation::ALL {
+        if !positive.get(c.index()).copied().unwrap_or(false) {
+            return Err(Error::InvalidModel {
+                field: ModelField::Connotation(c),
+                reason: "every connotation needs an indicator with a positive weight",
+            });
+        }
+    }
+    // Indicator weight sums must be finite, or scoring would divide inf by inf.
+    let mut sums = [0.0f32; 3];
+    for ind in indicators.iter() {
+        if let Some(s) = sums.get_mut(ind.connotation.index()) {
+            *s += ind.weight;
+        }
+    }
+    for c in Connotation::ALL {
+        if !sums.get(c.index()).is_some_and(|s| s.is_finite()) {
+            return Err(Error::InvalidModel {
+                field: ModelField::Connotation(c),
+                reason: "the indicator weights of a connotation must have a finite sum",
+            });
+        }
+    }
+    Ok(())
 }

@@ -42,7 +42,7 @@ use serde::Serialize;
 pub use frame::{decode_frame, encode_frame, FrameReader};
 
 use crate::error::Error;
-use crate::model::{Model, ModelRepr, MAX_ID_LEN, MAX_INDICATORS, MAX_NAME_LEN};
+use crate::model::{Model, MAX_ID_LEN, MAX_INDICATORS, MAX_NAME_LEN};
 use crate::record::{Record, RecordRepr, MAX_RECORD_NAME_LEN};
 use crate::score::Scores;
 use crate::FORMAT_VERSION;
@@ -162,7 +162,9 @@ impl Message for Record {
 impl Message for Model {
     const MAX_SIZE: usize = MODEL_MAX_SIZE;
     fn decode(bytes: &[u8]) -> Result<Self, Error> {
-        Model::from_repr(decode_exact::<ModelRepr>(body(bytes)?)?)
+        let mut model: Model = decode_exact(body(bytes)?)?;
+        model.validate_decoded()?;
+        Ok(model)
     }
 }
 
