@@ -114,3 +114,37 @@ fn invalid_models_are_rejected() {
     }
     assert_eq!(n, 16);
 }
+
+#[test]
+fn huge_weights_are_refused_not_overflowed() {
+    // Found by the `score` fuzz target: a finite weight near f32::MAX overflowed w·ln(s).
+    use silkscore::{ModelField, ModelParams};
+    let m = &silkscore::BRI_CULTURAL_V1;
+    let mut w: Vec<f32> = m.indicators().iter().map(|i| i.weight).collect();
+    w[0] = 3.0e38;
+    assert!(matches!(
+        m.with_indicator_weights(&w),
+        Err(silkscore::Error::InvalidModel {
+            field: ModelField::Indicator { index: 0, .. },
+            ..
+        })
+    ));
+    w[0] = 1.0e30;
+    let geo = m
+        .with_indicator_weights(&w)
+        .unwrap()
+        .with_params(ModelParams {
+            within: silkscore::Aggregation::Geometric,
+            ..*m.params()
+        })
+        .unwrap();
+    let mut r = silkscore::Record::new(1, m.len());
+    for i in 0..m.len() {
+        r.set(i, 5.0).unwrap();
+    }
+    let s = score(&geo, &r).unwrap();
+    assert!(s.cultural > 0.0 && s.cultural.is_finite());
+    let mut p = *m.params();
+    p.weights = [3.0e38, 1.0, 1.0];
+    assert!(m.with_params(p).is_err());
+}

@@ -212,11 +212,8 @@ impl Indicator {
                 "goalposts too close or too far apart: f(hi) - f(lo) must be finite and positive in f32",
             ));
         }
-        if !(self.weight.is_finite() && self.weight >= 0.0) {
-            return Err(err(
-                IndicatorField::Weight,
-                "weight must be finite and >= 0",
-            ));
+        if !(self.weight >= 0.0 && self.weight <= super::MAX_WEIGHT) {
+            return Err(err(IndicatorField::Weight, "weight must be in [0, 1e30]"));
         }
         Ok(())
     }

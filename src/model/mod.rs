@@ -19,6 +19,13 @@ use crate::text::ShortStr;
 
 /// Most indicators a model may have.
 pub const MAX_INDICATORS: usize = 32;
+/// Largest weight (indicator or connotation) and largest sum of weights a model may have.
+///
+/// SPEC §3 only asks for finite weights; this bound keeps every term w·ln(max(s, ε)) of a
+/// geometric mean finite in f32 (|ln| ≤ 104 for any f32 ε > 0), so that a huge but finite
+/// weight can never turn an index into 0 or a contribution into NaN.
+pub const MAX_WEIGHT: f32 = 1.0e30;
+
 /// Longest model name, in bytes.
 pub const MAX_NAME_LEN: usize = 32;
 
@@ -78,18 +85,18 @@ impl ModelParams {
         }
         let mut sum = 0.0f32;
         for (c, w) in Connotation::ALL.into_iter().zip(self.weights) {
-            if !(w.is_finite() && w >= 0.0) {
+            if !(w >= 0.0 && w <= MAX_WEIGHT) {
                 return err(
                     ModelField::ConnotationWeight(c),
-                    "connotation weight must be finite and >= 0",
+                    "connotation weight must be in [0, 1e30]",
                 );
             }
             sum += w;
         }
-        if !(sum > 0.0 && sum.is_finite()) {
+        if !(sum > 0.0 && sum <= MAX_WEIGHT) {
             return err(
                 ModelField::ConnotationWeights,
-                "connotation weights must have a positive, finite sum",
+                "connotation weights must have a positive sum of at most 1e30",
             );
         }
         Ok(())
@@ -321,10 +328,10 @@ fn validate_parts(params: &ModelParams, indicators: &Indicators) -> Result<(), E
         }
     }
     for c in Connotation::ALL {
-        if !sums.get(c.index()).is_some_and(|s| s.is_finite()) {
+        if !sums.get(c.index()).is_some_and(|s| *s <= MAX_WEIGHT) {
             return Err(Error::InvalidModel {
                 field: ModelField::Connotation(c),
-                reason: "the indicator weights of a connotation must have a finite sum",
+                reason: "the indicator weights of a connotation must sum to at most 1e30",
             });
         }
     }
