@@ -111,7 +111,7 @@ pub const ENTRY_FRAME_MAX_SIZE: usize = frame_max_size(ENTRY_MAX_SIZE);
 pub struct Entry {
     /// Position of the entry in the journal: 0, 1, 2 … in append order.
     pub sequence: u32,
-    /// The scores, as [`crate::score`] returned them.
+    /// The scores, as [`crate::score()`] returned them.
     pub scores: Scores,
 }
 
