@@ -25,7 +25,7 @@ if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
 fi
 
 echo "== seed corpus"
-cargo +nightly run --quiet --release --bin seed -- corpus
+cargo +nightly run --quiet --bin seed -- corpus
 
 echo "== build"
 for t in "${targets[@]}"; do
