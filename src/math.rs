@@ -218,12 +218,14 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "1.4 million libm evaluations: hours under Miri")]
     fn matches_libm_on_a_stride_of_all_inputs() {
         // A prime stride visits every exponent and many mantissas: ~1.4 million inputs.
         check_stride(3061);
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "0.3 million libm evaluations: too slow under Miri")]
     fn matches_libm_at_the_edges() {
         let edges: [u32; 24] = [
             0,

@@ -212,7 +212,7 @@ impl Indicator {
                 "goalposts too close or too far apart: f(hi) - f(lo) must be finite and positive in f32",
             ));
         }
-        if !(self.weight >= 0.0 && self.weight <= super::MAX_WEIGHT) {
+        if !(0.0..=super::MAX_WEIGHT).contains(&self.weight) {
             return Err(err(IndicatorField::Weight, "weight must be in [0, 1e30]"));
         }
         Ok(())

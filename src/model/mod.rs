@@ -85,7 +85,7 @@ impl ModelParams {
         }
         let mut sum = 0.0f32;
         for (c, w) in Connotation::ALL.into_iter().zip(self.weights) {
-            if !(w >= 0.0 && w <= MAX_WEIGHT) {
+            if !(0.0..=MAX_WEIGHT).contains(&w) {
                 return err(
                     ModelField::ConnotationWeight(c),
                     "connotation weight must be in [0, 1e30]",
