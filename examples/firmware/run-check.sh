@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds the silkscore firmware example for Cortex-M0, M3 and M4F, runs it in QEMU and checks
 # that every line it prints is bit-identical to the host library's output for the same frames;
-# checks the deliberately corrupted frames; proves that no panic path survives optimisation.
+# checks the deliberately corrupted frames; checks the signed model update (feature `signed`:
+# the default model is verified from an Ed25519-signed envelope, a tampered envelope and a
+# rollback are refused); proves that no panic path survives optimisation (without `signed`;
+# with it, checks that the only surviving panic site is the known one in curve25519-dalek).
 #
 #   bash examples/firmware/run-check.sh          # from anywhere; exit status 0 = all passed
 #
@@ -77,6 +80,15 @@ while read -r set rest; do
   corrupt[$set]=$idx
 done <"$here/data/manifest.txt"
 
+# the signed-model lines every core must print (the default model's fingerprint from the manifest)
+default_fp="$(awk '$1 == "default" {for (i = 2; i <= NF; i++) if ($i ~ /^fingerprint=/) {sub("fingerprint=", "", $i); print $i}}' "$here/data/manifest.txt")"
+want_signed="signed: ok revision=2 fingerprint=0x$default_fp
+signed: refused tampered: BadSignature
+signed: refused rollback: Rollback"
+if [ "$(grep '^signed: ' "$out/expected.txt")" != "$want_signed" ]; then
+  fail "host: signed-model lines differ from the expected ones"
+fi
+
 # ---- firmware on three cores ---------------------------------------------------------------
 run_qemu() { # target elf -> stdout; exit status of QEMU (semihosting exit code)
   local t=$1 elf=$2
@@ -86,7 +98,7 @@ run_qemu() { # target elf -> stdout; exit status of QEMU (semihosting exit code)
 
 for t in "${targets[@]}"; do
   step "firmware: $t on QEMU ${board[$t]} — ${core[$t]}"
-  cargo build -q --release --target "$t"
+  cargo build -q --release --target "$t" --features signed
   elf="$here/target/$t/release/silkscore-firmware"
   status=0
   run_qemu "$t" "$elf" >"$out/$t.txt" || status=$?
@@ -101,6 +113,14 @@ for t in "${targets[@]}"; do
   else
     fail "$t: output differs from the host library"
   fi
+  # the signed model update: exactly these three lines, in this order (compare checks them
+  # against the host too; this also fails if the host and the firmware both lost them)
+  got_signed="$(grep '^signed: ' "$out/$t.txt" || true)"
+  if [ "$got_signed" = "$want_signed" ]; then
+    sed 's/^/  /' <<<"$got_signed"
+  else
+    fail "$t: signed-model lines differ: got '${got_signed//$'\n'/ | }', want '${want_signed//$'\n'/ | }'"
+  fi
   # exactly the corrupted frames rejected, and nothing else
   rejected="$(grep -E '^F [a-z0-9]+ [0-9]+ rejected=' "$out/$t.txt" | awk '{print $2 ":" $3}' | sort | tr '\n' ' ')"
   want="$(for s in "${!corrupt[@]}"; do echo "$s:${corrupt[$s]}"; done | sort | tr '\n' ' ')"
@@ -111,8 +131,41 @@ for t in "${targets[@]}"; do
   fi
 done
 
+# ---- panic sites with signed models ----------------------------------------------------------
+# The signed builds cannot pass the link check: curve25519-dalek's NafLookupTable5::select
+# (window.rs, `self.0[x / 2]`, reached from verify_strict's vartime double-base
+# multiplication) keeps a bounds check at opt-level "s" and 3. Instead, the disassembly of the
+# signed release builds run above must show no call into a panic path besides that one.
+step "panic sites in the signed builds (feature signed): only the known one in curve25519-dalek"
+if command -v llvm-objdump >/dev/null && command -v llvm-symbolizer >/dev/null; then
+  for t in "${targets[@]}"; do
+    elf="$here/target/$t/release/silkscore-firmware"
+    [ -f "$elf" ] || continue
+    sites="$(llvm-objdump -d --no-show-raw-insn -C "$elf" |
+      awk '/^[0-9a-f]+ <.*>:/ {fn=$0; next} ($2 ~ /^(bl|b|b\.w|blx)$/) && ($4 ~ /^<core::(panicking::|slice::index::|option::(expect|unwrap)_failed|result::unwrap_failed|cell::panic)/) && (fn !~ /<core::/) {sub(":", "", $1); print $1}')"
+    known=0 unknown=0
+    for addr in $sites; do
+      inner="$(llvm-symbolizer --obj="$elf" --inlining "0x$addr" | head -1)"
+      if [[ "$inner" == *"curve25519_dalek::window::NafLookupTable5"*"::select"* ]]; then
+        known=$((known + 1))
+      else
+        unknown=$((unknown + 1))
+        echo "  unexpected panic call at 0x$addr:" >&2
+        llvm-symbolizer --obj="$elf" --inlining "0x$addr" | paste - - | sed 's/^/    /' >&2
+      fi
+    done
+    if [ "$unknown" -eq 0 ]; then
+      echo "$t: $known panic call site(s), all curve25519_dalek::window::NafLookupTable5::select (window.rs:191, known)"
+    else
+      fail "$t: $unknown unexpected panic call site(s) in the signed build"
+    fi
+  done
+else
+  echo "(llvm-objdump/llvm-symbolizer not installed: panic sites of the signed builds not checked)"
+fi
+
 # ---- no panic path -------------------------------------------------------------------------
-step "no reachable panic: the panic handler calls an undefined symbol (feature panic-check)"
+step "no reachable panic (without signed): the panic handler calls an undefined symbol (feature panic-check)"
 panic_checks=("release thumbv6m-none-eabi" "release thumbv7m-none-eabi"
   "release thumbv7em-none-eabihf" "release-o3 thumbv7em-none-eabihf")
 panic_failed=()
@@ -155,7 +208,7 @@ fi
 # ---- summary -------------------------------------------------------------------------------
 step "summary"
 for t in "${targets[@]}"; do
-  [ -f "$out/$t.txt" ] && grep -E '^# (stack|ratio set=default)' "$out/$t.txt" | sed "s/^/$t /" || true
+  [ -f "$out/$t.txt" ] && grep -E '^# (stack|ratio set=default|cost signed)' "$out/$t.txt" | sed "s/^/$t /" || true
 done
 if ((${#failures[@]})); then
   echo "run-check: ${#failures[@]} failure(s):" >&2

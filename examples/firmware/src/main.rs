@@ -10,6 +10,11 @@
 //! decoding and scoring, by stack painting, and the instructions per record, by SysTick
 //! under QEMU's `-icount shift=0`, next to the cost of the `libm` calls the same records need.
 //!
+//! With the `signed` feature the default model is not taken from `data/default.model` but
+//! from `data/default.envelope`, an Ed25519-signed envelope ([`silkscore::signed`]) verified
+//! with the test public key `data/test_key.pub` before the model is used; then a tampered
+//! envelope and a revision-1 envelope are offered and refused. Lines `signed: ...`.
+//!
 //! Nothing in here can panic: with the `panic-check` feature the panic handler calls an
 //! undefined symbol, and the release build links only if every panic path was optimised away.
 
@@ -45,6 +50,17 @@ struct DataSet {
     name: &'static str,
     model: &'static [u8],
     frames: &'static [u8],
+}
+
+/// The signed envelope of the default model (revision 2), a copy with one signature byte
+/// flipped, the same model signed at revision 1, and the public key the device trusts (the
+/// example's **test key**: its seed is in `host/src/main.rs` and is not secret).
+#[cfg(feature = "signed")]
+mod envelopes {
+    pub static DEFAULT: &[u8] = include_bytes!("../data/default.envelope");
+    pub static TAMPERED: &[u8] = include_bytes!("../data/default_tampered.envelope");
+    pub static REV1: &[u8] = include_bytes!("../data/default_rev1.envelope");
+    pub static TEST_KEY: &[u8; 32] = include_bytes!("../data/test_key.pub");
 }
 
 static SETS: [DataSet; 3] = [
@@ -191,6 +207,91 @@ fn kind(l: &mut Line, e: &Error) {
     };
 }
 
+/// The names `src/signed.rs` gives the errors of signature verification (the host program
+/// prints the same), and [`kind`]'s spelling for any other error.
+#[cfg(feature = "signed")]
+fn signed_kind(l: &mut Line, e: &Error) {
+    match *e {
+        Error::EnvelopeMalformed => l.s("EnvelopeMalformed"),
+        Error::EnvelopeTruncated => l.s("EnvelopeTruncated"),
+        Error::EnvelopeTooLong => l.s("EnvelopeTooLong"),
+        Error::UntrustedKey => l.s("UntrustedKey"),
+        Error::BadSignature => l.s("BadSignature"),
+        Error::Rollback { .. } => l.s("Rollback"),
+        Error::InvalidKey => l.s("InvalidKey"),
+        _ => {
+            kind(l, e);
+            l
+        }
+    };
+}
+
+/// Signed model update, as a kiosk that runs nothing yet would do it: verify the default
+/// envelope with the trusted test key (revision 0 → 2) and print `signed: ok ...`, then offer
+/// the tampered copy (to a device that runs nothing, so that only the signature can refuse
+/// it) and the revision-1 envelope (the device now runs revision 2), one `signed:` line each;
+/// then score the default set with the verified model, the only one it may use. The model
+/// stays where `signed::verify` put it and [`print_set`] borrows it: one model on the stack
+/// (the Cortex-M0 has 16 KiB of RAM, and `verify` nests `decode_model`).
+#[cfg(feature = "signed")]
+#[inline(never)]
+fn signed_default_set(out: &mut Out, set: &DataSet) -> bool {
+    use silkscore::signed;
+    let mut l = Line::new();
+    let trusted = match signed::verifying_key(envelopes::TEST_KEY) {
+        Ok(k) => k,
+        Err(e) => {
+            l.s("signed: error key: ");
+            signed_kind(&mut l, &e);
+            out.emit(&mut l);
+            return false;
+        }
+    };
+    let verified = signed::verify(envelopes::DEFAULT, &trusted, 0);
+    match &verified {
+        Ok(v) => {
+            l.s("signed: ok revision=").u(v.revision as u64);
+            l.s(" fingerprint=0x").x(v.model.fingerprint());
+        }
+        Err(e) => {
+            l.s("signed: refused default: ");
+            signed_kind(&mut l, e);
+        }
+    }
+    out.emit(&mut l);
+    let running = verified.as_ref().map_or(0, |v| v.revision);
+    signed_refusals(out, &trusted, running);
+    match &verified {
+        Ok(v) => print_set(out, set, Some(&v.model)),
+        Err(_) => false, // not scored: no verified model
+    }
+}
+
+/// The two envelopes the device must refuse (see [`signed_update`]).
+#[cfg(feature = "signed")]
+#[inline(never)]
+fn signed_refusals(out: &mut Out, trusted: &silkscore::signed::VerifyingKey, running: u32) {
+    let mut l = Line::new();
+    for (what, envelope, run) in [
+        ("tampered", envelopes::TAMPERED, 0),
+        ("rollback", envelopes::REV1, running),
+    ] {
+        match silkscore::signed::verify(envelope, trusted, run) {
+            Ok(v) => {
+                l.s("signed: accepted ")
+                    .s(what)
+                    .s(": revision=")
+                    .u(v.revision as u64);
+            }
+            Err(e) => {
+                l.s("signed: refused ").s(what).s(": ");
+                signed_kind(&mut l, &e);
+            }
+        }
+        out.emit(&mut l);
+    }
+}
+
 fn scores_line(l: &mut Line, s: &Scores) {
     let [b0, b1, b2, b3] = s.basis_points;
     let [v0, v1, v2] = s.coverage;
@@ -208,19 +309,27 @@ fn scores_line(l: &mut Line, s: &Scores) {
     l.s(" fp=").x(s.fingerprint);
 }
 
-/// Decodes a set's model, then scores its frame stream byte by byte as a UART would deliver
+/// Decodes a set's model (or borrows `verified`, the model of a verified signed envelope:
+/// [`signed_default_set`]), then scores its frame stream byte by byte as a UART would deliver
 /// it, printing one line per frame. Returns false when the model does not decode.
 #[inline(never)]
-fn print_set(out: &mut Out, set: &DataSet) -> bool {
+fn print_set(out: &mut Out, set: &DataSet, verified: Option<&Model>) -> bool {
     let mut l = Line::new();
-    let model = match wire::decode_model(set.model) {
-        Ok(m) => m,
-        Err(e) => {
-            l.s("M ").s(set.name).s(" error=");
-            kind(&mut l, &e);
-            out.emit(&mut l);
-            return false;
-        }
+    let decoded;
+    let model: &Model = match verified {
+        Some(m) => m,
+        None => match wire::decode_model(set.model) {
+            Ok(m) => {
+                decoded = m;
+                &decoded
+            }
+            Err(e) => {
+                l.s("M ").s(set.name).s(" error=");
+                kind(&mut l, &e);
+                out.emit(&mut l);
+                return false;
+            }
+        },
     };
     l.s("M ").s(set.name).s(" fp=").x(model.fingerprint());
     l.s(" n=")
@@ -230,7 +339,7 @@ fn print_set(out: &mut Out, set: &DataSet) -> bool {
     out.emit(&mut l);
 
     // A kiosk holds a Scorer: f(lo) and f(hi) - f(lo) of every indicator computed once.
-    let scorer = Scorer::new(&model);
+    let scorer = Scorer::new(model);
     let mut reader = FrameReader::<RECORD_FRAME_MAX_SIZE>::new();
     let (mut n, mut ok, mut failed, mut rejected) = (0u64, 0u64, 0u64, 0u64);
     for &byte in set.frames {
@@ -426,6 +535,109 @@ fn stack_report(out: &mut Out) {
         .u(core::mem::size_of::<Record>() as u64);
     l.s(" reader_size=")
         .u(core::mem::size_of::<FrameReader<RECORD_FRAME_MAX_SIZE>>() as u64);
+    out.emit(&mut l);
+}
+
+#[cfg(feature = "signed")]
+#[inline(never)]
+fn verify_into(
+    envelope: &[u8],
+    trusted: &silkscore::signed::VerifyingKey,
+    slot: &mut Option<silkscore::signed::Verified>,
+) {
+    *slot = silkscore::signed::verify(envelope, trusted, 0).ok();
+}
+
+#[cfg(feature = "signed")]
+#[inline(never)]
+fn signature_only(envelope: &[u8], trusted: &silkscore::signed::VerifyingKey) -> bool {
+    silkscore::signed::Envelope::parse(envelope)
+        .and_then(|e| e.verify_signature(trusted))
+        .is_ok()
+}
+
+#[cfg(feature = "signed")]
+#[inline(never)]
+fn key_only(bytes: &[u8; 32], slot: &mut Option<silkscore::signed::VerifyingKey>) {
+    *slot = silkscore::signed::verifying_key(bytes).ok();
+}
+
+/// Peak stack (bytes below this function's stack pointer) and SysTick ticks of one
+/// `signed::verify` of the default envelope, one slot for the result (16 KiB of RAM on the M0).
+#[cfg(feature = "signed")]
+#[inline(never)]
+fn measure_verify(trusted: &silkscore::signed::VerifyingKey) -> (usize, u64, bool) {
+    let mut slot = None;
+    let sp = cortex_m::register::msp::read() as usize;
+    let lo = paint(16 * 1024);
+    verify_into(black_box(envelopes::DEFAULT), trusted, &mut slot);
+    let stack = sp.saturating_sub(high_water(lo));
+    let ok = black_box(&slot).is_some();
+    let t0 = now();
+    verify_into(black_box(envelopes::DEFAULT), trusted, &mut slot);
+    let t1 = now();
+    black_box(&slot);
+    (stack, ticks(t0, t1), ok)
+}
+
+/// The same for the signature check alone (`Envelope::parse` + `verify_signature`).
+#[cfg(feature = "signed")]
+#[inline(never)]
+fn measure_signature(trusted: &silkscore::signed::VerifyingKey) -> (usize, u64, bool) {
+    let sp = cortex_m::register::msp::read() as usize;
+    let lo = paint(16 * 1024);
+    let ok = black_box(signature_only(black_box(envelopes::DEFAULT), trusted));
+    let stack = sp.saturating_sub(high_water(lo));
+    let t0 = now();
+    black_box(signature_only(black_box(envelopes::DEFAULT), trusted));
+    let t1 = now();
+    (stack, ticks(t0, t1), ok)
+}
+
+/// The same for turning the 32 trusted key bytes into a `VerifyingKey` (once per boot).
+#[cfg(feature = "signed")]
+#[inline(never)]
+fn measure_key() -> (usize, u64) {
+    let mut slot = None;
+    let sp = cortex_m::register::msp::read() as usize;
+    let lo = paint(16 * 1024);
+    key_only(black_box(envelopes::TEST_KEY), &mut slot);
+    let stack = sp.saturating_sub(high_water(lo));
+    black_box(&slot);
+    let t0 = now();
+    key_only(black_box(envelopes::TEST_KEY), &mut slot);
+    let t1 = now();
+    black_box(&slot);
+    (stack, ticks(t0, t1))
+}
+
+/// Peak stack (stack painting) and instructions (SysTick under `-icount shift=0`) of one
+/// signed-model verification: `signed::verify` of the default envelope (parse, signer,
+/// Ed25519 `verify_strict`, revision, `decode_model`), the signature check alone, and turning
+/// the 32 key bytes into a `VerifyingKey`.
+#[cfg(feature = "signed")]
+#[inline(never)]
+fn signed_report(out: &mut Out) {
+    let (ipt, _) = calibrate();
+    let mut key = None;
+    key_only(black_box(envelopes::TEST_KEY), &mut key);
+    let Some(trusted) = key else { return };
+    let (v_stack, v_ticks, ok) = measure_verify(&trusted);
+    let (s_stack, s_ticks, sig_ok) = measure_signature(&trusted);
+    let (k_stack, k_ticks) = measure_key();
+    let mut l = Line::new();
+    l.s("# stack signed_verify=").u(v_stack as u64);
+    l.s(" signature_only=").u(s_stack as u64);
+    l.s(" verifying_key=").u(k_stack as u64);
+    l.s(" verified_size=")
+        .u(core::mem::size_of::<silkscore::signed::Verified>() as u64);
+    l.s(" ok=").u(ok as u64).s(" sig_ok=").u(sig_ok as u64);
+    out.emit(&mut l);
+    let instr = |t: u64| t * ipt / 1000;
+    l.s("# cost signed_verify=").u(instr(v_ticks));
+    l.s(" signature_only=").u(instr(s_ticks));
+    l.s(" verifying_key=").u(instr(k_ticks));
+    l.s(" ticks=").u(v_ticks).b(b'/').u(s_ticks).b(b'/').u(k_ticks);
     out.emit(&mut l);
 }
 
@@ -784,7 +996,14 @@ fn minimal(out: &mut Out) -> bool {
     let Some(set) = SETS.first() else {
         return false;
     };
-    let Ok(model) = wire::decode_model(set.model) else {
+    // With `signed`: the model comes from the verified envelope, never from unsigned bytes.
+    #[cfg(feature = "signed")]
+    let decoded = silkscore::signed::verifying_key(envelopes::TEST_KEY)
+        .and_then(|k| silkscore::signed::verify(envelopes::DEFAULT, &k, 0))
+        .map(|v| v.model);
+    #[cfg(not(feature = "signed"))]
+    let decoded = wire::decode_model(set.model);
+    let Ok(model) = decoded else {
         return false;
     };
     let scorer = Scorer::new(&model);
@@ -868,8 +1087,16 @@ fn main() -> ! {
     p.SYST.enable_counter();
 
     let mut ok = true;
-    for set in SETS.iter() {
-        ok &= print_set(&mut out, set);
+    // With `signed`, the default set's model is the verified envelope's (without a verified
+    // envelope the default set is not scored at all).
+    for (i, set) in SETS.iter().enumerate() {
+        #[cfg(feature = "signed")]
+        if i == 0 {
+            ok &= signed_default_set(&mut out, set);
+            continue;
+        }
+        let _ = i;
+        ok &= print_set(&mut out, set, None);
     }
     let peak = stack_top().saturating_sub(high_water(painted));
     l.s("# ram stack_top=")
@@ -881,6 +1108,8 @@ fn main() -> ! {
 
     stack_report(&mut out);
     cost_report(&mut out);
+    #[cfg(feature = "signed")]
+    signed_report(&mut out);
 
     l.s(if ok { "# done" } else { "# done with errors" });
     out.emit(&mut l);

@@ -13,17 +13,25 @@
 //!   model (`DATA/<set>.model`, [`silkscore::wire::encode_model`]) and one stream of COBS/CRC-32
 //!   record frames per model (`DATA/<set>.frames`, [`silkscore::wire::frame::encode_frame`]),
 //!   with exactly one deliberately corrupted frame inserted in each stream (see
-//!   `DATA/manifest.txt`). With `--check` it writes nothing and fails when the committed files
-//!   differ from what it would write.
+//!   `DATA/manifest.txt`). It also signs the default model with the fixed **test key**
+//!   ([`TEST_KEY_SEED`], not secret) as Ed25519 envelopes ([`silkscore::signed`]):
+//!   `DATA/default.envelope` (revision 2), `DATA/default_tampered.envelope` (the same with one
+//!   signature byte flipped), `DATA/default_rev1.envelope` (revision 1, for the rollback
+//!   refusal) and the public key `DATA/test_key.pub` (32 raw bytes). Ed25519 signatures are
+//!   deterministic, so these files are reproducible. With `--check` it writes nothing and
+//!   fails when the committed files differ from what it would write.
 //! * `expect` reads those same bytes back exactly as the firmware does (decode the model,
 //!   push the stream byte by byte through a `FrameReader`, score every record) and prints the
-//!   same lines the firmware prints: every index as its exact f32 bit pattern.
+//!   same lines the firmware prints: every index as its exact f32 bit pattern. First come the
+//!   `signed:` lines: the default envelope verified with the test public key (the device then
+//!   runs revision 2), the tampered one refused (`BadSignature`), the revision-1 one refused
+//!   (`Rollback`).
 //! * `verify` checks the corruption properties on the host: each stream has exactly one
 //!   rejected frame, at the manifest's position, and dropping it leaves the output of every
 //!   other frame unchanged; every single-bit flip of every byte of that frame, in a clean copy
 //!   of the default stream, rejects exactly that frame and nothing else.
-//! * `compare` diffs the result lines (`M`, `F`, `E`) of two outputs and fails on any
-//!   difference.
+//! * `compare` diffs the result lines (`signed:`, `M`, `F`, `E`) of two outputs and fails on
+//!   any difference.
 //!
 //! CSV cells (SPEC §7, §8): blank is missing; `NaN`, `inf`, `-inf` and overflowing numbers are
 //! kept as values (scoring rejects them as non-finite); a cell that does not parse as `f32`
@@ -38,6 +46,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde::Deserialize;
+use silkscore::signed;
 use silkscore::wire::{self, frame};
 use silkscore::{
     score, Aggregation, Connotation, Direction, Error, Indicator, Model, ModelParams, Record,
@@ -88,6 +97,17 @@ const SETS: [SetSpec; 3] = [
     },
 ];
 
+/// **Test key, not secret.** The seed of the Ed25519 key that signs the example's envelopes:
+/// a constant written here so that `gen --check` can reproduce them. Its public key is
+/// `data/test_key.pub`, which the firmware trusts. Never sign real models with it.
+const TEST_KEY_SEED: [u8; 32] = *b"silkscore test key, not secret!!";
+
+/// The revision of `default.envelope`; `default_rev1.envelope` is the rollback case.
+const SIGNED_REVISION: u32 = 2;
+/// Which signature byte `default_tampered.envelope` changes (0 = first byte of R), and how.
+const TAMPER_SIG_BYTE: usize = 0;
+const TAMPER_XOR: u8 = 0x01;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
@@ -117,7 +137,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     match args.first().map(String::as_str) {
         Some("gen") => gen(&vectors, &data, args.iter().any(|a| a == "--check")),
         Some("expect") => {
-            let mut out = String::new();
+            let mut out = signed_lines(&data)?;
             for set in &SETS {
                 let (model, frames) = read_set(&data, set.name)?;
                 out.push_str(&process(set.name, &model, &frames));
@@ -350,6 +370,15 @@ fn gen(vectors: &Path, data: &Path, check: bool) -> Result<ExitCode, String> {
         files.push((data.join(format!("{}.frames", set.name)), f));
         manifest.push_str(&line);
     }
+    let default_model = files
+        .first()
+        .map(|(_, m)| m.clone())
+        .ok_or("no default model")?;
+    let (signed_files, line) = build_signed(&default_model)?;
+    for (name, bytes) in signed_files {
+        files.push((data.join(name), bytes));
+    }
+    manifest.push_str(&line);
     files.push((data.join("manifest.txt"), manifest.into_bytes()));
     if check {
         let mut stale = 0;
@@ -375,6 +404,104 @@ fn gen(vectors: &Path, data: &Path, check: bool) -> Result<ExitCode, String> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The signed-model files: the envelopes of the default model and the test public key.
+fn build_signed(model: &[u8]) -> Result<(Vec<(&'static str, Vec<u8>)>, String), String> {
+    let key = signed::SigningKey::from_bytes(&TEST_KEY_SEED);
+    let sign = |revision: u32| -> Result<Vec<u8>, String> {
+        let mut buf = [0u8; signed::ENVELOPE_MAX_SIZE];
+        signed::sign(model, revision, &key, &mut buf)
+            .map(|e| e.to_vec())
+            .map_err(|e| e.to_string())
+    };
+    let envelope = sign(SIGNED_REVISION)?;
+    let mut tampered = envelope.clone();
+    let at = envelope.len() - signed::SIGNATURE_LEN + TAMPER_SIG_BYTE;
+    tampered[at] ^= TAMPER_XOR;
+    let rev1 = sign(1)?;
+    let public = key.verifying_key().to_bytes();
+    let line = format!(
+        "# signed: default.envelope revision={SIGNED_REVISION} bytes={} default_tampered.envelope \
+         byte={at} xor=0x{TAMPER_XOR:02x} default_rev1.envelope revision=1 test_key.pub={} \
+         (test key, not secret: seed in host/src/main.rs)\n",
+        envelope.len(),
+        public.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    );
+    Ok((
+        vec![
+            ("default.envelope", envelope),
+            ("default_tampered.envelope", tampered),
+            ("default_rev1.envelope", rev1),
+            ("test_key.pub", public.to_vec()),
+        ],
+        line,
+    ))
+}
+
+/// The names `src/signed.rs` gives the errors of signature verification (the firmware prints
+/// the same), and the firmware's spelling for any other error.
+fn signed_kind(e: &Error) -> String {
+    match e {
+        Error::EnvelopeMalformed => "EnvelopeMalformed".into(),
+        Error::EnvelopeTruncated => "EnvelopeTruncated".into(),
+        Error::EnvelopeTooLong => "EnvelopeTooLong".into(),
+        Error::UntrustedKey => "UntrustedKey".into(),
+        Error::BadSignature => "BadSignature".into(),
+        Error::Rollback { .. } => "Rollback".into(),
+        Error::InvalidKey => "InvalidKey".into(),
+        e => kind(e),
+    }
+}
+
+/// The firmware's signed-model lines: verify `default.envelope` (the device runs nothing, 0),
+/// then offer the tampered copy (as to a device that runs nothing, so that only the signature
+/// can refuse it) and the revision-1 envelope (the device now runs revision 2).
+fn signed_lines(data: &Path) -> Result<String, String> {
+    let read = |name: &str| {
+        let p = data.join(name);
+        std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))
+    };
+    let public: [u8; signed::PUBLIC_KEY_LEN] = read("test_key.pub")?
+        .try_into()
+        .map_err(|_| "test_key.pub: not 32 bytes")?;
+    let mut out = String::new();
+    let trusted = match signed::verifying_key(&public) {
+        Ok(k) => k,
+        Err(e) => {
+            let _ = writeln!(out, "signed: error key: {}", signed_kind(&e));
+            return Ok(out);
+        }
+    };
+    let mut running = 0;
+    match signed::verify(&read("default.envelope")?, &trusted, running) {
+        Ok(v) => {
+            running = v.revision;
+            let _ = writeln!(
+                out,
+                "signed: ok revision={} fingerprint=0x{:08x}",
+                v.revision,
+                v.model.fingerprint()
+            );
+        }
+        Err(e) => {
+            let _ = writeln!(out, "signed: refused default: {}", signed_kind(&e));
+        }
+    }
+    for (what, file, run) in [
+        ("tampered", "default_tampered.envelope", 0),
+        ("rollback", "default_rev1.envelope", running),
+    ] {
+        match signed::verify(&read(file)?, &trusted, run) {
+            Ok(v) => {
+                let _ = writeln!(out, "signed: accepted {what}: revision={}", v.revision);
+            }
+            Err(e) => {
+                let _ = writeln!(out, "signed: refused {what}: {}", signed_kind(&e));
+            }
+        }
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -633,7 +760,12 @@ fn verify(data: &Path) -> Result<ExitCode, String> {
 fn result_lines(text: &str) -> Vec<&str> {
     text.lines()
         .map(str::trim_end)
-        .filter(|l| l.starts_with("M ") || l.starts_with("F ") || l.starts_with("E "))
+        .filter(|l| {
+            l.starts_with("signed: ")
+                || l.starts_with("M ")
+                || l.starts_with("F ")
+                || l.starts_with("E ")
+        })
         .collect()
 }
 
