@@ -178,45 +178,15 @@ impl CriticWeights {
 /// ```
 pub fn critic(model: &Model, records: &[Record]) -> Result<CriticWeights, Error> {
     let m = records.len();
-    if m < 2 {
-        return Err(Error::TooFewRecords { found: m });
-    }
     let indicators = model.indicators();
     let n = indicators.len().min(MAX_INDICATORS);
 
-    // Pass 1: validate; column sums; whether each column varies.
-    let mut sums = [0.0f64; MAX_INDICATORS];
-    let mut first = [0.0f32; MAX_INDICATORS];
-    let mut varies = [false; MAX_INDICATORS];
-    for (r, record) in records.iter().enumerate() {
-        if record.len() != indicators.len() {
-            return Err(Error::RecordLength {
-                expected: indicators.len().min(u8::MAX as usize) as u8,
-                found: record.len().min(u8::MAX as usize) as u8,
-            });
-        }
-        let columns = indicators
-            .iter()
-            .zip(sums.iter_mut())
-            .zip(first.iter_mut().zip(varies.iter_mut()))
-            .enumerate();
-        for (j, ((ind, sum), (first, varies))) in columns {
-            let x = record
-                .get(j)
-                .filter(|x| x.is_finite())
-                .ok_or(Error::IncompleteRecord {
-                    record: r,
-                    indicator: j.min(u8::MAX as usize) as u8,
-                })?;
-            let s = ind.normalise(x).score;
-            *sum += f64::from(s);
-            if r == 0 {
-                *first = s;
-            } else if s != *first {
-                *varies = true;
-            }
-        }
-    }
+    // Pass 1 (shared with entropy): validate; column sums; whether each column varies.
+    let super::ColumnScan {
+        sum64: sums,
+        varies,
+        ..
+    } = super::scan(model, records)?;
     let mut mean = [0.0f64; MAX_INDICATORS];
     for (mean, sum) in mean.iter_mut().zip(sums.iter()) {
         *mean = *sum / m as f64;
@@ -283,31 +253,14 @@ pub fn critic(model: &Model, records: &[Record]) -> Result<CriticWeights, Error>
 
     // C_j, and weights within each connotation.
     let mut information = [0.0f64; MAX_INDICATORS];
-    let mut csum = [0.0f64; 3];
-    let mut count = [0u8; 3];
-    let columns = indicators
-        .iter()
-        .zip(information.iter_mut())
-        .zip(sigma.iter().zip(conflict.iter()));
-    for ((ind, c), (s, conflict)) in columns {
+    for (c, (s, conflict)) in information
+        .iter_mut()
+        .zip(sigma.iter().zip(conflict.iter()))
+        .take(n)
+    {
         *c = s * conflict;
-        let k = ind.connotation.index();
-        if let (Some(sum), Some(count)) = (csum.get_mut(k), count.get_mut(k)) {
-            *sum += *c;
-            *count += 1;
-        }
     }
-    let fallback = csum.map(|s| s <= 0.0);
-    let mut w = [0.0f32; MAX_INDICATORS];
-    for ((ind, c), w) in indicators.iter().zip(information.iter()).zip(w.iter_mut()) {
-        let k = ind.connotation.index();
-        let s = csum.get(k).copied().unwrap_or(0.0);
-        *w = if s > 0.0 {
-            (*c / s) as f32
-        } else {
-            1.0 / f32::from(count.get(k).copied().unwrap_or(1).max(1))
-        };
-    }
+    let (w, fallback) = super::within_connotations(model, information.get(..n).unwrap_or(&[]));
 
     Ok(CriticWeights {
         len: n.min(u8::MAX as usize) as u8,

@@ -148,45 +148,16 @@ impl EntropyWeights {
 /// ```
 pub fn entropy(model: &Model, records: &[Record]) -> Result<EntropyWeights, Error> {
     let m = records.len();
-    if m < 2 {
-        return Err(Error::TooFewRecords { found: m });
-    }
     let indicators = model.indicators();
     let n = indicators.len();
 
-    // Pass 1: validate, column sums Σ_i s_ij, and whether each column varies.
-    let mut sums = [0.0f32; MAX_INDICATORS];
-    let mut first = [0.0f32; MAX_INDICATORS];
-    let mut varies = [false; MAX_INDICATORS];
-    for (r, record) in records.iter().enumerate() {
-        if record.len() != n {
-            return Err(Error::RecordLength {
-                expected: n.min(u8::MAX as usize) as u8,
-                found: record.len().min(u8::MAX as usize) as u8,
-            });
-        }
-        let columns = indicators
-            .iter()
-            .zip(sums.iter_mut())
-            .zip(first.iter_mut().zip(varies.iter_mut()))
-            .enumerate();
-        for (j, ((ind, sum), (first, varies))) in columns {
-            let x = record
-                .get(j)
-                .filter(|x| x.is_finite())
-                .ok_or(Error::IncompleteRecord {
-                    record: r,
-                    indicator: j.min(u8::MAX as usize) as u8,
-                })?;
-            let s = ind.normalise(x).score;
-            *sum += s;
-            if r == 0 {
-                *first = s;
-            } else if s != *first {
-                *varies = true;
-            }
-        }
-    }
+    // Pass 1 (shared with CRITIC): validate, column sums Σ_i s_ij, and whether each column
+    // varies.
+    let super::ColumnScan {
+        sum32: sums,
+        varies,
+        ..
+    } = super::scan(model, records)?;
 
     // Pass 2: Σ_i p_ij ln p_ij for the columns that vary (their sums are positive).
     let mut plnp = [0.0f32; MAX_INDICATORS];
@@ -226,26 +197,8 @@ pub fn entropy(model: &Model, records: &[Record]) -> Result<EntropyWeights, Erro
     }
 
     // Weights within each connotation.
-    let mut dsum = [0.0f32; 3];
-    let mut count = [0u8; 3];
-    for (ind, d) in indicators.iter().zip(d.iter()) {
-        let c = ind.connotation.index();
-        if let (Some(s), Some(k)) = (dsum.get_mut(c), count.get_mut(c)) {
-            *s += *d;
-            *k += 1;
-        }
-    }
-    let fallback = dsum.map(|s| s <= 0.0);
-    let mut w = [0.0f32; MAX_INDICATORS];
-    for ((ind, d), w) in indicators.iter().zip(d.iter()).zip(w.iter_mut()) {
-        let c = ind.connotation.index();
-        let s = dsum.get(c).copied().unwrap_or(0.0);
-        *w = if s > 0.0 {
-            *d / s
-        } else {
-            1.0 / f32::from(count.get(c).copied().unwrap_or(1).max(1))
-        };
-    }
+    let d64 = d.map(f64::from);
+    let (w, fallback) = super::within_connotations(model, d64.get(..n).unwrap_or(&[]));
 
     Ok(EntropyWeights {
         len: n.min(u8::MAX as usize) as u8,

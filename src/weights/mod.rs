@@ -22,6 +22,97 @@ pub mod entropy;
 
 use crate::error::Error;
 use crate::model::{Model, MAX_INDICATORS};
+use crate::record::Record;
+
+/// What one pass over a batch of complete records learns about each indicator's normalised
+/// scores s_ij (shared by [`entropy`] and [`critic`]).
+pub(crate) struct ColumnScan {
+    /// Σ_i s_ij, accumulated in f32 (entropy's order of operations).
+    pub(crate) sum32: [f32; MAX_INDICATORS],
+    /// Σ_i s_ij, accumulated in f64.
+    pub(crate) sum64: [f64; MAX_INDICATORS],
+    /// Whether any s_ij differs from s_1j.
+    pub(crate) varies: [bool; MAX_INDICATORS],
+}
+
+/// Checks a batch for data-driven weights and scans it once. Errors, in this order:
+/// [`Error::TooFewRecords`] (fewer than two), [`Error::RecordLength`] (the first record whose
+/// length is not the model's), [`Error::IncompleteRecord`] (the first missing or non-finite
+/// value, by record, then by indicator in model order).
+pub(crate) fn scan(model: &Model, records: &[Record]) -> Result<ColumnScan, Error> {
+    if records.len() < 2 {
+        return Err(Error::TooFewRecords {
+            found: records.len(),
+        });
+    }
+    let indicators = model.indicators();
+    let mut out = ColumnScan {
+        sum32: [0.0; MAX_INDICATORS],
+        sum64: [0.0; MAX_INDICATORS],
+        varies: [false; MAX_INDICATORS],
+    };
+    let mut first = [0.0f32; MAX_INDICATORS];
+    for (r, record) in records.iter().enumerate() {
+        if record.len() != indicators.len() {
+            return Err(Error::RecordLength {
+                expected: indicators.len().min(u8::MAX as usize) as u8,
+                found: record.len().min(u8::MAX as usize) as u8,
+            });
+        }
+        let columns = indicators
+            .iter()
+            .zip(out.sum32.iter_mut().zip(out.sum64.iter_mut()))
+            .zip(first.iter_mut().zip(out.varies.iter_mut()))
+            .enumerate();
+        for (j, ((ind, (sum32, sum64)), (first, varies))) in columns {
+            let x = record
+                .get(j)
+                .filter(|x| x.is_finite())
+                .ok_or(Error::IncompleteRecord {
+                    record: r,
+                    indicator: j.min(u8::MAX as usize) as u8,
+                })?;
+            let s = ind.normalise(x).score;
+            *sum32 += s;
+            *sum64 += f64::from(s);
+            if r == 0 {
+                *first = s;
+            } else if s != *first {
+                *varies = true;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Normalises per-indicator values within each connotation: w_j = v_j / Σ_{k in c} v_k, or
+/// 1/k for the k indicators of a connotation whose values are all 0 (the fallback, reported
+/// per connotation).
+pub(crate) fn within_connotations(
+    model: &Model,
+    values: &[f64],
+) -> ([f32; MAX_INDICATORS], [bool; 3]) {
+    let mut sum = [0.0f64; 3];
+    let mut count = [0u8; 3];
+    for (ind, v) in model.indicators().iter().zip(values) {
+        let c = ind.connotation.index();
+        if let (Some(s), Some(k)) = (sum.get_mut(c), count.get_mut(c)) {
+            *s += *v;
+            *k += 1;
+        }
+    }
+    let mut w = [0.0f32; MAX_INDICATORS];
+    for ((ind, v), w) in model.indicators().iter().zip(values).zip(w.iter_mut()) {
+        let c = ind.connotation.index();
+        let s = sum.get(c).copied().unwrap_or(0.0);
+        *w = if s > 0.0 {
+            (*v / s) as f32
+        } else {
+            1.0 / f32::from(count.get(c).copied().unwrap_or(1).max(1))
+        };
+    }
+    (w, sum.map(|s| s <= 0.0))
+}
 
 /// A copy of `model` with every indicator weight set to 1 (SPEC §5 "equal"). The
 /// connotation weights and everything else are kept.
