@@ -285,5 +285,25 @@ impl fmt::Display for Error {
 
 impl core::error::Error for Error {}
 
+/// With feature `std`: a silkscore error as an [`std::io::Error`] of kind `InvalidData`, so
+/// that `?` works in functions that read and write files or sockets.
+///
+/// ```
+/// # #[cfg(feature = "std")] {
+/// fn read_model(bytes: &[u8]) -> std::io::Result<silkscore::Model> {
+///     Ok(silkscore::wire::decode_model(bytes)?)
+/// }
+/// let err = read_model(&[0x07]).unwrap_err();
+/// assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+/// assert_eq!(err.to_string(), "unknown format version (7)");
+/// # }
+/// ```
+#[cfg(feature = "std")]
+impl From<Error> for std::io::Error {
+    fn from(e: Error) -> Self {
+        std::io::Error::new(std::io::ErrorKind::InvalidData, e)
+    }
+}
+
 /// Shorthand for `Result<T, silkscore::Error>`.
 pub type Result<T> = core::result::Result<T, Error>;

@@ -180,6 +180,25 @@ impl Message for Scores {
     }
 }
 
+/// With feature `std`: encodes any message (record, model, scores) into a new `Vec`.
+///
+/// ```
+/// # #[cfg(feature = "std")] {
+/// use silkscore::{wire, BRI_CULTURAL_V1};
+/// let bytes = wire::to_vec(&BRI_CULTURAL_V1);
+/// assert_eq!(bytes[0], silkscore::FORMAT_VERSION);
+/// assert_eq!(wire::decode_model(&bytes).unwrap(), BRI_CULTURAL_V1);
+/// # }
+/// ```
+#[cfg(feature = "std")]
+pub fn to_vec<M: Message>(msg: &M) -> std::vec::Vec<u8> {
+    let mut buf = std::vec![0u8; M::MAX_SIZE];
+    // A message always fits its MAX_SIZE, so this never fails.
+    let n = msg.encode(&mut buf).map(|b| b.len()).unwrap_or(0);
+    buf.truncate(n);
+    buf
+}
+
 /// Encodes a record message into `buf` (size it with [`RECORD_MAX_SIZE`]).
 pub fn encode_record<'a>(record: &Record, buf: &'a mut [u8]) -> Result<&'a mut [u8], Error> {
     record.encode(buf)
