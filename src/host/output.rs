@@ -557,26 +557,42 @@ fn char_width(c: char) -> usize {
 /// Appends `s` cut to `width` terminal columns (ending in `…` when cut), padded with spaces
 /// to exactly `width`.
 fn push_padded(line: &mut String, s: &str, width: usize) {
+    line.push_str(&pad(s, width));
+}
+
+/// `s` cut to `width` terminal columns (ending in `…` when cut) and padded with spaces to
+/// exactly `width` columns, counting East Asian wide characters as two columns. Used by every
+/// aligned table the host tool prints.
+///
+/// ```
+/// use silkscore::host::output::pad;
+/// assert_eq!(pad("Kashgar", 9), "Kashgar  ");
+/// assert_eq!(pad("Samarkand–Bukhara", 8), "Samarka…");
+/// assert_eq!(pad("敦煌", 5), "敦煌 ");
+/// ```
+pub fn pad(s: &str, width: usize) -> String {
     let total: usize = s.chars().map(char_width).sum();
+    let mut out = String::with_capacity(width + 4);
     let mut used = 0;
     if total <= width {
-        line.push_str(s);
+        out.push_str(s);
         used = total;
-    } else {
+    } else if width > 0 {
         for c in s.chars() {
             let w = char_width(c);
             if used + w > width - 1 {
                 break;
             }
-            line.push(c);
+            out.push(c);
             used += w;
         }
-        line.push('…');
+        out.push('…');
         used += 1;
     }
     for _ in used..width {
-        line.push(' ');
+        out.push(' ');
     }
+    out
 }
 
 fn push_json_string(o: &mut String, s: &str) {

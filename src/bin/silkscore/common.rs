@@ -232,53 +232,10 @@ pub fn parse_hex32(text: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
-/// Terminal columns of a character: 2 for East Asian wide characters, 0 for combining marks,
-/// else 1 (the same heuristic as the score table).
-fn char_width(c: char) -> usize {
-    match u32::from(c) {
-        0x0300..=0x036F | 0x200B..=0x200F | 0xFE00..=0xFE0F => 0,
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x1F300..=0x1F64F
-        | 0x1F900..=0x1F9FF
-        | 0x20000..=0x3FFFD => 2,
-        _ => 1,
-    }
-}
-
-/// `s` cut to `width` terminal columns (ending in `…` when cut) and padded to exactly `width`.
+/// `s` cut to `width` terminal columns (ending in `…` when cut) and padded to exactly `width`
+/// (the same as the score table's, [`silkscore::host::output::pad`]).
 pub fn pad(s: &str, width: usize) -> String {
-    let total: usize = s.chars().map(char_width).sum();
-    let mut out = String::with_capacity(width + 4);
-    let mut used = 0;
-    if total <= width {
-        out.push_str(s);
-        used = total;
-    } else if width > 0 {
-        for c in s.chars() {
-            let w = char_width(c);
-            if used + w > width - 1 {
-                break;
-            }
-            out.push(c);
-            used += w;
-        }
-        out.push('…');
-        used += 1;
-    }
-    for _ in used..width {
-        out.push(' ');
-    }
-    out
+    silkscore::host::output::pad(s, width)
 }
 
 /// `text` with the trailing spaces of every line removed (aligned tables pad their last
