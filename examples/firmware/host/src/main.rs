@@ -45,13 +45,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use serde::Deserialize;
 use silkscore::signed;
 use silkscore::wire::{self, frame};
-use silkscore::{
-    score, Aggregation, Connotation, Direction, Error, Indicator, Model, ModelParams, Record,
-    Scores, Transform,
-};
+use silkscore::{score, Error, Model, Record, Scores};
 
 /// One data set: a model and its records, and where a corrupted frame goes.
 struct SetSpec {
@@ -177,69 +173,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Model files (SPEC §7), independent of the crate's own `host` reader.
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ModelFile {
-    name: Option<String>,
-    within: String,
-    across: String,
-    floor: f32,
-    min_coverage: f32,
-    grades: Vec<f32>,
-    weights: Weights,
-    #[serde(default)]
-    indicator: Vec<IndicatorFile>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Weights {
-    cultural: f32,
-    economic: f32,
-    security: f32,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct IndicatorFile {
-    id: String,
-    connotation: String,
-    direction: String,
-    transform: String,
-    lo: f32,
-    hi: f32,
-    weight: f32,
-}
+// Model files (SPEC §7): the crate's own reader (`silkscore::host::model_file`).
 
 fn load_model(path: &Path) -> Result<Model, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let f: ModelFile = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let agg = |s: &str| Aggregation::parse(s).ok_or_else(|| format!("aggregation {s}"));
-    let [g0, g1, g2, g3] = f.grades[..] else {
-        return Err("grades: need 4".into());
-    };
-    let params = ModelParams {
-        within: agg(&f.within)?,
-        across: agg(&f.across)?,
-        floor: f.floor,
-        min_coverage: f.min_coverage,
-        grades: [g0, g1, g2, g3],
-        weights: [f.weights.cultural, f.weights.economic, f.weights.security],
-    };
-    let mut inds = Vec::new();
-    for i in &f.indicator {
-        let c = Connotation::parse(&i.connotation).ok_or("connotation")?;
-        let d = Direction::parse(&i.direction).ok_or("direction")?;
-        let t = Transform::parse(&i.transform).ok_or("transform")?;
-        if i.id.len() > silkscore::model::MAX_ID_LEN {
-            return Err(format!("id too long: {}", i.id));
-        }
-        inds.push(Indicator::new(&i.id, c, d, t, i.lo, i.hi).with_weight(i.weight));
-    }
-    Model::new(f.name.as_deref().unwrap_or(""), params, &inds)
-        .map_err(|e| format!("{}: {e}", path.display()))
+    silkscore::host::model_file::load(path).map_err(|e| e.to_string())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -421,7 +358,8 @@ fn build_signed(model: &[u8]) -> Result<(Vec<(&'static str, Vec<u8>)>, String), 
     tampered[at] ^= TAMPER_XOR;
     let rev1 = sign(1)?;
     let public = key.verifying_key().to_bytes();
-    let line = format!(
+    let line =
+        format!(
         "# signed: default.envelope revision={SIGNED_REVISION} bytes={} default_tampered.envelope \
          byte={at} xor=0x{TAMPER_XOR:02x} default_rev1.envelope revision=1 test_key.pub={} \
          (test key, not secret: seed in host/src/main.rs)\n",
