@@ -87,7 +87,8 @@ pub(crate) mod sealed {
 }
 
 /// A message that travels on the wire: it knows its largest encoding and how to decode and
-/// validate itself. Implemented by [`Record`], [`Model`] and [`Scores`] (sealed).
+/// validate itself. Implemented by [`Record`], [`Model`], [`Scores`] and the journal's
+/// [`crate::journal::Entry`] (sealed).
 pub trait Message: sealed::Body + Sized {
     /// Largest encoded size of the message (version byte included).
     const MAX_SIZE: usize;
