@@ -11,7 +11,7 @@ N=${1:-1000000}
 DIR=target/bench-data
 python3 -c 'import numpy, pandas' 2>/dev/null || pip install --quiet numpy pandas
 cargo build --quiet --release --example bench_batch
-cargo build --quiet --release --features cli --bin silkscore
+cargo build --quiet --release -p silkscore-cli
 # numpy picks SSE/AVX2/AVX-512 kernels at run time; the fair Rust counterpart is a build for
 # the host CPU. Both builds are measured; scores are bit-identical either way (no FMA
 # contraction in Rust), which bench_batch checks against the scalar path.

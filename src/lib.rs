@@ -21,8 +21,6 @@
 extern crate std;
 
 pub mod error;
-#[cfg(feature = "host")]
-pub mod host;
 pub mod journal;
 pub mod math;
 pub mod model;

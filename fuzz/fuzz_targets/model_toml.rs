@@ -1,9 +1,9 @@
-//! Arbitrary text as a TOML model file (`silkscore::host::model_file::parse`): never panics,
+//! Arbitrary text as a TOML model file (`silkscore_host::model_file::parse`): never panics,
 //! and a model that parses is written back by `to_toml` to a file that parses to the same
 //! model (same fingerprint).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use silkscore::host::model_file;
+use silkscore_host::model_file;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

@@ -1,9 +1,9 @@
 //! Arbitrary bytes as a CSV records file for the default model
-//! (`silkscore::host::records::RecordsReader`): reading and scoring every row never panics,
+//! (`silkscore_host::records::RecordsReader`): reading and scoring every row never panics,
 //! and a row either has a record or a status.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use silkscore::host::{output, records::RecordsReader};
+use silkscore_host::{output, records::RecordsReader};
 use silkscore::BRI_CULTURAL_V1;
 
 fuzz_target!(|data: &[u8]| {

@@ -206,7 +206,7 @@ fn main() {
     c.put(
         "model_toml",
         "default",
-        silkscore::host::model_file::to_toml(&M).as_bytes(),
+        silkscore_host::model_file::to_toml(&M).as_bytes(),
     );
     for dir in [vectors.clone(), vectors.join("invalid_models")] {
         let Ok(list) = fs::read_dir(&dir) else {

@@ -173,10 +173,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Model files (SPEC §7): the crate's own reader (`silkscore::host::model_file`).
+// Model files (SPEC §7): the crate's own reader (`silkscore_host::model_file`).
 
 fn load_model(path: &Path) -> Result<Model, String> {
-    silkscore::host::model_file::load(path).map_err(|e| e.to_string())
+    silkscore_host::model_file::load(path).map_err(|e| e.to_string())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ mod weights;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use silkscore::host::HostError;
+use silkscore_host::HostError;
 
 /// Score cultural-industry projects of the Belt and Road on cultural, economic and security
 /// indices and one composite, each 0-100 (after Bian & Liu 2023).

@@ -5,10 +5,10 @@ use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use silkscore::host::output::{score_row, Format, OutputRow, RowWriter};
-use silkscore::host::records::RecordsReader;
 use silkscore::wire::frame::{self, FrameReader, RECORD_FRAME_MAX_SIZE};
 use silkscore::{Model, Record};
+use silkscore_host::output::{score_row, Format, OutputRow, RowWriter};
+use silkscore_host::records::RecordsReader;
 
 use crate::common::{
     create_output, json_string, model_label, model_or_default, open_input, write_failed, CliError,

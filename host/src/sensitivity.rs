@@ -40,7 +40,7 @@
 //! project. Time: samples × (1 + 5) scorings of the portfolio.
 //!
 //! ```
-//! use silkscore::host::sensitivity::{analyse, Settings};
+//! use silkscore_host::sensitivity::{analyse, Settings};
 //! use silkscore::{Record, BRI_CULTURAL_V1 as M};
 //! let records: Vec<Record> = (0..4u8)
 //!     .map(|k| {
@@ -68,10 +68,10 @@ use std::vec::Vec;
 use super::output::{score_row, Failure};
 use super::records::RecordsReader;
 use super::HostError;
-use crate::error::Error;
-use crate::model::{Aggregation, Connotation, Model, ModelParams};
-use crate::record::Record;
-use crate::score::{Scorer, Scores};
+use silkscore::error::Error;
+use silkscore::model::{Aggregation, Connotation, Model, ModelParams};
+use silkscore::record::Record;
+use silkscore::score::{Scorer, Scores};
 
 /// Most rank entries (samples × projects) the Monte Carlo keeps in memory: 2²⁵ u32, 128 MiB.
 pub const MAX_RANK_ENTRIES: u64 = 1 << 25;
@@ -88,7 +88,7 @@ pub const PERCENTILES: [u32; 3] = [5, 50, 95];
 /// seed gives the same stream in every build, version and platform.
 ///
 /// ```
-/// use silkscore::host::sensitivity::Rng;
+/// use silkscore_host::sensitivity::Rng;
 /// let mut a = Rng::new(7);
 /// let mut b = Rng::new(7);
 /// assert_eq!(a.next_u64(), b.next_u64());
@@ -163,7 +163,7 @@ impl Rng {
 /// rank per composite (it must be as long as `composites`; extra entries are left alone).
 ///
 /// ```
-/// use silkscore::host::sensitivity::rank;
+/// use silkscore_host::sensitivity::rank;
 /// let mut ranks = [0u32; 4];
 /// rank(&[50.0, f32::NAN, 70.0, 50.0], &mut Vec::new(), &mut ranks);
 /// assert_eq!(ranks, [2, 4, 1, 3]);
@@ -192,7 +192,7 @@ pub fn rank(composites: &[f32], order: &mut Vec<u32>, ranks: &mut [u32]) {
 /// is clamped to 1..=100. Reorders `values`; `None` when it is empty.
 ///
 /// ```
-/// use silkscore::host::sensitivity::nearest_rank;
+/// use silkscore_host::sensitivity::nearest_rank;
 /// let mut v: Vec<u32> = (1..=20).rev().collect();
 /// assert_eq!(nearest_rank(&mut v, 5), Some(1));
 /// assert_eq!(nearest_rank(&mut v, 50), Some(10));
@@ -320,7 +320,7 @@ impl<const K: usize> SaltelliAccumulator<K> {
 /// then B's, from `rng`.
 ///
 /// ```
-/// use silkscore::host::sensitivity::{sobol, Rng};
+/// use silkscore_host::sensitivity::{sobol, Rng};
 /// // f = x1 + 2·x2 (x3 unused): V = 1/3 + 4/3, so S = (0.2, 0.8, 0)
 /// let s = sobol::<3>(20_000, &mut Rng::new(1), |x| x[0] + 2.0 * x[1]).unwrap();
 /// assert!((s.first[0] - 0.2).abs() < 0.03 && (s.first[1] - 0.8).abs() < 0.03);
@@ -844,7 +844,7 @@ pub const SOBOL_INPUTS: [Connotation; 3] = Connotation::ALL;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::BRI_CULTURAL_V1 as M;
+    use silkscore::model::BRI_CULTURAL_V1 as M;
     use std::string::ToString;
 
     /// A record of the default model whose values grow with `k`, with per-connotation twists.
@@ -1074,9 +1074,9 @@ mod tests {
             .iter()
             .map(|ind| {
                 Some(match ind.transform {
-                    crate::Transform::Log => ((1.0 + ind.lo) * (1.0 + ind.hi)).sqrt() - 1.0,
-                    crate::Transform::Ln => (ind.lo * ind.hi).sqrt(),
-                    crate::Transform::Lin => 0.5 * (ind.lo + ind.hi),
+                    silkscore::Transform::Log => ((1.0 + ind.lo) * (1.0 + ind.hi)).sqrt() - 1.0,
+                    silkscore::Transform::Ln => (ind.lo * ind.hi).sqrt(),
+                    silkscore::Transform::Lin => 0.5 * (ind.lo + ind.hi),
                 })
             })
             .collect();

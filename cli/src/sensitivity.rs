@@ -1,5 +1,5 @@
 //! `silkscore sensitivity`: how robust the ranking of a portfolio is to the weights (Monte Carlo
-//! rank intervals and Sobol indices, `silkscore::host::sensitivity`). Also the loading and
+//! rank intervals and Sobol indices, `silkscore_host::sensitivity`). Also the loading and
 //! progress helpers that `silkscore report` shares.
 
 use std::fs::File;
@@ -9,12 +9,12 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
-use silkscore::host::records::RecordsReader;
-use silkscore::host::sensitivity::{
+use silkscore::{Connotation, Model};
+use silkscore_host::records::RecordsReader;
+use silkscore_host::sensitivity::{
     analyse, Analysis, Portfolio, SensitivityError, Settings, SobolIndices, MAX_RANK_ENTRIES,
 };
-use silkscore::host::{model_file, HostError};
-use silkscore::{Connotation, Model};
+use silkscore_host::{model_file, HostError};
 
 use crate::Exit;
 

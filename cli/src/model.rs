@@ -6,8 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use silkscore::host::model_file;
 use silkscore::{signed, wire, Model};
+use silkscore_host::model_file;
 
 use crate::common::{describe_model, hex, model_from_any, parse_hex32, read_limited, CliError};
 use crate::Exit;

@@ -9,15 +9,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use silkscore::host::{model_file, HostError};
 use silkscore::{wire, Connotation, Model};
+use silkscore_host::{model_file, HostError};
 
 use crate::Exit;
 
 /// Why a tool subcommand could not do its job (exit status 2). Every variant names the file.
 #[derive(Debug)]
 pub enum CliError {
-    /// A model or records file problem, or an I/O error, from `silkscore::host`.
+    /// A model or records file problem, or an I/O error, from `silkscore_host`.
     Host(HostError),
     /// A file that was read but whose content is refused (a judgments file, a key, an
     /// envelope, an id not in a records file, …).
@@ -233,9 +233,9 @@ pub fn parse_hex32(text: &str) -> Option<[u8; 32]> {
 }
 
 /// `s` cut to `width` terminal columns (ending in `…` when cut) and padded to exactly `width`
-/// (the same as the score table's, [`silkscore::host::output::pad`]).
+/// (the same as the score table's, [`silkscore_host::output::pad`]).
 pub fn pad(s: &str, width: usize) -> String {
-    silkscore::host::output::pad(s, width)
+    silkscore_host::output::pad(s, width)
 }
 
 /// `text` with the trailing spaces of every line removed (aligned tables pad their last

@@ -14,8 +14,8 @@
 //! the same bytes.
 //!
 //! ```
-//! use silkscore::host::report::{render, ReportOptions};
-//! use silkscore::host::sensitivity::{Portfolio, Project};
+//! use silkscore_host::report::{render, ReportOptions};
+//! use silkscore_host::sensitivity::{Portfolio, Project};
 //! use silkscore::{score, Record, BRI_CULTURAL_V1 as M};
 //! let record = Record::from_values(7, &[Some(12.0); 18]).unwrap();
 //! let project = Project {
@@ -39,8 +39,8 @@ use std::string::{String, ToString};
 use std::vec::Vec;
 
 use super::sensitivity::{rank, Analysis, Portfolio, Project};
-use crate::model::{Aggregation, Connotation, Model};
-use crate::score::{score_with_breakdown, Breakdown, Grade};
+use silkscore::model::{Aggregation, Connotation, Model};
+use silkscore::score::{score_with_breakdown, Breakdown, Grade};
 
 /// What to put in a report.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,7 +72,7 @@ pub const DEFAULT_MAX_CHARTS: usize = 60;
 /// U+FFFD. Everything else (any UTF-8) is kept.
 ///
 /// ```
-/// use silkscore::host::report::escape;
+/// use silkscore_host::report::escape;
 /// assert_eq!(escape(r#"<b class="x">Tom & Jerry's</b>"#),
 ///            "&lt;b class=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/b&gt;");
 /// assert_eq!(escape("Samarkand–Bukhara 撒马尔罕"), "Samarkand–Bukhara 撒马尔罕");
@@ -549,7 +549,7 @@ fn write_table(
             s.economic,
             s.security,
             s.composite,
-            s.composite.max(0.0).min(100.0),
+            s.composite.clamp(0.0, 100.0),
             grade_color(s.grade),
             s.grade.as_str()
         )?;
@@ -585,7 +585,7 @@ fn triangle(cx: f32, cy: f32, radius: f32, values: [f32; 3]) -> String {
     let mut pts = Vec::with_capacity(3);
     for (c, v) in Connotation::ALL.iter().zip(values) {
         let (dx, dy) = direction(*c);
-        let r = radius * v.max(0.0).min(100.0) / 100.0;
+        let r = radius * v.clamp(0.0, 100.0) / 100.0;
         pts.push(format!("{:.1},{:.1}", cx + r * dx, cy + r * dy));
     }
     pts.join(" ")
@@ -685,7 +685,7 @@ fn write_profiles(
         for c in Connotation::ALL {
             let (dx, dy) = direction(c);
             let v = s.index(c);
-            let rr = radius * v.max(0.0).min(100.0) / 100.0;
+            let rr = radius * v.clamp(0.0, 100.0) / 100.0;
             write!(
                 out,
                 "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.4\" fill=\"{}\"/>",
@@ -839,7 +839,7 @@ fn write_contributions(
                 if ind.connotation != *c || item.missing {
                     continue;
                 }
-                let seg = bar_w * item.contribution.max(0.0).min(1.0);
+                let seg = bar_w * item.contribution.clamp(0.0, 1.0);
                 if seg <= 0.0 {
                     continue;
                 }
@@ -1123,12 +1123,12 @@ fn write_sensitivity(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host::output::Failure;
-    use crate::host::records::RowError;
-    use crate::host::sensitivity::{analyse, Excluded, Settings};
-    use crate::model::BRI_CULTURAL_V1 as M;
-    use crate::record::Record;
-    use crate::score::score;
+    use crate::output::Failure;
+    use crate::records::RowError;
+    use crate::sensitivity::{analyse, Excluded, Settings};
+    use silkscore::model::BRI_CULTURAL_V1 as M;
+    use silkscore::record::Record;
+    use silkscore::score::score;
 
     fn project(k: u32, name: &str) -> Project {
         let values: Vec<Option<f32>> = M
@@ -1229,7 +1229,7 @@ mod tests {
     #[test]
     fn geometric_within_shows_shares_of_the_shortfall() {
         let model = M
-            .with_params(crate::ModelParams {
+            .with_params(silkscore::ModelParams {
                 within: Aggregation::Geometric,
                 ..*M.params()
             })

@@ -14,7 +14,7 @@
 //!   summary line (rows, failures, grade counts) at the end.
 //!
 //! ```
-//! use silkscore::host::output::{score_row, Format, OutputRow, RowWriter};
+//! use silkscore_host::output::{score_row, Format, OutputRow, RowWriter};
 //! use silkscore::{Record, BRI_CULTURAL_V1 as M};
 //! let record = Record::from_values(7, &[Some(1.0); 18]).unwrap();
 //! let outcome = score_row(&M, &Ok(record));
@@ -36,10 +36,10 @@ use std::io::{self, Write};
 use std::string::String;
 
 use super::records::{Row, RowError};
-use crate::error::Error;
-use crate::model::{Connotation, Model};
-use crate::record::Record;
-use crate::score::{Grade, Scorer, Scores};
+use silkscore::error::Error;
+use silkscore::model::{Connotation, Model};
+use silkscore::record::Record;
+use silkscore::score::{Grade, Scorer, Scores};
 
 /// An output format of `silkscore score`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -565,7 +565,7 @@ fn push_padded(line: &mut String, s: &str, width: usize) {
 /// aligned table the host tool prints.
 ///
 /// ```
-/// use silkscore::host::output::pad;
+/// use silkscore_host::output::pad;
 /// assert_eq!(pad("Kashgar", 9), "Kashgar  ");
 /// assert_eq!(pad("Samarkand–Bukhara", 8), "Samarka…");
 /// assert_eq!(pad("敦煌", 5), "敦煌 ");

@@ -7,9 +7,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use silkscore::host::output::score_row;
-use silkscore::host::records::RecordsReader;
 use silkscore::score::batch::Ranked;
+use silkscore_host::output::score_row;
+use silkscore_host::records::RecordsReader;
 
 use crate::common::{
     create_output, json_number, json_string, model_or_default, open_input, pad, trim_lines,

@@ -5,10 +5,10 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
-use silkscore::host::model_file;
-use silkscore::host::records::RecordsReader;
 use silkscore::weights::{ahp, critic, entropy};
 use silkscore::{Connotation, Model, Record};
+use silkscore_host::model_file;
+use silkscore_host::records::RecordsReader;
 
 use crate::common::{model_label, model_or_default, open_input, CliError, ConnotationArg};
 use crate::Exit;

@@ -16,8 +16,9 @@ const SPEC_COLUMNS: [&str; 7] = [
     "status",
 ];
 
+/// The workspace root: the examples and conformance vectors live there.
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn vectors() -> PathBuf {

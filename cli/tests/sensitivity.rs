@@ -7,8 +7,9 @@ use std::process::{Command, Output};
 
 const PORTFOLIO: &str = "examples/data/portfolio.csv";
 
+/// The workspace root: the examples and conformance vectors live there.
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn tmp(name: &str) -> PathBuf {

@@ -5,10 +5,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use silkscore::host::output::{coverage, score_row};
-use silkscore::host::records::{RecordsReader, Row};
 use silkscore::score::Scorer;
 use silkscore::{Aggregation, Breakdown, Connotation, Model};
+use silkscore_host::output::{coverage, score_row};
+use silkscore_host::records::{RecordsReader, Row};
 
 use crate::common::{model_label, model_or_default, open_input, pad, trim_lines, CliError};
 use crate::Exit;

@@ -5,7 +5,7 @@
 //! never holds more than one row), so memory stays flat however long the file is.
 //!
 //! ```
-//! use silkscore::host::records::{RecordsReader, RowError};
+//! use silkscore_host::records::{RecordsReader, RowError};
 //! let csv = "name,id,talent_exchange,heritage_items,note\n\
 //!            Dunhuang digital archive,7, 1800 ,,first\n\
 //!            Kashgar,x8,1,2,second\n\
@@ -35,10 +35,10 @@ use std::string::{String, ToString};
 use std::vec::Vec;
 
 use super::HostError;
-use crate::model::{Model, MAX_INDICATORS};
-use crate::record::Record;
+use silkscore::model::{Model, MAX_INDICATORS};
+use silkscore::record::Record;
 
-/// Why a row has no record (SPEC §8). Scoring errors come later, from [`crate::score()`].
+/// Why a row has no record (SPEC §8). Scoring errors come later, from [`silkscore::score()`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RowError {

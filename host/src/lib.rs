@@ -5,21 +5,21 @@
 //! tool is built on, and is usable on its own:
 //!
 //! ```no_run
-//! use silkscore::host::{model_file, output, records::RecordsReader};
+//! use silkscore_host::{model_file, output, records::RecordsReader};
 //! use std::path::Path;
 //!
-//! # fn main() -> Result<(), silkscore::host::HostError> {
+//! # fn main() -> Result<(), silkscore_host::HostError> {
 //! let model = model_file::load(Path::new("my-model.toml"))?;
 //! let mut out = output::RowWriter::new(output::Format::Csv, std::io::stdout().lock());
 //! let reader = RecordsReader::open(Path::new("projects.csv"), &model)?;
-//! out.begin().map_err(|e| silkscore::host::HostError::io("<stdout>", e))?;
+//! out.begin().map_err(|e| silkscore_host::HostError::io("<stdout>", e))?;
 //! for row in reader {
 //!     let row = row?;
 //!     let outcome = output::score_row(&model, &row.record);
 //!     out.write_row(&output::OutputRow::new(&row, &outcome))
-//!         .map_err(|e| silkscore::host::HostError::io("<stdout>", e))?;
+//!         .map_err(|e| silkscore_host::HostError::io("<stdout>", e))?;
 //! }
-//! out.finish().map_err(|e| silkscore::host::HostError::io("<stdout>", e))?;
+//! out.finish().map_err(|e| silkscore_host::HostError::io("<stdout>", e))?;
 //! # Ok(()) }
 //! ```
 

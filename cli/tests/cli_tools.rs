@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
-use silkscore::host::{model_file, records::RecordsReader};
 use silkscore::{signed, weights, wire, Connotation, Model, BRI_CULTURAL_V1};
+use silkscore_host::{model_file, records::RecordsReader};
 
+/// The workspace root: the examples and conformance vectors live there.
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn vectors() -> PathBuf {
@@ -1314,7 +1315,7 @@ fn large_input_shows_a_progress_bar_on_a_terminal() {
 /// Memory stays flat on a large file: 1,000,000 rows (about 150 MB) scored with a peak RSS
 /// below 64 MiB, and within a few MiB of the peak on 10,000 rows. Ignored by default (the
 /// file takes a while to write and score in a debug build); run it with
-/// `cargo test --release --features cli --test cli_tools -- --ignored --nocapture`.
+/// `cargo test --release -p silkscore-cli --test cli_tools -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn memory_stays_flat_on_a_million_rows() {

@@ -5,11 +5,11 @@ use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use silkscore::host::output::{score_row_with, Format, OutputRow, RowWriter};
-use silkscore::host::records::RecordsReader;
-use silkscore::host::{model_file, HostError};
 use silkscore::score::Scorer;
 use silkscore::Model;
+use silkscore_host::output::{score_row_with, Format, OutputRow, RowWriter};
+use silkscore_host::records::RecordsReader;
+use silkscore_host::{model_file, HostError};
 
 use crate::progress::Progress;
 use crate::Exit;

@@ -1,14 +1,14 @@
 //! `silkscore report`: one self-contained HTML report of a portfolio (ranking, profiles,
-//! contributions, rank intervals), built by `silkscore::host::report`.
+//! contributions, rank intervals), built by `silkscore_host::report`.
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::Args;
-use silkscore::host::report::{render, ReportOptions, DEFAULT_MAX_CHARTS};
-use silkscore::host::sensitivity::Settings;
-use silkscore::host::HostError;
+use silkscore_host::report::{render, ReportOptions, DEFAULT_MAX_CHARTS};
+use silkscore_host::sensitivity::Settings;
+use silkscore_host::HostError;
 
 use crate::sensitivity::{load_model, load_portfolio, parse_spread, run_analysis};
 use crate::Exit;
