@@ -12,7 +12,7 @@
 use std::time::Instant;
 
 use silkscore::score::{columns::Columns, Scorer};
-use silkscore::{Error, Record, Scores, BRI_CULTURAL_V1 as MODEL};
+use silkscore::{Record, ScoreError, Scores, BRI_CULTURAL_V1 as MODEL};
 
 /// A small deterministic generator (SplitMix64), so runs and languages agree on the data.
 struct SplitMix(u64);
@@ -102,7 +102,8 @@ fn main() {
     }
 
     let scorer = Scorer::new(&MODEL);
-    let mut out: Vec<Result<Scores, Error>> = vec![Err(Error::Malformed); n];
+    let mut out: Vec<Result<Scores, ScoreError>> =
+        vec![Err(ScoreError::BufferTooSmall { needed: 0 }); n];
 
     // Warm up, then take the best of 5 runs of each path.
     let mut best_scalar = f64::MAX;

@@ -124,7 +124,7 @@ fn huge_weights_are_refused_not_overflowed() {
     w[0] = 3.0e38;
     assert!(matches!(
         m.with_indicator_weights(&w),
-        Err(silkscore::Error::InvalidModel {
+        Err(silkscore::ModelError {
             field: ModelField::Indicator { index: 0, .. },
             ..
         })

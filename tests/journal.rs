@@ -1,8 +1,8 @@
 //! Fault injection for the score journal: power cuts at every byte offset, and thousands of
 //! random bit flips. Run with `--nocapture` to see the tallies.
 
-use silkscore::journal::{Entry, Flash, Journal, MemFlash, Recovery};
-use silkscore::{score, Error, Record, Scores, BRI_CULTURAL_V1 as M};
+use silkscore::journal::{Entry, Flash, FlashError, Journal, JournalError, MemFlash, Recovery};
+use silkscore::{score, Record, Scores, BRI_CULTURAL_V1 as M};
 
 /// SplitMix64: small, deterministic, good enough to pick offsets and bits.
 struct Rng(u64);
@@ -295,7 +295,7 @@ fn full_region_never_overwrites() {
     loop {
         match j.append(&s) {
             Ok(seq) => assert_eq!(seq, n),
-            Err(Error::JournalFull) => break,
+            Err(JournalError::JournalFull) => break,
             Err(e) => panic!("{e}"),
         }
         n += 1;
@@ -303,7 +303,7 @@ fn full_region_never_overwrites() {
     let snapshot = flash.as_bytes().to_vec();
     let mut j = Journal::open(&mut flash).unwrap();
     assert_eq!(j.recovery().entries, n);
-    assert_eq!(j.append(&s), Err(Error::JournalFull));
+    assert_eq!(j.append(&s), Err(JournalError::JournalFull));
     assert_eq!(flash.as_bytes(), &snapshot[..]);
 }
 
@@ -338,15 +338,15 @@ fn failed_write_recovers_before_next_append() {
         fn capacity(&self) -> usize {
             self.inner.capacity()
         }
-        fn read(&mut self, offset: usize, buf: &mut [u8]) -> Result<(), Error> {
+        fn read(&mut self, offset: usize, buf: &mut [u8]) -> Result<(), FlashError> {
             self.inner.read(offset, buf)
         }
-        fn write(&mut self, offset: usize, data: &[u8]) -> Result<(), Error> {
+        fn write(&mut self, offset: usize, data: &[u8]) -> Result<(), FlashError> {
             let n = data.len().min(self.budget);
             self.inner.write(offset, &data[..n])?;
             self.budget -= n;
             if n < data.len() {
-                Err(Error::Flash)
+                Err(FlashError)
             } else {
                 Ok(())
             }

@@ -136,7 +136,7 @@ proptest! {
                 let bp = silkscore::score::basis_points(s.composite / 100.0);
                 prop_assert!(bp.abs_diff(s.basis_points[3]) <= 1);
             }
-            Err(silkscore::Error::InsufficientData { .. }) => {}
+            Err(silkscore::ScoreError::InsufficientData { .. }) => {}
             Err(e) => prop_assert!(false, "unexpected {e}"),
         }
         let full = complete(&m, &r);
@@ -190,7 +190,7 @@ proptest! {
                     prop_assert_eq!(x.to_bits(), y.to_bits());
                 }
             }
-            (Err(silkscore::Error::InsufficientData { .. }), _) => {}
+            (Err(silkscore::ScoreError::InsufficientData { .. }), _) => {}
             (a, b) => prop_assert!(false, "{a:?} vs {b:?}"),
         }
     }
@@ -310,7 +310,7 @@ proptest! {
         let col_refs: Vec<&[f32]> = cols.iter().map(|c| &c[..]).collect();
         let batch = Columns::new(&ids, &col_refs, &present).unwrap();
         let scorer = Scorer::new(&m);
-        let mut out = vec![Err(silkscore::Error::Malformed); rows.len()];
+        let mut out = vec![Err(silkscore::ScoreError::BufferTooSmall { needed: 0 }); rows.len()];
         let ok = scorer.score_columns(&batch, &mut out).unwrap();
         prop_assert_eq!(ok, out.iter().filter(|r| r.is_ok()).count());
         for (r, row) in rows.iter().enumerate() {

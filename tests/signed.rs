@@ -5,7 +5,8 @@ use silkscore::signed::{
     self, Envelope, SigningKey, ENVELOPE_HEADER_LEN, ENVELOPE_MAX_SIZE, ENVELOPE_OVERHEAD,
     ENVELOPE_TAG,
 };
-use silkscore::{wire, Error, ModelParams, BRI_CULTURAL_V1};
+use silkscore::signed::{SignError, VerifyError};
+use silkscore::{wire, DecodeError, ModelParams, BRI_CULTURAL_V1};
 
 fn operator() -> SigningKey {
     SigningKey::from_bytes(&[0x42; 32])
@@ -63,9 +64,9 @@ fn refuses_a_bad_signature() {
         bad[i] ^= 0x01;
         let err = signed::verify(&bad, &key.verifying_key(), 0).unwrap_err();
         if i < 16 {
-            assert_eq!(err, Error::EnvelopeMalformed, "byte {i}");
+            assert_eq!(err, VerifyError::EnvelopeMalformed, "byte {i}");
         } else {
-            assert_eq!(err, Error::BadSignature, "byte {i}");
+            assert_eq!(err, VerifyError::BadSignature, "byte {i}");
         }
     }
     // a signature copied from another envelope
@@ -75,7 +76,7 @@ fn refuses_a_bad_signature() {
     bad[n - 64..].copy_from_slice(&other[other.len() - 64..]);
     assert_eq!(
         signed::verify(&bad, &key.verifying_key(), 0),
-        Err(Error::BadSignature)
+        Err(VerifyError::BadSignature)
     );
 }
 
@@ -85,14 +86,14 @@ fn refuses_a_wrong_key() {
     let env = envelope(9, &intruder);
     assert_eq!(
         signed::verify(&env, &operator().verifying_key(), 0),
-        Err(Error::UntrustedKey)
+        Err(VerifyError::UntrustedKey)
     );
     // claiming the operator's key does not help: the signature is then wrong
     let mut forged = env.clone();
     forged[20..52].copy_from_slice(operator().verifying_key().as_bytes());
     assert_eq!(
         signed::verify(&forged, &operator().verifying_key(), 0),
-        Err(Error::BadSignature)
+        Err(VerifyError::BadSignature)
     );
 }
 
@@ -104,7 +105,7 @@ fn refuses_rollback_and_replay() {
     // replay of the running revision
     assert_eq!(
         signed::verify(&env, &trusted, 7),
-        Err(Error::Rollback {
+        Err(VerifyError::Rollback {
             running: 7,
             found: 7
         })
@@ -112,7 +113,7 @@ fn refuses_rollback_and_replay() {
     // rollback to an older one
     assert_eq!(
         signed::verify(&env, &trusted, 8),
-        Err(Error::Rollback {
+        Err(VerifyError::Rollback {
             running: 8,
             found: 7
         })
@@ -122,13 +123,13 @@ fn refuses_rollback_and_replay() {
     bumped[16..20].copy_from_slice(&100u32.to_le_bytes());
     assert_eq!(
         signed::verify(&bumped, &trusted, 8),
-        Err(Error::BadSignature)
+        Err(VerifyError::BadSignature)
     );
     // revision 0 is never signed
     let mut buf = [0u8; ENVELOPE_MAX_SIZE];
     assert!(matches!(
         signed::sign_model(&BRI_CULTURAL_V1, 0, &key, &mut buf),
-        Err(Error::Rollback { .. })
+        Err(SignError::ZeroRevision)
     ));
 }
 
@@ -139,7 +140,7 @@ fn refuses_truncated_envelopes() {
     for cut in 0..env.len() {
         assert_eq!(
             signed::verify(&env[..cut], &key.verifying_key(), 0),
-            Err(Error::EnvelopeTruncated),
+            Err(VerifyError::EnvelopeTruncated),
             "cut at {cut}"
         );
     }
@@ -153,7 +154,7 @@ fn refuses_extended_envelopes() {
         env.push(extra);
         assert_eq!(
             signed::verify(&env, &key.verifying_key(), 0),
-            Err(Error::EnvelopeTooLong)
+            Err(VerifyError::EnvelopeTooLong)
         );
     }
 }
@@ -164,18 +165,18 @@ fn refuses_garbage_and_bad_lengths() {
     let trusted = key.verifying_key();
     assert_eq!(
         signed::verify(b"not an envelope at all", &trusted, 0),
-        Err(Error::EnvelopeMalformed)
+        Err(VerifyError::EnvelopeMalformed)
     );
     let mut env = envelope(2, &key);
     env[52..54].copy_from_slice(&0u16.to_le_bytes());
     assert_eq!(
         signed::verify(&env, &trusted, 0),
-        Err(Error::EnvelopeMalformed)
+        Err(VerifyError::EnvelopeMalformed)
     );
     env[52..54].copy_from_slice(&u16::MAX.to_le_bytes());
     assert_eq!(
         signed::verify(&env, &trusted, 0),
-        Err(Error::EnvelopeMalformed)
+        Err(VerifyError::EnvelopeMalformed)
     );
 }
 
@@ -201,7 +202,7 @@ fn signed_garbage_model_is_refused_after_the_signature() {
     env.extend_from_slice(&sig.to_bytes());
     assert_eq!(
         signed::verify(&env, &key.verifying_key(), 0),
-        Err(Error::UnknownVersion { found: 2 })
+        Err(VerifyError::Model(DecodeError::UnknownVersion { found: 2 }))
     );
 }
 
@@ -216,7 +217,7 @@ fn envelope_parse_and_buffers() {
     let mut small = [0u8; 100];
     assert!(matches!(
         signed::sign_model(&BRI_CULTURAL_V1, 1, &key, &mut small),
-        Err(Error::BufferTooSmall { .. })
+        Err(SignError::BufferTooSmall { .. })
     ));
     assert_eq!(
         signed::verifying_key(key.verifying_key().as_bytes()),

@@ -1,4 +1,4 @@
-//! SPEC §5 weights against the independent float64 vectors in `tests/vectors`
+//! docs/spec.md §5 weights against the independent float64 vectors in `tests/vectors`
 //! (`ahp_cases.csv`, `entropy_case*_{records,expected}.csv`), plus properties and error cases.
 
 use std::collections::HashMap;
@@ -8,7 +8,8 @@ use proptest::prelude::*;
 use silkscore::weights;
 use silkscore::weights::ahp::{self, ahp, AhpWeights, Consistency};
 use silkscore::weights::entropy::{entropy, EntropyWeights};
-use silkscore::{Connotation, Error, Model, Record, BRI_CULTURAL_V1};
+use silkscore::weights::WeightsError;
+use silkscore::{Connotation, Model, Record, BRI_CULTURAL_V1};
 
 fn vectors() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
@@ -30,7 +31,7 @@ fn decimals(s: &str) -> Vec<f32> {
     s.split(';').map(|v| v.parse::<f32>().unwrap()).collect()
 }
 
-/// `;`-separated list of `a` or `a/b` (the host files' fraction syntax, SPEC §8).
+/// `;`-separated list of `a` or `a/b` (the host files' fraction syntax, docs/spec.md §8).
 fn fractions(s: &str) -> Vec<f32> {
     if s.is_empty() {
         return Vec::new();
@@ -150,7 +151,7 @@ fn check_case(case: &AhpCase, judgments: &[f32]) {
             check_values(case, &got);
             assert_eq!(
                 strict,
-                Err(Error::Inconsistent { cr: got.cr() }),
+                Err(WeightsError::Inconsistent { cr: got.cr() }),
                 "case {id}: CR > 0.10 without acceptance"
             );
         }
@@ -161,7 +162,7 @@ fn check_case(case: &AhpCase, judgments: &[f32]) {
                 "case {id}: acceptance does not cover invalid input"
             );
             let expected = if ahp::order_for(judgments.len()).is_none() {
-                Error::JudgmentCount {
+                WeightsError::JudgmentCount {
                     found: judgments.len() as u16,
                 }
             } else {
@@ -169,7 +170,7 @@ fn check_case(case: &AhpCase, judgments: &[f32]) {
                     .iter()
                     .position(|v| !(1.0 / 9.0 - 0.001..=9.0).contains(v))
                     .unwrap();
-                Error::InvalidJudgment {
+                WeightsError::InvalidJudgment {
                     index: index as u16,
                 }
             };
@@ -217,13 +218,13 @@ fn ahp_count_errors() {
     // n = 16 has 120 judgments: too many indicators.
     assert_eq!(
         ahp(&[1.0; 120], Consistency::AcceptInconsistent),
-        Err(Error::JudgmentCount { found: 120 })
+        Err(WeightsError::JudgmentCount { found: 120 })
     );
     // Counts that are no n(n-1)/2.
     for count in [2usize, 4, 5, 7, 14, 16, 104, 106, 200] {
         assert_eq!(
             ahp(&vec![1.0; count], Consistency::AcceptInconsistent),
-            Err(Error::JudgmentCount {
+            Err(WeightsError::JudgmentCount {
                 found: count as u16
             }),
             "count {count}"
@@ -239,7 +240,7 @@ fn ahp_count_errors() {
     // The count is checked before the values.
     assert_eq!(
         ahp(&[f32::NAN; 4], Consistency::Require),
-        Err(Error::JudgmentCount { found: 4 })
+        Err(WeightsError::JudgmentCount { found: 4 })
     );
 }
 
@@ -263,7 +264,7 @@ fn ahp_judgment_errors() {
             j[position] = v;
             assert_eq!(
                 ahp(&j, Consistency::AcceptInconsistent),
-                Err(Error::InvalidJudgment {
+                Err(WeightsError::InvalidJudgment {
                     index: position as u16
                 }),
                 "value {v} at {position}"
@@ -273,7 +274,7 @@ fn ahp_judgment_errors() {
     // The first bad one is named.
     assert_eq!(
         ahp(&[1.0, 0.0, 10.0, 1.0, 1.0, 1.0], Consistency::Require),
-        Err(Error::InvalidJudgment { index: 1 })
+        Err(WeightsError::InvalidJudgment { index: 1 })
     );
     // The bounds themselves are fine.
     assert!(ahp(&[9.0], Consistency::Require).is_ok());
@@ -356,7 +357,8 @@ fn ahp_apply_to_connotation() {
     let three = ahp(&[1.0; 3], Consistency::Require).unwrap();
     assert_eq!(
         ahp::apply_to_connotation(&BRI_CULTURAL_V1, Connotation::Cultural, &three),
-        Err(Error::RecordLength {
+        Err(WeightsError::ConnotationSize {
+            connotation: Connotation::Cultural,
             expected: 6,
             found: 3
         })
@@ -574,11 +576,11 @@ fn full_record(id: u32, v: f32) -> Record {
 fn entropy_too_few_records() {
     assert_eq!(
         entropy(&BRI_CULTURAL_V1, &[]),
-        Err(Error::TooFewRecords { found: 0 })
+        Err(WeightsError::TooFewRecords { found: 0 })
     );
     assert_eq!(
         entropy(&BRI_CULTURAL_V1, &[full_record(1, 3.0)]),
-        Err(Error::TooFewRecords { found: 1 })
+        Err(WeightsError::TooFewRecords { found: 1 })
     );
 }
 
@@ -591,7 +593,7 @@ fn entropy_incomplete_records() {
         missing[r].set_missing(j).unwrap();
         assert_eq!(
             entropy(model, &missing),
-            Err(Error::IncompleteRecord {
+            Err(WeightsError::IncompleteRecord {
                 record: r,
                 indicator: j as u8
             }),
@@ -602,7 +604,7 @@ fn entropy_incomplete_records() {
             nonfinite[r].set(j, bad).unwrap();
             assert_eq!(
                 entropy(model, &nonfinite),
-                Err(Error::IncompleteRecord {
+                Err(WeightsError::IncompleteRecord {
                     record: r,
                     indicator: j as u8
                 }),
@@ -617,7 +619,7 @@ fn entropy_incomplete_records() {
     two[2].set_missing(17).unwrap();
     assert_eq!(
         entropy(model, &two),
-        Err(Error::IncompleteRecord {
+        Err(WeightsError::IncompleteRecord {
             record: 2,
             indicator: 17
         })
@@ -629,7 +631,7 @@ fn entropy_record_length() {
     let short = Record::from_values(2, &[Some(1.0); 17]).unwrap();
     assert_eq!(
         entropy(&BRI_CULTURAL_V1, &[full_record(1, 1.0), short]),
-        Err(Error::RecordLength {
+        Err(WeightsError::RecordLength {
             expected: 18,
             found: 17
         })

@@ -1,7 +1,7 @@
 //! The flash abstraction the journal writes to, and an in-memory implementation for tests and
 //! host tools.
 
-use crate::error::Error;
+use super::FlashError;
 
 /// Largest write granularity ([`Flash::write_size`]) the journal supports, in bytes (the
 /// 256-bit flash words of an STM32H7).
@@ -18,7 +18,7 @@ pub const MAX_WRITE_SIZE: usize = 32;
 ///   granularity the device has) and the rest erased.
 ///
 /// `read` takes `&mut self` because a SPI or QSPI flash needs its bus to read. Offsets are
-/// relative to the start of the region; an implementation returns [`Error::Flash`] for an
+/// relative to the start of the region; an implementation returns [`FlashError`] for an
 /// access outside `0..capacity()` or when the device reports a failure.
 ///
 /// Devices that program in units larger than a byte (many MCU-internal flashes with ECC can
@@ -41,16 +41,16 @@ pub trait Flash {
     fn capacity(&self) -> usize;
 
     /// Programming granularity in bytes (1 for byte-programmable SPI NOR). Values above
-    /// [`MAX_WRITE_SIZE`] make every append fail with [`Error::Flash`].
+    /// [`MAX_WRITE_SIZE`] make every append fail with [`super::JournalError::Flash`].
     fn write_size(&self) -> usize {
         1
     }
 
     /// Reads `buf.len()` bytes starting at `offset`.
-    fn read(&mut self, offset: usize, buf: &mut [u8]) -> Result<(), Error>;
+    fn read(&mut self, offset: usize, buf: &mut [u8]) -> Result<(), FlashError>;
 
     /// Programs `data` starting at `offset` (bits can only go from 1 to 0).
-    fn write(&mut self, offset: usize, data: &[u8]) -> Result<(), Error>;
+    fn write(&mut self, offset: usize, data: &[u8]) -> Result<(), FlashError>;
 }
 
 impl<T: Flash + ?Sized> Flash for &mut T {
@@ -60,17 +60,17 @@ impl<T: Flash + ?Sized> Flash for &mut T {
     fn write_size(&self) -> usize {
         (**self).write_size()
     }
-    fn read(&mut self, offset: usize, buf: &mut [u8]) -> Result<(), Error> {
+    fn read(&mut self, offset: usize, buf: &mut [u8]) -> Result<(), FlashError> {
         (**self).read(offset, buf)
     }
-    fn write(&mut self, offset: usize, data: &[u8]) -> Result<(), Error> {
+    fn write(&mut self, offset: usize, data: &[u8]) -> Result<(), FlashError> {
         (**self).write(offset, data)
     }
 }
 
 /// Flash simulated in RAM over any byte storage (`[u8; N]`, `&mut [u8]`, a `Vec<u8>`), with
 /// NOR semantics: a write that would need to set a bit from 0 to 1 is refused with
-/// [`Error::Flash`] and changes nothing. Used by the tests and fuzzers, and by host tools that
+/// [`FlashError`] and changes nothing. Used by the tests and fuzzers, and by host tools that
 /// read a flash dump.
 ///
 /// ```
@@ -137,26 +137,26 @@ impl<S: AsRef<[u8]> + AsMut<[u8]>> Flash for MemFlash<S> {
         self.write_size
     }
 
-    fn read(&mut self, offset: usize, buf: &mut [u8]) -> Result<(), Error> {
-        let end = offset.checked_add(buf.len()).ok_or(Error::Flash)?;
-        let src = self.storage.as_ref().get(offset..end).ok_or(Error::Flash)?;
+    fn read(&mut self, offset: usize, buf: &mut [u8]) -> Result<(), FlashError> {
+        let end = offset.checked_add(buf.len()).ok_or(FlashError)?;
+        let src = self.storage.as_ref().get(offset..end).ok_or(FlashError)?;
         buf.copy_from_slice(src);
         Ok(())
     }
 
-    fn write(&mut self, offset: usize, data: &[u8]) -> Result<(), Error> {
+    fn write(&mut self, offset: usize, data: &[u8]) -> Result<(), FlashError> {
         if !offset.is_multiple_of(self.write_size) || !data.len().is_multiple_of(self.write_size) {
-            return Err(Error::Flash);
+            return Err(FlashError);
         }
-        let end = offset.checked_add(data.len()).ok_or(Error::Flash)?;
+        let end = offset.checked_add(data.len()).ok_or(FlashError)?;
         let dst = self
             .storage
             .as_mut()
             .get_mut(offset..end)
-            .ok_or(Error::Flash)?;
+            .ok_or(FlashError)?;
         // Programming clears bits only: every 1 bit of `data` must still be 1 in the cell.
         if dst.iter().zip(data).any(|(cell, new)| cell & new != *new) {
-            return Err(Error::Flash);
+            return Err(FlashError);
         }
         for (cell, new) in dst.iter_mut().zip(data) {
             *cell &= *new;

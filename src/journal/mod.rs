@@ -82,16 +82,16 @@
 //! assert_eq!(seqs, [0, 1, 2]);
 //! ```
 
+mod error;
 mod flash;
 mod scan;
 
+pub use error::{FlashError, JournalError};
 pub use flash::{Flash, MemFlash, MAX_WRITE_SIZE};
 
-use crate::error::Error;
 use crate::score::Scores;
 use crate::wire::frame::{encode_frame, frame_max_size};
-use crate::wire::{sealed, Message, SCORES_MAX_SIZE};
-use crate::FORMAT_VERSION;
+use crate::wire::{sealed, DecodeError, Message, SCORES_MAX_SIZE};
 use scan::Scanner;
 
 /// Largest encoded entry payload (version byte, 5-byte varint sequence number, scores body).
@@ -137,19 +137,11 @@ impl sealed::Body for Entry {
 impl Message for Entry {
     const MAX_SIZE: usize = ENTRY_MAX_SIZE;
 
-    fn decode(bytes: &[u8]) -> Result<Self, Error> {
-        let rest = match bytes.split_first() {
-            None => return Err(Error::Malformed),
-            Some((&FORMAT_VERSION, rest)) => rest,
-            Some((&found, _)) => return Err(Error::UnknownVersion { found }),
-        };
-        let ((sequence, scores), tail) =
-            postcard::take_from_bytes::<(u32, Scores)>(rest).map_err(|_| Error::Malformed)?;
-        if !tail.is_empty() {
-            return Err(Error::TrailingBytes);
-        }
+    fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let (sequence, scores): (u32, Scores) =
+            crate::wire::decode_exact(crate::wire::body(bytes)?)?;
         if !scores.is_valid() {
-            return Err(Error::InvalidValue);
+            return Err(DecodeError::InvalidValue);
         }
         Ok(Entry { sequence, scores })
     }
@@ -220,7 +212,7 @@ impl<F: Flash> Journal<F> {
     /// assert_eq!(*journal.recovery(), Recovery::EMPTY);
     /// assert_eq!(journal.next_sequence(), Some(0));
     /// ```
-    pub fn open(flash: F) -> Result<Self, Error> {
+    pub fn open(flash: F) -> Result<Self, JournalError> {
         let mut journal = Journal {
             flash,
             end: 0,
@@ -241,7 +233,7 @@ impl<F: Flash> Journal<F> {
     /// let mut journal = Journal::open(MemFlash::new([0xFFu8; 64])).unwrap();
     /// assert!(journal.recover().unwrap().is_clean());
     /// ```
-    pub fn recover(&mut self) -> Result<Recovery, Error> {
+    pub fn recover(&mut self) -> Result<Recovery, JournalError> {
         let mut scanner = Scanner::new(self.flash.capacity());
         scanner.finish(&mut self.flash)?;
         let ws = self.flash.write_size().max(1);
@@ -293,55 +285,58 @@ impl<F: Flash> Journal<F> {
     /// number. The entry is durable once the call returns `Ok` (as durable as the flash's
     /// writes are).
     ///
-    /// Errors: [`Error::JournalFull`] when the entry does not fit in the rest of the region
-    /// (nothing is written; the journal never overwrites), or after `u32::MAX` entries;
-    /// [`Error::InvalidValue`] for scores outside their ranges (they could never be read
-    /// back); [`Error::Flash`] when the flash fails (the next append recovers first).
+    /// Errors: [`JournalError::JournalFull`] when the entry does not fit in the rest of the
+    /// region (nothing is written; the journal never overwrites), or after `u32::MAX` entries;
+    /// [`JournalError::InvalidValue`] for scores outside their ranges (they could never be
+    /// read back); [`JournalError::Flash`] when the flash fails (the next append recovers
+    /// first).
     ///
     /// ```
-    /// use silkscore::{journal::{Journal, MemFlash}, Error, score, Record, BRI_CULTURAL_V1 as M};
+    /// use silkscore::{journal::{Journal, JournalError, MemFlash}, score, Record, BRI_CULTURAL_V1 as M};
     /// let mut r = Record::new(1, M.len());
     /// for i in 0..M.len() { r.set(i, 5.0).unwrap(); }
     /// let s = score(&M, &r).unwrap();
     /// let mut journal = Journal::open(MemFlash::new([0xFFu8; 128])).unwrap();
     /// assert_eq!(journal.append(&s), Ok(0));
     /// assert_eq!(journal.append(&s), Ok(1));
-    /// assert_eq!(journal.append(&s), Err(Error::JournalFull)); // 128 bytes hold two
+    /// assert_eq!(journal.append(&s), Err(JournalError::JournalFull)); // 128 bytes hold two
     /// ```
-    pub fn append(&mut self, scores: &Scores) -> Result<u32, Error> {
+    pub fn append(&mut self, scores: &Scores) -> Result<u32, JournalError> {
         if self.dirty {
             self.recover()?;
         }
         if !scores.is_valid() {
-            return Err(Error::InvalidValue);
+            return Err(JournalError::InvalidValue);
         }
-        let sequence = self.next_seq.ok_or(Error::JournalFull)?;
+        let sequence = self.next_seq.ok_or(JournalError::JournalFull)?;
         let ws = self.flash.write_size().max(1);
         if ws > MAX_WRITE_SIZE {
-            return Err(Error::Flash);
+            return Err(JournalError::Flash);
         }
         let mut buf = [0u8; 1 + ENTRY_FRAME_MAX_SIZE + MAX_WRITE_SIZE];
         let lead = usize::from(self.needs_delimiter);
+        // The buffer holds the largest entry frame, so encoding cannot fail.
         let frame = encode_frame(
             &Entry {
                 sequence,
                 scores: *scores,
             },
-            buf.get_mut(lead..).ok_or(Error::Flash)?,
-        )?;
+            buf.get_mut(lead..).ok_or(JournalError::Flash)?,
+        )
+        .map_err(|_| JournalError::InvalidValue)?;
         // The buffer is zeroed, so the delimiter and the padding are already in place.
         let len = round_up(lead + frame.len(), ws);
-        let data = buf.get(..len).ok_or(Error::Flash)?;
+        let data = buf.get(..len).ok_or(JournalError::Flash)?;
         let fits = self
             .end
             .checked_add(len)
             .is_some_and(|end| end <= self.flash.capacity());
         if !fits {
-            return Err(Error::JournalFull);
+            return Err(JournalError::JournalFull);
         }
         if let Err(e) = self.flash.write(self.end, data) {
             self.dirty = true;
-            return Err(e);
+            return Err(e.into());
         }
         self.end += len;
         self.needs_delimiter = false;
@@ -391,7 +386,7 @@ pub struct Entries<'j, F: Flash> {
 }
 
 impl<F: Flash> Iterator for Entries<'_, F> {
-    type Item = Result<Entry, Error>;
+    type Item = Result<Entry, JournalError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
@@ -422,7 +417,9 @@ const fn round_up(n: usize, m: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{score, Grade, Record, BRI_CULTURAL_V1};
+    use crate::model::BRI_CULTURAL_V1;
+    use crate::record::Record;
+    use crate::score::{score, Grade};
 
     fn scores(id: u32) -> Scores {
         let mut r = Record::new(id, BRI_CULTURAL_V1.len());
@@ -492,7 +489,7 @@ mod tests {
         assert!(k >= 2);
         let mut before = [0u8; 120];
         before.copy_from_slice(j.flash().as_bytes());
-        assert_eq!(j.append(&scores(99)), Err(Error::JournalFull));
+        assert_eq!(j.append(&scores(99)), Err(JournalError::JournalFull));
         assert_eq!(j.flash().as_bytes(), &before[..]);
     }
 
@@ -522,7 +519,7 @@ mod tests {
         let mut j = Journal::open(MemFlash::new([0xFFu8; 256])).unwrap();
         let mut s = scores(1);
         s.composite = f32::NAN;
-        assert_eq!(j.append(&s), Err(Error::InvalidValue));
+        assert_eq!(j.append(&s), Err(JournalError::InvalidValue));
         assert_eq!(j.used(), 0);
     }
 
@@ -533,13 +530,13 @@ mod tests {
             fn capacity(&self) -> usize {
                 100
             }
-            fn read(&mut self, _: usize, _: &mut [u8]) -> Result<(), Error> {
-                Err(Error::Flash)
+            fn read(&mut self, _: usize, _: &mut [u8]) -> Result<(), FlashError> {
+                Err(FlashError)
             }
-            fn write(&mut self, _: usize, _: &[u8]) -> Result<(), Error> {
-                Err(Error::Flash)
+            fn write(&mut self, _: usize, _: &[u8]) -> Result<(), FlashError> {
+                Err(FlashError)
             }
         }
-        assert!(matches!(Journal::open(Broken), Err(Error::Flash)));
+        assert!(matches!(Journal::open(Broken), Err(JournalError::Flash)));
     }
 }

@@ -2,8 +2,7 @@
 //! every segment (or part of a segment) that decodes as an entry.
 
 use super::flash::Flash;
-use super::{Entry, Recovery, ENTRY_FRAME_MAX_SIZE};
-use crate::error::Error;
+use super::{Entry, JournalError, Recovery, ENTRY_FRAME_MAX_SIZE};
 use crate::wire::frame::{decode_frame, CRC_LEN};
 
 /// Bytes read from flash per call.
@@ -75,7 +74,7 @@ impl Scanner {
     pub(crate) fn next_entry<F: Flash + ?Sized>(
         &mut self,
         flash: &mut F,
-    ) -> Result<Option<Entry>, Error> {
+    ) -> Result<Option<Entry>, JournalError> {
         loop {
             if let Some(e) = self.drain() {
                 return Ok(Some(e));
@@ -88,13 +87,13 @@ impl Scanner {
     }
 
     /// Runs the scan to the end.
-    pub(crate) fn finish<F: Flash + ?Sized>(&mut self, flash: &mut F) -> Result<(), Error> {
+    pub(crate) fn finish<F: Flash + ?Sized>(&mut self, flash: &mut F) -> Result<(), JournalError> {
         while self.next_entry(flash)?.is_some() {}
         Ok(())
     }
 
     /// Makes sure `chunk` has unread bytes; false at the end of the region.
-    fn refill<F: Flash + ?Sized>(&mut self, flash: &mut F) -> Result<bool, Error> {
+    fn refill<F: Flash + ?Sized>(&mut self, flash: &mut F) -> Result<bool, JournalError> {
         if self.chunk_pos < self.chunk_len {
             return Ok(true);
         }
@@ -102,7 +101,7 @@ impl Scanner {
             return Ok(false);
         }
         let n = CHUNK.min(self.capacity - self.pos);
-        let buf = self.chunk.get_mut(..n).ok_or(Error::Flash)?;
+        let buf = self.chunk.get_mut(..n).ok_or(JournalError::Flash)?;
         flash.read(self.pos, buf)?;
         self.pos += n;
         self.chunk_len = n;
@@ -117,7 +116,7 @@ impl Scanner {
 
     /// Reads the next segment: up to a `0x00`, or to the end of the region (the tail, cut
     /// after its last byte that is not `0xFF`).
-    fn fill_segment<F: Flash + ?Sized>(&mut self, flash: &mut F) -> Result<(), Error> {
+    fn fill_segment<F: Flash + ?Sized>(&mut self, flash: &mut F) -> Result<(), JournalError> {
         self.seg_len = 0;
         self.seg_pos = 0;
         self.seg_overflow = false;

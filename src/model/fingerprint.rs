@@ -11,9 +11,7 @@
 use postcard::ser_flavors::Flavor;
 
 use super::Model;
-
-/// The CRC used for fingerprints and for frame checksums (CRC-32/ISO-HDLC).
-pub(crate) const CRC32: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
+use crate::format::{CRC32, FORMAT_VERSION};
 
 /// A postcard flavor that feeds every byte into a CRC instead of storing it.
 struct CrcSink<'a> {
@@ -42,7 +40,7 @@ pub(crate) fn compute(model: &Model) -> u32 {
     };
     // Serialising into a CRC sink cannot fail: no buffer can fill up, and every field of a
     // model is a plain value.
-    postcard::serialize_with_flavor(&(crate::FORMAT_VERSION, model), sink).unwrap_or(0)
+    postcard::serialize_with_flavor(&(FORMAT_VERSION, model), sink).unwrap_or(0)
 }
 
 /// The fingerprint of an already encoded model message (CRC-32/ISO-HDLC of `bytes`).

@@ -1,10 +1,9 @@
 //! One indicator: its id, connotation, direction, transform, goalposts and weight, and the
-//! normalisation of SPEC §4 steps 1–3.
+//! normalisation of docs/spec.md §4 steps 1–3.
 
 use serde::{Deserialize, Serialize};
 
-use super::{Connotation, Direction, Transform};
-use crate::error::{Error, IndicatorField, ModelField};
+use super::{Connotation, Direction, IndicatorField, ModelError, ModelField, Transform};
 use crate::text::ShortStr;
 
 /// Longest indicator id, in bytes.
@@ -14,7 +13,7 @@ pub const MAX_ID_LEN: usize = 32;
 /// (those are the records file's own columns).
 pub type IndicatorId = ShortStr<MAX_ID_LEN>;
 
-/// Whether `s` is a well-formed indicator id (SPEC §3, §8).
+/// Whether `s` is a well-formed indicator id (docs/spec.md §3, §8).
 ///
 /// ```
 /// assert!(silkscore::model::is_valid_id("talent_exchange"));
@@ -39,7 +38,7 @@ pub const fn is_valid_id(s: &str) -> bool {
     true
 }
 
-/// One indicator of a model (SPEC §3). Fields are public; a [`crate::Model`] checks them
+/// One indicator of a model (docs/spec.md §3). Fields are public; a [`crate::Model`] checks them
 /// when it is built.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -86,7 +85,7 @@ impl Prepared {
         self.span
     }
 
-    /// SPEC §4 steps 1–3 for a finite raw value `x` (see [`Indicator::normalise`]).
+    /// docs/spec.md §4 steps 1–3 for a finite raw value `x` (see [`Indicator::normalise`]).
     #[inline]
     pub fn normalise(&self, x: f32) -> Normalised {
         let clamped = x < self.lo || x > self.hi;
@@ -151,7 +150,7 @@ impl Indicator {
         self
     }
 
-    /// SPEC §4 steps 1–3 for a finite raw value `x`:
+    /// docs/spec.md §4 steps 1–3 for a finite raw value `x`:
     /// x' = clamp(x, lo, hi); t = (f(x') − f(lo)) / (f(hi) − f(lo)); s = t or 1 − t.
     ///
     /// For a validated indicator and finite `x`, `score` is in [0, 1].
@@ -174,12 +173,9 @@ impl Indicator {
         }
     }
 
-    /// Checks SPEC §3 for this indicator, at position `index`.
-    pub(crate) fn validate(&self, index: u8) -> Result<(), Error> {
-        let err = |field, reason| Error::InvalidModel {
-            field: ModelField::Indicator { index, field },
-            reason,
-        };
+    /// Checks docs/spec.md §3 for this indicator, at position `index`.
+    pub(crate) fn validate(&self, index: u8) -> Result<(), ModelError> {
+        let err = |field, reason| ModelError::new(ModelField::Indicator { index, field }, reason);
         if !is_valid_id(self.id.as_str()) {
             return Err(err(
                 IndicatorField::Id,
@@ -214,6 +210,9 @@ impl Indicator {
         }
         if !(0.0..=super::MAX_WEIGHT).contains(&self.weight) {
             return Err(err(IndicatorField::Weight, "weight must be in [0, 1e30]"));
+        }
+        if self.weight > 0.0 && self.weight < super::MIN_WEIGHT {
+            return Err(err(IndicatorField::Weight, super::SUBNORMAL_WEIGHT));
         }
         Ok(())
     }

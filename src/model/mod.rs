@@ -1,30 +1,40 @@
 //! Scoring models: indicators, connotation weights, aggregation, floor, coverage and grades
-//! (SPEC §3), validated whenever one is built or decoded.
+//! (docs/spec.md §3), validated whenever one is built or decoded.
 
 mod catalogue;
 mod connotation;
+mod error;
 mod fingerprint;
 mod indicator;
 
 pub use catalogue::{BRI_CULTURAL_V1, DEFAULT_MODEL_NAME};
 pub use connotation::{Aggregation, Connotation, Direction, Transform};
+pub use error::{IndicatorField, ModelError, ModelField};
 pub use fingerprint::fingerprint_bytes;
-pub(crate) use fingerprint::CRC32;
 pub use indicator::{is_valid_id, Indicator, IndicatorId, Normalised, Prepared, MAX_ID_LEN};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, ModelField};
 use crate::text::ShortStr;
 
 /// Most indicators a model may have.
 pub const MAX_INDICATORS: usize = 32;
 /// Largest weight (indicator or connotation) and largest sum of weights a model may have.
 ///
-/// SPEC §3 only asks for finite weights; this bound keeps every term w·ln(max(s, ε)) of a
-/// geometric mean finite in f32 (|ln| ≤ 104 for any f32 ε > 0), so that a huge but finite
-/// weight can never turn an index into 0 or a contribution into NaN.
+/// docs/spec.md §3 only asks for finite weights; this bound keeps every term w·ln(max(s, ε))
+/// of a geometric mean finite in f32 (|ln| ≤ 104 for any f32 ε > 0), so that a huge but
+/// finite weight can never turn an index into 0 or a contribution into NaN.
 pub const MAX_WEIGHT: f32 = 1.0e30;
+
+/// Smallest positive weight (indicator or connotation) a model may have: `f32::MIN_POSITIVE`,
+/// the smallest normal f32 (about 1.18e-38). A positive weight below it is subnormal: some
+/// targets flush subnormals to zero, so such a weight would silently count as 0 there and
+/// break bit-identical scores. Validation refuses it, naming the field; a weight is either 0
+/// or at least this.
+pub const MIN_WEIGHT: f32 = f32::MIN_POSITIVE;
+
+/// The reason of a [`ModelError`] for a weight in (0, [`MIN_WEIGHT`]).
+const SUBNORMAL_WEIGHT: &str = "a positive weight must be at least 1.2e-38 (not subnormal)";
 
 /// Longest model name, in bytes.
 pub const MAX_NAME_LEN: usize = 32;
@@ -54,7 +64,7 @@ pub struct ModelParams {
 }
 
 impl ModelParams {
-    /// The defaults of SPEC §2: arithmetic within, geometric across, ε = 0.01, coverage 0.5,
+    /// The defaults of docs/spec.md §2: arithmetic within, geometric across, ε = 0.01, coverage 0.5,
     /// grades 80/65/50/35, connotation weights 1/1/1.
     pub const DEFAULT: ModelParams = ModelParams {
         within: Aggregation::Arithmetic,
@@ -65,8 +75,8 @@ impl ModelParams {
         weights: [1.0, 1.0, 1.0],
     };
 
-    fn validate(&self) -> Result<(), Error> {
-        let err = |field, reason| Err(Error::InvalidModel { field, reason });
+    fn validate(&self) -> Result<(), ModelError> {
+        let err = |field, reason| Err(ModelError::new(field, reason));
         if !(self.floor > 0.0 && self.floor <= 1.0) {
             return err(ModelField::Floor, "floor must be in (0, 1]");
         }
@@ -90,6 +100,9 @@ impl ModelParams {
                     ModelField::ConnotationWeight(c),
                     "connotation weight must be in [0, 1e30]",
                 );
+            }
+            if w > 0.0 && w < MIN_WEIGHT {
+                return err(ModelField::ConnotationWeight(c), SUBNORMAL_WEIGHT);
             }
             sum += w;
         }
@@ -136,29 +149,24 @@ pub struct Model {
 }
 
 impl Model {
-    /// Builds and validates a model (SPEC §3). The name may be at most [`MAX_NAME_LEN`]
-    /// bytes.
-    pub fn new(name: &str, params: ModelParams, indicators: &[Indicator]) -> Result<Self, Error> {
-        let name = ModelName::new(name).ok_or(Error::InvalidModel {
-            field: ModelField::Name,
-            reason: "name must be at most 32 bytes",
-        })?;
-        if indicators.is_empty() || indicators.len() > MAX_INDICATORS {
-            return Err(Error::InvalidModel {
-                field: ModelField::Indicators,
-                reason: "a model needs 1 to 32 indicators",
-            });
-        }
-        let indicators = Indicators::from_slice(indicators).map_err(|_| Error::InvalidModel {
-            field: ModelField::Indicators,
-            reason: "a model needs 1 to 32 indicators",
-        })?;
+    /// Builds and validates a model (docs/spec.md §3). The name may be at most
+    /// [`MAX_NAME_LEN`] bytes.
+    pub fn new(
+        name: &str,
+        params: ModelParams,
+        indicators: &[Indicator],
+    ) -> Result<Self, ModelError> {
+        let name = ModelName::new(name).ok_or(ModelError::new(
+            ModelField::Name,
+            "name must be at most 32 bytes",
+        ))?;
+        let indicators = Indicators::from_slice(indicators).map_err(|_| TOO_MANY)?;
         Self::from_parts(name, params, indicators)
     }
 
     /// Validates a model that was deserialised (its fingerprint is not on the wire) and
     /// computes its fingerprint, in place: a 1.6 KiB model is never copied on the way.
-    pub(crate) fn validate_decoded(&mut self) -> Result<(), Error> {
+    pub(crate) fn validate_decoded(&mut self) -> Result<(), ModelError> {
         validate_parts(&self.params, &self.indicators)?;
         self.fingerprint = fingerprint::compute(self);
         Ok(())
@@ -168,7 +176,7 @@ impl Model {
         name: ModelName,
         params: ModelParams,
         indicators: Indicators,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, ModelError> {
         validate_parts(&params, &indicators)?;
         let mut model = Model {
             name,
@@ -234,12 +242,20 @@ impl Model {
 
     /// Effective weight of each indicator in the composite: its weight over its connotation's
     /// weight sum, times the connotation weight over the connotation-weight sum. They sum to
-    /// 1 (up to rounding). Written into `out` (at least [`Model::len`] long); returns the
-    /// number written.
-    pub fn effective_weights(&self, out: &mut [f32]) -> Result<usize, Error> {
+    /// 1 (up to rounding). Written into `out`; returns the number written ([`Model::len`]),
+    /// or `None` (and writes nothing) when `out` is shorter than that.
+    ///
+    /// ```
+    /// use silkscore::BRI_CULTURAL_V1 as M;
+    /// let mut w = [0.0f32; silkscore::MAX_INDICATORS];
+    /// assert_eq!(M.effective_weights(&mut w), Some(18));
+    /// assert!((w[0] - 1.0 / 18.0).abs() < 1e-7);
+    /// assert_eq!(M.effective_weights(&mut [0.0; 17]), None);
+    /// ```
+    pub fn effective_weights(&self, out: &mut [f32]) -> Option<usize> {
         let n = self.len();
         if out.len() < n {
-            return Err(Error::BufferTooSmall { needed: n });
+            return None;
         }
         let mut sums = [0.0f32; 3];
         for ind in self.indicators.iter() {
@@ -254,17 +270,18 @@ impl Model {
             let w = self.params.weights.get(c).copied().unwrap_or(0.0);
             *o = ind.weight / within * (w / total);
         }
-        Ok(n)
+        Some(n)
     }
 
     /// A copy of this model with new indicator weights (in model order), validated again.
-    /// This is how computed weights (AHP, entropy) are put into a model.
-    pub fn with_indicator_weights(&self, weights: &[f32]) -> Result<Self, Error> {
+    /// This is how computed weights (AHP, entropy, CRITIC) are put into a model. `weights`
+    /// must have one weight per indicator, else the error names [`ModelField::Indicators`].
+    pub fn with_indicator_weights(&self, weights: &[f32]) -> Result<Self, ModelError> {
         if weights.len() != self.len() {
-            return Err(Error::RecordLength {
-                expected: self.len() as u8,
-                found: weights.len().min(255) as u8,
-            });
+            return Err(ModelError::new(
+                ModelField::Indicators,
+                "one weight per indicator is needed",
+            ));
         }
         let mut inds = self.indicators.clone();
         for (ind, w) in inds.iter_mut().zip(weights) {
@@ -275,19 +292,20 @@ impl Model {
 
     /// A copy of this model with other parameters (aggregation, weights, grades …), validated
     /// again.
-    pub fn with_params(&self, params: ModelParams) -> Result<Self, Error> {
+    pub fn with_params(&self, params: ModelParams) -> Result<Self, ModelError> {
         Self::from_parts(self.name, params, self.indicators.clone())
     }
 }
 
-/// SPEC §3 checks of a model's parameters and indicators.
-fn validate_parts(params: &ModelParams, indicators: &Indicators) -> Result<(), Error> {
+/// The error of an empty or over-long indicator list.
+const TOO_MANY: ModelError =
+    ModelError::new(ModelField::Indicators, "a model needs 1 to 32 indicators");
+
+/// docs/spec.md §3 checks of a model's parameters and indicators.
+fn validate_parts(params: &ModelParams, indicators: &Indicators) -> Result<(), ModelError> {
     params.validate()?;
     if indicators.is_empty() {
-        return Err(Error::InvalidModel {
-            field: ModelField::Indicators,
-            reason: "a model needs 1 to 32 indicators",
-        });
+        return Err(TOO_MANY);
     }
     let mut positive = [false; 3];
     for (i, ind) in indicators.iter().enumerate() {
@@ -298,13 +316,13 @@ fn validate_parts(params: &ModelParams, indicators: &Indicators) -> Result<(), E
             .take(i)
             .any(|other| other.id.as_str() == ind.id.as_str())
         {
-            return Err(Error::InvalidModel {
-                field: ModelField::Indicator {
+            return Err(ModelError::new(
+                ModelField::Indicator {
                     index,
-                    field: crate::error::IndicatorField::Id,
+                    field: IndicatorField::Id,
                 },
-                reason: "duplicate indicator id",
-            });
+                "duplicate indicator id",
+            ));
         }
         if ind.weight > 0.0 {
             if let Some(p) = positive.get_mut(ind.connotation.index()) {
@@ -314,10 +332,10 @@ fn validate_parts(params: &ModelParams, indicators: &Indicators) -> Result<(), E
     }
     for c in Connotation::ALL {
         if !positive.get(c.index()).copied().unwrap_or(false) {
-            return Err(Error::InvalidModel {
-                field: ModelField::Connotation(c),
-                reason: "every connotation needs an indicator with a positive weight",
-            });
+            return Err(ModelError::new(
+                ModelField::Connotation(c),
+                "every connotation needs an indicator with a positive weight",
+            ));
         }
     }
     // Indicator weight sums must be finite, or scoring would divide inf by inf.
@@ -329,10 +347,10 @@ fn validate_parts(params: &ModelParams, indicators: &Indicators) -> Result<(), E
     }
     for c in Connotation::ALL {
         if !sums.get(c.index()).is_some_and(|s| *s <= MAX_WEIGHT) {
-            return Err(Error::InvalidModel {
-                field: ModelField::Connotation(c),
-                reason: "the indicator weights of a connotation must sum to at most 1e30",
-            });
+            return Err(ModelError::new(
+                ModelField::Connotation(c),
+                "the indicator weights of a connotation must sum to at most 1e30",
+            ));
         }
     }
     Ok(())

@@ -5,8 +5,7 @@ use core::cmp::Ordering;
 
 use heapless::binary_heap::{BinaryHeap, Min};
 
-use super::{Scorer, Scores};
-use crate::error::Error;
+use super::{ScoreError, Scorer, Scores};
 use crate::model::Model;
 use crate::record::Record;
 
@@ -19,17 +18,18 @@ use crate::record::Record;
 /// let mut good = Record::new(1, M.len());
 /// for i in 0..M.len() { good.set(i, 10.0).unwrap(); }
 /// let empty = Record::new(2, M.len()); // every value missing
-/// let mut out: [Result<silkscore::Scores, silkscore::Error>; 2] = [Err(silkscore::Error::Malformed); 2];
+/// let empty_slot = Err(silkscore::ScoreError::BufferTooSmall { needed: 0 });
+/// let mut out: [Result<silkscore::Scores, silkscore::ScoreError>; 2] = [empty_slot; 2];
 /// assert_eq!(score_batch(&M, &[good, empty], &mut out), Ok(1));
 /// assert!(out[0].is_ok() && out[1].is_err());
 /// ```
 pub fn score_batch(
     model: &Model,
     records: &[Record],
-    out: &mut [Result<Scores, Error>],
-) -> Result<usize, Error> {
+    out: &mut [Result<Scores, ScoreError>],
+) -> Result<usize, ScoreError> {
     if out.len() < records.len() {
-        return Err(Error::BufferTooSmall {
+        return Err(ScoreError::BufferTooSmall {
             needed: records.len(),
         });
     }

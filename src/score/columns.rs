@@ -8,8 +8,7 @@
 //! so the results are **bit-identical** to scoring the records one by one (a property test
 //! checks this).
 
-use super::{basis_points, Grade, Scorer, Scores};
-use crate::error::Error;
+use super::{basis_points, Grade, ScoreError, Scorer, Scores};
 use crate::math;
 use crate::model::{Aggregation, Connotation, Direction, Transform};
 
@@ -38,20 +37,17 @@ pub struct Columns<'a> {
 impl<'a> Columns<'a> {
     /// `ids[r]` is record r's project id; `values[i][r]` its raw value of indicator i;
     /// bit i of `present[r]` says whether that value is present (a value whose bit is clear is
-    /// ignored, whatever it holds). Every column and `present` must be as long as `ids`.
-    pub fn new(ids: &'a [u32], values: &'a [&'a [f32]], present: &'a [u32]) -> Result<Self, Error> {
+    /// ignored, whatever it holds). Every column and `present` must be as long as `ids`, else
+    /// [`ScoreError::ColumnLength`].
+    pub fn new(
+        ids: &'a [u32],
+        values: &'a [&'a [f32]],
+        present: &'a [u32],
+    ) -> Result<Self, ScoreError> {
         let n = ids.len();
-        if present.len() != n {
-            return Err(Error::IndexOutOfRange {
-                index: present.len(),
-                len: n,
-            });
-        }
-        if let Some(bad) = values.iter().find(|c| c.len() != n) {
-            return Err(Error::IndexOutOfRange {
-                index: bad.len(),
-                len: n,
-            });
+        let mut lengths = core::iter::once(present.len()).chain(values.iter().map(|c| c.len()));
+        if let Some(found) = lengths.find(|len| *len != n) {
+            return Err(ScoreError::ColumnLength { expected: n, found });
         }
         Ok(Columns {
             ids,
@@ -261,7 +257,7 @@ impl Scorer<'_> {
     /// let cols: Vec<&[f32]> = data.iter().map(|c| &c[..]).collect();
     /// let present = [(1u32 << M.len()) - 1];
     /// let batch = Columns::new(&ids, &cols, &present).unwrap();
-    /// let mut out = [Err(silkscore::Error::Malformed)];
+    /// let mut out = [Err(silkscore::ScoreError::BufferTooSmall { needed: 0 })];
     /// let scorer = Scorer::new(&M);
     /// assert_eq!(scorer.score_columns(&batch, &mut out), Ok(1));
     ///
@@ -272,16 +268,16 @@ impl Scorer<'_> {
     pub fn score_columns(
         &self,
         batch: &Columns<'_>,
-        out: &mut [Result<Scores, Error>],
-    ) -> Result<usize, Error> {
+        out: &mut [Result<Scores, ScoreError>],
+    ) -> Result<usize, ScoreError> {
         let n = batch.len();
         if out.len() < n {
-            return Err(Error::BufferTooSmall { needed: n });
+            return Err(ScoreError::BufferTooSmall { needed: n });
         }
         let model = self.model;
         let m = model.len();
         if batch.values.len() != m {
-            return Err(Error::RecordLength {
+            return Err(ScoreError::RecordLength {
                 expected: m as u8,
                 found: batch.values.len().min(255) as u8,
             });
@@ -337,7 +333,7 @@ impl Scorer<'_> {
         totals: &[f32; 3],
         b: &mut Block,
         ids: &[u32],
-        out: &mut [Result<Scores, Error>],
+        out: &mut [Result<Scores, ScoreError>],
         params: &crate::model::ModelParams,
     ) -> usize {
         let len = end - start;
@@ -475,7 +471,7 @@ impl Scorer<'_> {
             let at = |a: &[f32; BLOCK]| a.get(r).copied().unwrap_or(0.0);
             let bp = |a: &[u16; BLOCK]| a.get(r).copied().unwrap_or(0);
             *slot = if *nf != 0 {
-                Err(Error::NonFiniteValue {
+                Err(ScoreError::NonFiniteValue {
                     indicator: nf.trailing_zeros() as u8,
                 })
             } else if *failed != 0 {
@@ -483,7 +479,7 @@ impl Scorer<'_> {
                     .get(usize::from(*failed - 1))
                     .copied()
                     .unwrap_or(Connotation::Security);
-                Err(Error::InsufficientData { connotation: c })
+                Err(ScoreError::InsufficientData { connotation: c })
             } else {
                 ok += 1;
                 let [c0, c1, c2] = &b.coverage;

@@ -4,10 +4,12 @@
 mod aggregate;
 pub mod batch;
 pub mod columns;
+mod error;
+
+pub use error::ScoreError;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
 use crate::model::{Aggregation, Connotation, Model, Prepared, MAX_INDICATORS};
 use crate::record::Record;
 use aggregate::WeightedMean;
@@ -184,10 +186,11 @@ impl Breakdown {
 
 /// Scores one record (SPEC §4).
 ///
-/// Errors, in this order: [`Error::RecordLength`] when the record does not have one value per
-/// indicator; [`Error::NonFiniteValue`] for the first NaN or infinite value in model order;
-/// [`Error::InsufficientData`] for the first connotation (cultural, economic, security) whose
-/// coverage is below the model's minimum or whose present weight is 0.
+/// Errors, in this order: [`ScoreError::RecordLength`] when the record does not have one
+/// value per indicator; [`ScoreError::NonFiniteValue`] for the first NaN or infinite value in
+/// model order; [`ScoreError::InsufficientData`] for the first connotation (cultural,
+/// economic, security) whose coverage is below the model's minimum or whose present weight
+/// is 0.
 ///
 /// ```
 /// use silkscore::{score, Grade, Record, BRI_CULTURAL_V1 as M};
@@ -200,7 +203,7 @@ impl Breakdown {
 /// let s = score(&M, &best).unwrap();
 /// assert_eq!((s.composite, s.basis_points[3], s.grade), (100.0, 10000, Grade::A));
 /// ```
-pub fn score(model: &Model, record: &Record) -> Result<Scores, Error> {
+pub fn score(model: &Model, record: &Record) -> Result<Scores, ScoreError> {
     Scorer::new(model).score(record)
 }
 
@@ -221,7 +224,7 @@ pub fn score_with_breakdown(
     model: &Model,
     record: &Record,
     breakdown: &mut Breakdown,
-) -> Result<Scores, Error> {
+) -> Result<Scores, ScoreError> {
     Scorer::new(model).score_with_breakdown(record, breakdown)
 }
 
@@ -271,7 +274,7 @@ impl<'m> Scorer<'m> {
     }
 
     /// Scores one record, as [`score`].
-    pub fn score(&self, record: &Record) -> Result<Scores, Error> {
+    pub fn score(&self, record: &Record) -> Result<Scores, ScoreError> {
         self.pipeline(record, None)
     }
 
@@ -280,7 +283,7 @@ impl<'m> Scorer<'m> {
         &self,
         record: &Record,
         breakdown: &mut Breakdown,
-    ) -> Result<Scores, Error> {
+    ) -> Result<Scores, ScoreError> {
         self.pipeline(record, Some(breakdown))
     }
 
@@ -288,7 +291,7 @@ impl<'m> Scorer<'m> {
         &self,
         record: &Record,
         breakdown: Option<&mut Breakdown>,
-    ) -> Result<Scores, Error> {
+    ) -> Result<Scores, ScoreError> {
         pipeline(self.model, &self.prepared, &self.totals, record, breakdown)
     }
 }
@@ -299,10 +302,10 @@ fn pipeline(
     totals: &[f32; 3],
     record: &Record,
     mut breakdown: Option<&mut Breakdown>,
-) -> Result<Scores, Error> {
+) -> Result<Scores, ScoreError> {
     let n = model.len();
     if record.len() != n {
-        return Err(Error::RecordLength {
+        return Err(ScoreError::RecordLength {
             expected: n as u8,
             found: record.len() as u8,
         });
@@ -317,7 +320,7 @@ fn pipeline(
         let c = ind.connotation.index();
         let entry = match record.get(i) {
             Some(x) if !x.is_finite() => {
-                return Err(Error::NonFiniteValue { indicator: i as u8 });
+                return Err(ScoreError::NonFiniteValue { indicator: i as u8 });
             }
             Some(x) => {
                 let norm = prep.normalise(x);
@@ -354,10 +357,10 @@ fn pipeline(
         let present = m.weight();
         let cov = present / *total;
         if present <= 0.0 || cov < params.min_coverage {
-            return Err(Error::InsufficientData { connotation: c });
+            return Err(ScoreError::InsufficientData { connotation: c });
         }
         let Some(mean) = m.mean() else {
-            return Err(Error::InsufficientData { connotation: c });
+            return Err(ScoreError::InsufficientData { connotation: c });
         };
         if let (Some(ix), Some(cv)) = (index.get_mut(k), coverage.get_mut(k)) {
             *ix = mean;

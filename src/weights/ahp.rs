@@ -1,4 +1,4 @@
-//! Analytic Hierarchy Process weights (Saaty), SPEC §5 and §8.
+//! Analytic Hierarchy Process weights (Saaty), docs/spec.md §5 and §8.
 //!
 //! The judgments of one connotation's n indicators (n ≤ [`MAX_N`]) are the upper triangle of
 //! a pairwise comparison matrix on Saaty's 1/9..9 scale, in row-major order
@@ -31,10 +31,10 @@
 //! assert!((model.indicators()[12].weight - 2.0 / 7.0).abs() < 1e-5); // jobs_created
 //! ```
 
-use crate::error::Error;
+use super::WeightsError;
 use crate::model::{Connotation, Model, MAX_INDICATORS};
 
-/// Largest number of indicators one AHP comparison may cover (SPEC §5).
+/// Largest number of indicators one AHP comparison may cover (docs/spec.md §5).
 pub const MAX_N: usize = 15;
 
 /// Largest number of judgments: n(n−1)/2 for n = [`MAX_N`].
@@ -49,7 +49,7 @@ pub const RANDOM_INDEX: [f32; MAX_N] = [
 pub const MAX_CR: f32 = 0.10;
 
 /// Power iteration stops when no component of the priority vector changes by more than this
-/// in one step (SPEC §8) …
+/// in one step (docs/spec.md §8) …
 pub const TOLERANCE: f32 = 1e-7;
 
 /// … or after this many steps.
@@ -62,14 +62,14 @@ pub const MIN_JUDGMENT: f32 = 1.0 / 9.0;
 /// The largest judgment, 9.
 pub const MAX_JUDGMENT: f32 = 9.0;
 
-/// How close to 1/9 a judgment must be to count as 1/9 (SPEC §8).
+/// How close to 1/9 a judgment must be to count as 1/9 (docs/spec.md §8).
 pub const SNAP: f32 = 0.001;
 
-/// What to do when the consistency ratio exceeds [`MAX_CR`] (SPEC §5).
+/// What to do when the consistency ratio exceeds [`MAX_CR`] (docs/spec.md §5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Consistency {
-    /// CR > 0.10 is [`Error::Inconsistent`]: the usual choice.
+    /// CR > 0.10 is [`WeightsError::Inconsistent`]: the usual choice.
     Require,
     /// Return the weights whatever the CR; the caller has seen the judgments and accepts
     /// them. [`AhpWeights::is_consistent`] still tells.
@@ -170,10 +170,10 @@ pub const fn order_for(count: usize) -> Option<usize> {
     None
 }
 
-/// Checks one judgment (SPEC §8): finite, in [1/9, 9], a value within [`SNAP`] of 1/9 counting
+/// Checks one judgment (docs/spec.md §8): finite, in [1/9, 9], a value within [`SNAP`] of 1/9 counting
 /// as 1/9. Returns the value to use and its reciprocal.
-fn judgment(value: f32, index: usize) -> Result<(f32, f32), Error> {
-    let invalid = Error::InvalidJudgment {
+fn judgment(value: f32, index: usize) -> Result<(f32, f32), WeightsError> {
+    let invalid = WeightsError::InvalidJudgment {
         index: index.min(u16::MAX as usize) as u16,
     };
     if !value.is_finite() {
@@ -188,7 +188,7 @@ fn judgment(value: f32, index: usize) -> Result<(f32, f32), Error> {
     Ok((value, 1.0 / value))
 }
 
-/// AHP weights from the upper-triangle judgments of one connotation's indicators (SPEC §5,
+/// AHP weights from the upper-triangle judgments of one connotation's indicators (docs/spec.md §5,
 /// §8).
 ///
 /// `judgments` holds a₁₂, a₁₃, …, a₁ₙ, a₂₃, …, a₍ₙ₋₁₎ₙ: n(n−1)/2 values for n indicators,
@@ -198,14 +198,14 @@ fn judgment(value: f32, index: usize) -> Result<(f32, f32), Error> {
 /// or after [`MAX_ITERATIONS`] steps.
 ///
 /// Errors, checked in this order:
-/// - [`Error::JudgmentCount`]: the count is not n(n−1)/2 for any n ≤ 15;
-/// - [`Error::InvalidJudgment`]: the first judgment that is not finite or lies outside
+/// - [`WeightsError::JudgmentCount`]: the count is not n(n−1)/2 for any n ≤ 15;
+/// - [`WeightsError::InvalidJudgment`]: the first judgment that is not finite or lies outside
 ///   [1/9, 9] (a value within 0.001 of 1/9 counts as 1/9), by position in `judgments`;
-/// - [`Error::Inconsistent`]: CR > 0.10 with [`Consistency::Require`].
+/// - [`WeightsError::Inconsistent`]: CR > 0.10 with [`Consistency::Require`].
 ///
 /// ```
 /// use silkscore::weights::ahp::{ahp, Consistency};
-/// use silkscore::Error;
+/// use silkscore::weights::WeightsError;
 ///
 /// // Three indicators: the first is 2× the second and 4× the third; the second 2× the third.
 /// let w = ahp(&[2.0, 4.0, 2.0], Consistency::Require).unwrap();
@@ -214,16 +214,16 @@ fn judgment(value: f32, index: usize) -> Result<(f32, f32), Error> {
 ///
 /// // Contradictory judgments: 1 ≻ 2 ≻ 3 but 3 ≻ 1, strongly.
 /// let bad = [9.0, 1.0 / 9.0, 9.0];
-/// assert!(matches!(ahp(&bad, Consistency::Require), Err(Error::Inconsistent { .. })));
+/// assert!(matches!(ahp(&bad, Consistency::Require), Err(WeightsError::Inconsistent { .. })));
 /// let accepted = ahp(&bad, Consistency::AcceptInconsistent).unwrap();
 /// assert!(!accepted.is_consistent());
 ///
-/// assert_eq!(ahp(&[2.0, 10.0, 1.0], Consistency::Require), Err(Error::InvalidJudgment { index: 1 }));
-/// assert_eq!(ahp(&[1.0; 4], Consistency::Require), Err(Error::JudgmentCount { found: 4 }));
+/// assert_eq!(ahp(&[2.0, 10.0, 1.0], Consistency::Require), Err(WeightsError::InvalidJudgment { index: 1 }));
+/// assert_eq!(ahp(&[1.0; 4], Consistency::Require), Err(WeightsError::JudgmentCount { found: 4 }));
 /// ```
-pub fn ahp(judgments: &[f32], consistency: Consistency) -> Result<AhpWeights, Error> {
+pub fn ahp(judgments: &[f32], consistency: Consistency) -> Result<AhpWeights, WeightsError> {
     let count = judgments.len();
-    let n = order_for(count).ok_or(Error::JudgmentCount {
+    let n = order_for(count).ok_or(WeightsError::JudgmentCount {
         found: count.min(u16::MAX as usize) as u16,
     })?;
 
@@ -232,7 +232,7 @@ pub fn ahp(judgments: &[f32], consistency: Consistency) -> Result<AhpWeights, Er
     let mut next_judgment = judgments.iter().copied().enumerate();
     for j in 0..n {
         for k in (j + 1)..n {
-            let (index, value) = next_judgment.next().ok_or(Error::JudgmentCount {
+            let (index, value) = next_judgment.next().ok_or(WeightsError::JudgmentCount {
                 found: count.min(u16::MAX as usize) as u16,
             })?;
             let (v, r) = judgment(value, index)?;
@@ -294,7 +294,7 @@ pub fn ahp(judgments: &[f32], consistency: Consistency) -> Result<AhpWeights, Er
         iterations,
     };
     if consistency == Consistency::Require && !result.is_consistent() {
-        return Err(Error::Inconsistent { cr: result.cr });
+        return Err(WeightsError::Inconsistent { cr: result.cr });
     }
     Ok(result)
 }
@@ -313,11 +313,13 @@ fn multiply(a: &[[f32; MAX_N]; MAX_N], w: &[f32; MAX_N], n: usize) -> [f32; MAX_
 /// The other indicators keep their weights; the model is validated again.
 ///
 /// The connotation must have exactly [`AhpWeights::n`] indicators; otherwise
-/// [`Error::RecordLength`] with `expected` the connotation's indicator count and `found` n.
+/// [`WeightsError::ConnotationSize`] with `expected` the connotation's indicator count and
+/// `found` n.
 ///
 /// ```
 /// use silkscore::weights::ahp::{ahp, apply_to_connotation, Consistency};
-/// use silkscore::{Connotation, Error, BRI_CULTURAL_V1};
+/// use silkscore::weights::WeightsError;
+/// use silkscore::{Connotation, BRI_CULTURAL_V1};
 ///
 /// let judgments = [1.0; 15]; // six economic indicators, all equally important
 /// let w = ahp(&judgments, Consistency::Require).unwrap();
@@ -328,21 +330,22 @@ fn multiply(a: &[[f32; MAX_N]; MAX_N], w: &[f32; MAX_N], n: usize) -> [f32; MAX_
 /// let three = ahp(&[1.0, 1.0, 1.0], Consistency::Require).unwrap();
 /// assert_eq!(
 ///     apply_to_connotation(&BRI_CULTURAL_V1, Connotation::Economic, &three),
-///     Err(Error::RecordLength { expected: 6, found: 3 })
+///     Err(WeightsError::ConnotationSize { connotation: Connotation::Economic, expected: 6, found: 3 })
 /// );
 /// ```
 pub fn apply_to_connotation(
     model: &Model,
     connotation: Connotation,
     result: &AhpWeights,
-) -> Result<Model, Error> {
+) -> Result<Model, WeightsError> {
     let k = model
         .indicators()
         .iter()
         .filter(|i| i.connotation == connotation)
         .count();
     if k != result.n() {
-        return Err(Error::RecordLength {
+        return Err(WeightsError::ConnotationSize {
+            connotation,
             expected: k.min(u8::MAX as usize) as u8,
             found: result.n,
         });
@@ -356,10 +359,7 @@ pub fn apply_to_connotation(
             ind.weight
         };
     }
-    let n = model.len();
-    let weights = weights.get(..n).ok_or(Error::IndexOutOfRange {
-        index: n,
-        len: MAX_INDICATORS,
-    })?;
-    model.with_indicator_weights(weights)
+    // A model has at most MAX_INDICATORS indicators: the slice is always `model.len()` long.
+    let weights = weights.get(..model.len()).unwrap_or(&weights);
+    Ok(model.with_indicator_weights(weights)?)
 }

@@ -5,7 +5,7 @@
 //! batch of m ≥ 2 complete records. An indicator gets more weight the more its normalised
 //! scores vary across the batch (contrast) *and* the less they agree with the other
 //! indicators (conflict): an indicator that only repeats what another one says adds little.
-//! With s_ij the normalised scores of SPEC §4 steps 1–3 ([`crate::Indicator::normalise`]):
+//! With s_ij the normalised scores of docs/spec.md §4 steps 1–3 ([`crate::Indicator::normalise`]):
 //!
 //! - σ_j: the population standard deviation of column j, √(Σ_i (s_ij − s̄_j)² / m);
 //! - ρ_jk: the Pearson correlation of columns j and k. A column with σ = 0 (all its values
@@ -50,10 +50,9 @@
 //! assert_eq!(model.indicators()[0].weight, w.weights()[0]);
 //! ```
 
-use crate::error::Error;
-use crate::model::{Model, MAX_INDICATORS};
+use super::WeightsError;
+use crate::model::{Connotation, Model, MAX_INDICATORS};
 use crate::record::Record;
-use crate::Connotation;
 
 /// Entries of the upper triangle (diagonal included) of a [`MAX_INDICATORS`]² matrix.
 const TRIANGLE: usize = MAX_INDICATORS * (MAX_INDICATORS + 1) / 2;
@@ -143,9 +142,9 @@ impl CriticWeights {
 
     /// A copy of `model` with these weights ([`Model::with_indicator_weights`]), validated
     /// again. `model` should be the model the weights were computed with; a model with a
-    /// different number of indicators is [`Error::RecordLength`].
-    pub fn to_model(&self, model: &Model) -> Result<Model, Error> {
-        model.with_indicator_weights(self.weights())
+    /// different number of indicators is [`WeightsError::RecordLength`].
+    pub fn to_model(&self, model: &Model) -> Result<Model, WeightsError> {
+        super::put_into(model, self.weights())
     }
 }
 
@@ -153,30 +152,31 @@ impl CriticWeights {
 /// [module documentation](self) for the method).
 ///
 /// Errors, checked in this order (the same as [`super::entropy::entropy`]):
-/// - [`Error::TooFewRecords`]: fewer than two records;
-/// - [`Error::RecordLength`]: the first record (in batch order) whose length is not the
-///   model's;
-/// - [`Error::IncompleteRecord`]: the first missing or non-finite value, by record, then by
-///   indicator in model order.
+/// - [`WeightsError::TooFewRecords`]: fewer than two records;
+/// - [`WeightsError::RecordLength`]: the first record (in batch order) whose length is not
+///   the model's;
+/// - [`WeightsError::IncompleteRecord`]: the first missing or non-finite value, by record,
+///   then by indicator in model order.
 ///
 /// ```
 /// use silkscore::weights::critic::critic;
-/// use silkscore::{Error, Record, BRI_CULTURAL_V1};
+/// use silkscore::weights::WeightsError;
+/// use silkscore::{Record, BRI_CULTURAL_V1};
 ///
 /// let full = Record::from_values(1, &[Some(1.0); 18]).unwrap();
 /// let mut gap = full;
 /// gap.set(4, f32::NAN).unwrap();
-/// assert_eq!(critic(&BRI_CULTURAL_V1, &[full]), Err(Error::TooFewRecords { found: 1 }));
+/// assert_eq!(critic(&BRI_CULTURAL_V1, &[full]), Err(WeightsError::TooFewRecords { found: 1 }));
 /// assert_eq!(
 ///     critic(&BRI_CULTURAL_V1, &[full, gap]),
-///     Err(Error::IncompleteRecord { record: 1, indicator: 4 })
+///     Err(WeightsError::IncompleteRecord { record: 1, indicator: 4 })
 /// );
 /// let w = critic(&BRI_CULTURAL_V1, &[full, full]).unwrap();
 /// assert!(w.std_devs().iter().all(|s| *s == 0.0)); // nothing varies
 /// assert!(w.weights().iter().all(|w| (*w - 1.0 / 6.0).abs() < 1e-7));
 /// assert!(w.any_fallback());
 /// ```
-pub fn critic(model: &Model, records: &[Record]) -> Result<CriticWeights, Error> {
+pub fn critic(model: &Model, records: &[Record]) -> Result<CriticWeights, WeightsError> {
     let m = records.len();
     let indicators = model.indicators();
     let n = indicators.len().min(MAX_INDICATORS);
@@ -185,7 +185,6 @@ pub fn critic(model: &Model, records: &[Record]) -> Result<CriticWeights, Error>
     let super::ColumnScan {
         sum64: sums,
         varies,
-        ..
     } = super::scan(model, records)?;
     let mut mean = [0.0f64; MAX_INDICATORS];
     for (mean, sum) in mean.iter_mut().zip(sums.iter()) {
@@ -277,8 +276,7 @@ pub fn critic(model: &Model, records: &[Record]) -> Result<CriticWeights, Error>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Direction, Indicator, ModelParams, Transform};
-    use crate::BRI_CULTURAL_V1;
+    use crate::model::{Direction, Indicator, ModelParams, Transform, BRI_CULTURAL_V1};
 
     fn lin(id: &str, c: Connotation) -> Indicator {
         Indicator::new(id, c, Direction::Benefit, Transform::Lin, 0.0, 1.0)
@@ -408,11 +406,14 @@ mod tests {
     #[test]
     fn errors() {
         let (model, records) = small();
-        assert_eq!(critic(&model, &[]), Err(Error::TooFewRecords { found: 0 }));
+        assert_eq!(
+            critic(&model, &[]),
+            Err(WeightsError::TooFewRecords { found: 0 })
+        );
         let short = Record::from_values(9, &[Some(1.0); 4]).unwrap();
         assert_eq!(
             critic(&model, &[records[0], short]),
-            Err(Error::RecordLength {
+            Err(WeightsError::RecordLength {
                 expected: 5,
                 found: 4
             })
@@ -421,7 +422,7 @@ mod tests {
         gap.set_missing(2).unwrap();
         assert_eq!(
             critic(&model, &[records[0], gap]),
-            Err(Error::IncompleteRecord {
+            Err(WeightsError::IncompleteRecord {
                 record: 1,
                 indicator: 2
             })
@@ -430,7 +431,7 @@ mod tests {
         inf.set(0, f32::INFINITY).unwrap();
         assert_eq!(
             critic(&model, &[inf, records[1]]),
-            Err(Error::IncompleteRecord {
+            Err(WeightsError::IncompleteRecord {
                 record: 0,
                 indicator: 0
             })

@@ -1,8 +1,9 @@
-//! Indicator weights from judgement or data (SPEC §5): equal, AHP and entropy.
+//! Indicator weights from judgement or data (docs/spec.md §5): equal, AHP, entropy and
+//! CRITIC.
 //!
 //! Every method ends in the same place: a [`Model`] whose indicator weights have been
 //! replaced, through [`Model::with_indicator_weights`], so the new model is validated again
-//! (SPEC §3) and gets a new fingerprint.
+//! (docs/spec.md §3) and gets a new fingerprint. Every error is a [`WeightsError`].
 //!
 //! | method | entry point | to a model |
 //! |---|---|---|
@@ -10,70 +11,72 @@
 //! | equal | — | [`equal`] |
 //! | AHP (Saaty), one connotation at a time | [`ahp::ahp`] | [`ahp::apply_to_connotation`] |
 //! | entropy, from a batch of records | [`entropy::entropy`] | [`entropy::EntropyWeights::to_model`] |
+//! | CRITIC, from a batch of records | [`critic::critic`] | [`critic::CriticWeights::to_model`] |
 //!
 //! Weights only matter relative to the other indicators of the same connotation (scoring
-//! divides by the connotation's weight sum), so AHP and entropy weights, which sum to 1 within
-//! a connotation, and equal weights of 1 are all valid inputs. Nothing here allocates or
-//! panics.
+//! divides by the connotation's weight sum), so AHP, entropy and CRITIC weights, which sum to
+//! 1 within a connotation, and equal weights of 1 are all valid inputs. A computed weight
+//! below `f32::MIN_POSITIVE` (a subnormal, which a model refuses) is reported as 0: it is
+//! that much smaller than its connotation's other weights. Nothing here allocates or panics.
 
 pub mod ahp;
 pub mod critic;
 pub mod entropy;
+mod error;
 
-use crate::error::Error;
-use crate::model::{Model, MAX_INDICATORS};
+pub use error::WeightsError;
+
+use crate::model::{Model, MAX_INDICATORS, MIN_WEIGHT};
 use crate::record::Record;
 
 /// What one pass over a batch of complete records learns about each indicator's normalised
 /// scores s_ij (shared by [`entropy`] and [`critic`]).
 pub(crate) struct ColumnScan {
-    /// Σ_i s_ij, accumulated in f32 (entropy's order of operations).
-    pub(crate) sum32: [f32; MAX_INDICATORS],
-    /// Σ_i s_ij, accumulated in f64.
+    /// Σ_i s_ij, accumulated in f64 (every s_ij is an f32, so each addition rounds to 53
+    /// bits: the relative error of a sum of m terms stays below m · 2⁻⁵³).
     pub(crate) sum64: [f64; MAX_INDICATORS],
     /// Whether any s_ij differs from s_1j.
     pub(crate) varies: [bool; MAX_INDICATORS],
 }
 
 /// Checks a batch for data-driven weights and scans it once. Errors, in this order:
-/// [`Error::TooFewRecords`] (fewer than two), [`Error::RecordLength`] (the first record whose
-/// length is not the model's), [`Error::IncompleteRecord`] (the first missing or non-finite
-/// value, by record, then by indicator in model order).
-pub(crate) fn scan(model: &Model, records: &[Record]) -> Result<ColumnScan, Error> {
+/// [`WeightsError::TooFewRecords`] (fewer than two), [`WeightsError::RecordLength`] (the first
+/// record whose length is not the model's), [`WeightsError::IncompleteRecord`] (the first
+/// missing or non-finite value, by record, then by indicator in model order).
+pub(crate) fn scan(model: &Model, records: &[Record]) -> Result<ColumnScan, WeightsError> {
     if records.len() < 2 {
-        return Err(Error::TooFewRecords {
+        return Err(WeightsError::TooFewRecords {
             found: records.len(),
         });
     }
     let indicators = model.indicators();
     let mut out = ColumnScan {
-        sum32: [0.0; MAX_INDICATORS],
         sum64: [0.0; MAX_INDICATORS],
         varies: [false; MAX_INDICATORS],
     };
     let mut first = [0.0f32; MAX_INDICATORS];
     for (r, record) in records.iter().enumerate() {
         if record.len() != indicators.len() {
-            return Err(Error::RecordLength {
+            return Err(WeightsError::RecordLength {
                 expected: indicators.len().min(u8::MAX as usize) as u8,
                 found: record.len().min(u8::MAX as usize) as u8,
             });
         }
         let columns = indicators
             .iter()
-            .zip(out.sum32.iter_mut().zip(out.sum64.iter_mut()))
+            .zip(out.sum64.iter_mut())
             .zip(first.iter_mut().zip(out.varies.iter_mut()))
             .enumerate();
-        for (j, ((ind, (sum32, sum64)), (first, varies))) in columns {
-            let x = record
-                .get(j)
-                .filter(|x| x.is_finite())
-                .ok_or(Error::IncompleteRecord {
-                    record: r,
-                    indicator: j.min(u8::MAX as usize) as u8,
-                })?;
+        for (j, ((ind, sum64), (first, varies))) in columns {
+            let x =
+                record
+                    .get(j)
+                    .filter(|x| x.is_finite())
+                    .ok_or(WeightsError::IncompleteRecord {
+                        record: r,
+                        indicator: j.min(u8::MAX as usize) as u8,
+                    })?;
             let s = ind.normalise(x).score;
-            *sum32 += s;
             *sum64 += f64::from(s);
             if r == 0 {
                 *first = s;
@@ -87,7 +90,7 @@ pub(crate) fn scan(model: &Model, records: &[Record]) -> Result<ColumnScan, Erro
 
 /// Normalises per-indicator values within each connotation: w_j = v_j / Σ_{k in c} v_k, or
 /// 1/k for the k indicators of a connotation whose values are all 0 (the fallback, reported
-/// per connotation).
+/// per connotation). A weight that would be subnormal in f32 (below [`MIN_WEIGHT`]) is 0.
 pub(crate) fn within_connotations(
     model: &Model,
     values: &[f64],
@@ -106,7 +109,12 @@ pub(crate) fn within_connotations(
         let c = ind.connotation.index();
         let s = sum.get(c).copied().unwrap_or(0.0);
         *w = if s > 0.0 {
-            (*v / s) as f32
+            let w = (*v / s) as f32;
+            if w < MIN_WEIGHT {
+                0.0
+            } else {
+                w
+            }
         } else {
             1.0 / f32::from(count.get(c).copied().unwrap_or(1).max(1))
         };
@@ -114,7 +122,19 @@ pub(crate) fn within_connotations(
     (w, sum.map(|s| s <= 0.0))
 }
 
-/// A copy of `model` with every indicator weight set to 1 (SPEC §5 "equal"). The
+/// A copy of `model` with `weights` (one per indicator, in model order), validated again:
+/// [`WeightsError::RecordLength`] when the counts differ.
+pub(crate) fn put_into(model: &Model, weights: &[f32]) -> Result<Model, WeightsError> {
+    if weights.len() != model.len() {
+        return Err(WeightsError::RecordLength {
+            expected: model.len().min(u8::MAX as usize) as u8,
+            found: weights.len().min(u8::MAX as usize) as u8,
+        });
+    }
+    Ok(model.with_indicator_weights(weights)?)
+}
+
+/// A copy of `model` with every indicator weight set to 1 (docs/spec.md §5 "equal"). The
 /// connotation weights and everything else are kept.
 ///
 /// ```
@@ -124,12 +144,9 @@ pub(crate) fn within_connotations(
 /// assert!(model.indicators().iter().all(|i| i.weight == 1.0));
 /// assert_eq!(model, BRI_CULTURAL_V1);
 /// ```
-pub fn equal(model: &Model) -> Result<Model, Error> {
+pub fn equal(model: &Model) -> Result<Model, WeightsError> {
     let ones = [1.0f32; MAX_INDICATORS];
-    let n = model.len();
-    let weights = ones.get(..n).ok_or(Error::IndexOutOfRange {
-        index: n,
-        len: MAX_INDICATORS,
-    })?;
-    model.with_indicator_weights(weights)
+    // A model has at most MAX_INDICATORS indicators: the slice is always `model.len()` long.
+    let weights = ones.get(..model.len()).unwrap_or(&ones);
+    Ok(model.with_indicator_weights(weights)?)
 }

@@ -8,11 +8,11 @@
 //! CRC-32/ISO-HDLC (the zlib/Ethernet CRC). COBS removes every zero byte from the frame body,
 //! so `0x00` marks the end of a frame and a receiver can resynchronise after any corruption:
 //! the next `0x00` starts a fresh frame. A frame whose COBS is broken is
-//! [`Error::BadFrame`]; one whose CRC does not match is [`Error::ChecksumMismatch`]. Either
+//! [`DecodeError::BadFrame`]; one whose CRC does not match is [`DecodeError::ChecksumMismatch`]. Either
 //! way it is rejected, never scored, and the frames after it are unaffected.
 //!
 //! ```
-//! use silkscore::{wire::{self, frame}, Record, Error};
+//! use silkscore::{wire::{self, frame}, Record};
 //! let rec = Record::from_values(9, &[Some(2.0), None]).unwrap();
 //! let mut buf = [0u8; frame::RECORD_FRAME_MAX_SIZE];
 //! let f = frame::encode_frame(&rec, &mut buf).unwrap();
@@ -33,12 +33,11 @@
 
 use postcard::ser_flavors::{crc::CrcModifier, Cobs, Slice};
 
-use super::{Message, MODEL_MAX_SIZE, RECORD_MAX_SIZE, SCORES_MAX_SIZE};
-use crate::error::Error;
+use super::{DecodeError, EncodeError, Message, MODEL_MAX_SIZE, RECORD_MAX_SIZE, SCORES_MAX_SIZE};
+use crate::format::{CRC32, FORMAT_VERSION};
 use crate::model::Model;
 use crate::record::Record;
 use crate::score::Scores;
-use crate::FORMAT_VERSION;
 
 /// Bytes of CRC-32 in a frame.
 pub const CRC_LEN: usize = 4;
@@ -58,31 +57,35 @@ pub const SCORES_FRAME_MAX_SIZE: usize = frame_max_size(SCORES_MAX_SIZE);
 
 /// Encodes `msg` as one frame, delimiter included, into `buf` (size it with
 /// [`frame_max_size`]`(M::MAX_SIZE)` or the `*_FRAME_MAX_SIZE` constants).
-pub fn encode_frame<'a, M: Message>(msg: &M, buf: &'a mut [u8]) -> Result<&'a mut [u8], Error> {
+pub fn encode_frame<'a, M: Message>(
+    msg: &M,
+    buf: &'a mut [u8],
+) -> Result<&'a mut [u8], EncodeError> {
     let needed = frame_max_size(M::MAX_SIZE);
-    let cobs = Cobs::try_new(Slice::new(buf)).map_err(|_| Error::BufferTooSmall { needed })?;
-    let flavor = CrcModifier::new(cobs, crate::model::CRC32.digest());
+    let cobs =
+        Cobs::try_new(Slice::new(buf)).map_err(|_| EncodeError::BufferTooSmall { needed })?;
+    let flavor = CrcModifier::new(cobs, CRC32.digest());
     postcard::serialize_with_flavor(&(FORMAT_VERSION, msg.body()), flavor)
-        .map_err(|_| Error::BufferTooSmall { needed })
+        .map_err(|_| EncodeError::BufferTooSmall { needed })
 }
 
 /// Decodes one frame in place (the buffer is overwritten by the COBS decoding). The frame may
 /// include its `0x00` delimiter or not; bytes after the first `0x00` are ignored.
-pub fn decode_frame<M: Message>(frame: &mut [u8]) -> Result<M, Error> {
+pub fn decode_frame<M: Message>(frame: &mut [u8]) -> Result<M, DecodeError> {
     let end = frame.iter().position(|b| *b == 0).unwrap_or(frame.len());
-    let body = frame.get_mut(..end).ok_or(Error::BadFrame)?;
+    let body = frame.get_mut(..end).ok_or(DecodeError::BadFrame)?;
     if body.is_empty() {
-        return Err(Error::BadFrame);
+        return Err(DecodeError::BadFrame);
     }
     let n = cobs_decode_in_place(body)?;
-    let decoded = body.get(..n).ok_or(Error::BadFrame)?;
+    let decoded = body.get(..n).ok_or(DecodeError::BadFrame)?;
     if decoded.len() < CRC_LEN + 1 {
-        return Err(Error::BadFrame);
+        return Err(DecodeError::BadFrame);
     }
     let (message, crc) = decoded.split_at(decoded.len() - CRC_LEN);
-    let expected = u32::from_le_bytes(crc.try_into().map_err(|_| Error::BadFrame)?);
-    if crate::model::CRC32.checksum(message) != expected {
-        return Err(Error::ChecksumMismatch);
+    let expected = u32::from_le_bytes(crc.try_into().map_err(|_| DecodeError::BadFrame)?);
+    if CRC32.checksum(message) != expected {
+        return Err(DecodeError::ChecksumMismatch);
     }
     M::decode(message)
 }
@@ -90,23 +93,23 @@ pub fn decode_frame<M: Message>(frame: &mut [u8]) -> Result<M, Error> {
 /// Decodes one COBS-encoded frame body (without its `0x00` delimiter) in place; returns the
 /// decoded length. Crate-owned, with only checked accesses, so that no panic path survives in
 /// a firmware build (the link-time check of `examples/firmware/run-check.sh`).
-fn cobs_decode_in_place(buf: &mut [u8]) -> Result<usize, Error> {
+fn cobs_decode_in_place(buf: &mut [u8]) -> Result<usize, DecodeError> {
     let len = buf.len();
     let (mut src, mut dst) = (0usize, 0usize);
     while src < len {
-        let code = usize::from(*buf.get(src).ok_or(Error::BadFrame)?);
+        let code = usize::from(*buf.get(src).ok_or(DecodeError::BadFrame)?);
         if code == 0 || code > len - src {
-            return Err(Error::BadFrame);
+            return Err(DecodeError::BadFrame);
         }
         src += 1;
         for _ in 1..code {
-            let b = *buf.get(src).ok_or(Error::BadFrame)?;
-            *buf.get_mut(dst).ok_or(Error::BadFrame)? = b;
+            let b = *buf.get(src).ok_or(DecodeError::BadFrame)?;
+            *buf.get_mut(dst).ok_or(DecodeError::BadFrame)? = b;
             src += 1;
             dst += 1;
         }
         if code != 0xFF && src < len {
-            *buf.get_mut(dst).ok_or(Error::BadFrame)? = 0;
+            *buf.get_mut(dst).ok_or(DecodeError::BadFrame)? = 0;
             dst += 1;
         }
     }
@@ -115,7 +118,7 @@ fn cobs_decode_in_place(buf: &mut [u8]) -> Result<usize, Error> {
 
 /// Splits a byte stream into frames and decodes them, one byte (or slice) at a time, with a
 /// fixed buffer of `N` bytes (use a `*_FRAME_MAX_SIZE` constant). A frame longer than `N` is
-/// reported as [`Error::BufferTooSmall`] at its delimiter, and reading goes on with the next
+/// reported as [`DecodeError::BufferTooSmall`] at its delimiter, and reading goes on with the next
 /// frame. Empty frames (two `0x00` in a row) are skipped.
 ///
 /// ```
@@ -155,7 +158,7 @@ impl<const N: usize> FrameReader<N> {
 
     /// Feeds one byte; returns a decoded message (or the reason it was rejected) when the
     /// byte ends a frame.
-    pub fn push<M: Message>(&mut self, byte: u8) -> Option<Result<M, Error>> {
+    pub fn push<M: Message>(&mut self, byte: u8) -> Option<Result<M, DecodeError>> {
         if byte != 0 {
             if self.buf.push(byte).is_err() {
                 self.overflow = true;
@@ -163,7 +166,7 @@ impl<const N: usize> FrameReader<N> {
             return None;
         }
         let result = if self.overflow {
-            Some(Err(Error::BufferTooSmall { needed: N + 1 }))
+            Some(Err(DecodeError::BufferTooSmall { needed: N + 1 }))
         } else if self.buf.is_empty() {
             None
         } else {
@@ -182,24 +185,25 @@ impl<const N: usize> FrameReader<N> {
 }
 
 /// Shorthand: encode a record frame.
-pub fn encode_record_frame<'a>(r: &Record, buf: &'a mut [u8]) -> Result<&'a mut [u8], Error> {
+pub fn encode_record_frame<'a>(r: &Record, buf: &'a mut [u8]) -> Result<&'a mut [u8], EncodeError> {
     encode_frame(r, buf)
 }
 
 /// Shorthand: encode a model frame.
-pub fn encode_model_frame<'a>(m: &Model, buf: &'a mut [u8]) -> Result<&'a mut [u8], Error> {
+pub fn encode_model_frame<'a>(m: &Model, buf: &'a mut [u8]) -> Result<&'a mut [u8], EncodeError> {
     encode_frame(m, buf)
 }
 
 /// Shorthand: encode a scores frame.
-pub fn encode_scores_frame<'a>(s: &Scores, buf: &'a mut [u8]) -> Result<&'a mut [u8], Error> {
+pub fn encode_scores_frame<'a>(s: &Scores, buf: &'a mut [u8]) -> Result<&'a mut [u8], EncodeError> {
     encode_frame(s, buf)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{score, BRI_CULTURAL_V1};
+    use crate::model::BRI_CULTURAL_V1;
+    use crate::score::score;
 
     #[test]
     fn every_single_bit_flip_is_rejected() {
@@ -283,10 +287,10 @@ mod tests {
         let mut tiny = [0u8; 4];
         assert!(matches!(
             encode_frame(&r, &mut tiny),
-            Err(Error::BufferTooSmall { .. })
+            Err(EncodeError::BufferTooSmall { .. })
         ));
-        assert_eq!(decode_frame::<Record>(&mut []), Err(Error::BadFrame));
-        assert_eq!(decode_frame::<Record>(&mut [0]), Err(Error::BadFrame));
+        assert_eq!(decode_frame::<Record>(&mut []), Err(DecodeError::BadFrame));
+        assert_eq!(decode_frame::<Record>(&mut [0]), Err(DecodeError::BadFrame));
         let mut reader = FrameReader::<8>::new();
         let mut out = None;
         for _ in 0..20 {
@@ -295,7 +299,7 @@ mod tests {
         assert!(out.is_none());
         assert!(matches!(
             reader.push::<Record>(0),
-            Some(Err(Error::BufferTooSmall { .. }))
+            Some(Err(DecodeError::BufferTooSmall { .. }))
         ));
         assert!(reader.push::<Record>(0).is_none());
     }

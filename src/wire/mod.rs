@@ -15,13 +15,14 @@
 //!
 //! f32 values are 4 bytes little-endian. **Stability promise:** the encoding of version 1
 //! never changes; a change of layout gets a new version number, and decoders reject versions
-//! they do not know with [`Error::UnknownVersion`].
+//! they do not know with [`DecodeError::UnknownVersion`].
 //!
 //! # Decoding never trusts bytes
 //!
 //! Decoding arbitrary bytes never panics, never reads past the input and never allocates. It
 //! returns a value that passed the same validation as a freshly built one (a model through
-//! [`Model::new`]'s checks, scores within their ranges), or a typed [`Error`].
+//! [`Model::new`]'s checks, scores within their ranges), or a typed [`DecodeError`]. Encoding
+//! fails only for a buffer that is too small ([`EncodeError`]).
 //!
 //! ```
 //! use silkscore::{wire, Record};
@@ -32,20 +33,21 @@
 //! assert_eq!(bytes, &[0x01, 0x07, 0x00, 0x02, 0x01, 0x00, 0x00, 0xC0, 0x3F, 0x00]);
 //! assert_eq!(wire::decode_record(bytes).unwrap(), rec);
 //! // an unknown version is refused
-//! assert_eq!(wire::decode_record(&[0x02, 0x07]), Err(silkscore::Error::UnknownVersion { found: 2 }));
+//! assert_eq!(wire::decode_record(&[0x02, 0x07]), Err(wire::DecodeError::UnknownVersion { found: 2 }));
 //! ```
 
+mod error;
 pub mod frame;
 
 use serde::Serialize;
 
+pub use error::{DecodeError, EncodeError};
 pub use frame::{decode_frame, encode_frame, FrameReader};
 
-use crate::error::Error;
+use crate::format::FORMAT_VERSION;
 use crate::model::{Model, MAX_ID_LEN, MAX_INDICATORS, MAX_NAME_LEN};
 use crate::record::{Record, RecordRepr, MAX_RECORD_NAME_LEN};
 use crate::score::Scores;
-use crate::FORMAT_VERSION;
 
 const VARINT_U16: usize = 3;
 const VARINT_U32: usize = 5;
@@ -94,12 +96,12 @@ pub trait Message: sealed::Body + Sized {
     const MAX_SIZE: usize;
 
     /// Encodes the message (version byte first) into `buf`; returns the used part.
-    fn encode<'a>(&self, buf: &'a mut [u8]) -> Result<&'a mut [u8], Error> {
+    fn encode<'a>(&self, buf: &'a mut [u8]) -> Result<&'a mut [u8], EncodeError> {
         encode_with_version(&self.body(), buf, Self::MAX_SIZE)
     }
 
     /// Decodes and validates one message that fills `bytes` exactly.
-    fn decode(bytes: &[u8]) -> Result<Self, Error>;
+    fn decode(bytes: &[u8]) -> Result<Self, DecodeError>;
 }
 
 impl sealed::Body for Record {
@@ -127,42 +129,45 @@ fn encode_with_version<'a, T: Serialize>(
     body: &T,
     buf: &'a mut [u8],
     max: usize,
-) -> Result<&'a mut [u8], Error> {
-    postcard::to_slice(&(FORMAT_VERSION, body), buf).map_err(|e| match e {
-        postcard::Error::SerializeBufferFull => Error::BufferTooSmall { needed: max },
-        _ => Error::Malformed,
-    })
+) -> Result<&'a mut [u8], EncodeError> {
+    // The buffer filling up is the only way serialising a message can fail: every field is a
+    // plain value or a string of at most 32 bytes.
+    postcard::to_slice(&(FORMAT_VERSION, body), buf)
+        .map_err(|_| EncodeError::BufferTooSmall { needed: max })
 }
 
 /// Checks the version byte and returns the body.
-fn body(bytes: &[u8]) -> Result<&[u8], Error> {
+pub(crate) fn body(bytes: &[u8]) -> Result<&[u8], DecodeError> {
     match bytes.split_first() {
-        None => Err(Error::Malformed),
+        None => Err(DecodeError::Malformed),
         Some((&FORMAT_VERSION, rest)) => Ok(rest),
-        Some((&found, _)) => Err(Error::UnknownVersion { found }),
+        Some((&found, _)) => Err(DecodeError::UnknownVersion { found }),
     }
 }
 
 /// Decodes a postcard body that must fill `bytes` exactly.
-fn decode_exact<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, Error> {
-    let (value, rest) = postcard::take_from_bytes::<T>(bytes).map_err(|_| Error::Malformed)?;
+pub(crate) fn decode_exact<'a, T: serde::Deserialize<'a>>(
+    bytes: &'a [u8],
+) -> Result<T, DecodeError> {
+    let (value, rest) =
+        postcard::take_from_bytes::<T>(bytes).map_err(|_| DecodeError::Malformed)?;
     if rest.is_empty() {
         Ok(value)
     } else {
-        Err(Error::TrailingBytes)
+        Err(DecodeError::TrailingBytes)
     }
 }
 
 impl Message for Record {
     const MAX_SIZE: usize = RECORD_MAX_SIZE;
-    fn decode(bytes: &[u8]) -> Result<Self, Error> {
+    fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
         decode_exact::<RecordRepr>(body(bytes)?).map(Record::from)
     }
 }
 
 impl Message for Model {
     const MAX_SIZE: usize = MODEL_MAX_SIZE;
-    fn decode(bytes: &[u8]) -> Result<Self, Error> {
+    fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
         let mut model: Model = decode_exact(body(bytes)?)?;
         model.validate_decoded()?;
         Ok(model)
@@ -171,12 +176,12 @@ impl Message for Model {
 
 impl Message for Scores {
     const MAX_SIZE: usize = SCORES_MAX_SIZE;
-    fn decode(bytes: &[u8]) -> Result<Self, Error> {
+    fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
         let s: Scores = decode_exact(body(bytes)?)?;
         if s.is_valid() {
             Ok(s)
         } else {
-            Err(Error::InvalidValue)
+            Err(DecodeError::InvalidValue)
         }
     }
 }
@@ -192,6 +197,7 @@ impl Message for Scores {
 /// # }
 /// ```
 #[cfg(feature = "std")]
+#[cfg_attr(docsrs, doc(cfg(feature = "std")))]
 pub fn to_vec<M: Message>(msg: &M) -> std::vec::Vec<u8> {
     let mut buf = std::vec![0u8; M::MAX_SIZE];
     // A message always fits its MAX_SIZE, so this never fails.
@@ -201,12 +207,12 @@ pub fn to_vec<M: Message>(msg: &M) -> std::vec::Vec<u8> {
 }
 
 /// Encodes a record message into `buf` (size it with [`RECORD_MAX_SIZE`]).
-pub fn encode_record<'a>(record: &Record, buf: &'a mut [u8]) -> Result<&'a mut [u8], Error> {
+pub fn encode_record<'a>(record: &Record, buf: &'a mut [u8]) -> Result<&'a mut [u8], EncodeError> {
     record.encode(buf)
 }
 
 /// Decodes a record message.
-pub fn decode_record(bytes: &[u8]) -> Result<Record, Error> {
+pub fn decode_record(bytes: &[u8]) -> Result<Record, DecodeError> {
     Record::decode(bytes)
 }
 
@@ -218,31 +224,31 @@ pub fn decode_record(bytes: &[u8]) -> Result<Record, Error> {
 /// let bytes = wire::encode_model(&BRI_CULTURAL_V1, &mut buf).unwrap();
 /// assert_eq!(wire::decode_model(bytes).unwrap(), BRI_CULTURAL_V1);
 /// ```
-pub fn encode_model<'a>(model: &Model, buf: &'a mut [u8]) -> Result<&'a mut [u8], Error> {
+pub fn encode_model<'a>(model: &Model, buf: &'a mut [u8]) -> Result<&'a mut [u8], EncodeError> {
     model.encode(buf)
 }
 
 /// Decodes and validates a model message: a decoded model passed every check of
-/// [`Model::new`], and its fingerprint is recomputed from its content.
-pub fn decode_model(bytes: &[u8]) -> Result<Model, Error> {
+/// [`Model::new`] (else [`DecodeError::InvalidModel`]), and its fingerprint is recomputed
+/// from its content.
+pub fn decode_model(bytes: &[u8]) -> Result<Model, DecodeError> {
     Model::decode(bytes)
 }
 
 /// Encodes a scores message into `buf` (size it with [`SCORES_MAX_SIZE`]).
-pub fn encode_scores<'a>(scores: &Scores, buf: &'a mut [u8]) -> Result<&'a mut [u8], Error> {
+pub fn encode_scores<'a>(scores: &Scores, buf: &'a mut [u8]) -> Result<&'a mut [u8], EncodeError> {
     scores.encode(buf)
 }
 
 /// Decodes a scores message and checks its ranges.
-pub fn decode_scores(bytes: &[u8]) -> Result<Scores, Error> {
+pub fn decode_scores(bytes: &[u8]) -> Result<Scores, DecodeError> {
     Scores::decode(bytes)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Indicator, ModelParams};
-    use crate::{Connotation, Direction, Transform};
+    use crate::model::{Connotation, Direction, Indicator, ModelField, ModelParams, Transform};
 
     #[test]
     fn largest_record_fills_max_size() {
@@ -256,7 +262,7 @@ mod tests {
         let mut small = [0u8; RECORD_MAX_SIZE - 1];
         assert!(matches!(
             encode_record(&r, &mut small),
-            Err(Error::BufferTooSmall { .. })
+            Err(EncodeError::BufferTooSmall { .. })
         ));
     }
 
@@ -296,7 +302,7 @@ mod tests {
             composite: 100.0,
             basis_points: [10000; 4],
             coverage: [1.0; 3],
-            grade: crate::Grade::E,
+            grade: crate::score::Grade::E,
         };
         let mut buf = [0u8; SCORES_MAX_SIZE];
         let n = encode_scores(&s, &mut buf).unwrap().len();
@@ -310,7 +316,7 @@ mod tests {
         let bad = Model::new(
             "m",
             ModelParams::DEFAULT,
-            crate::BRI_CULTURAL_V1.indicators(),
+            crate::model::BRI_CULTURAL_V1.indicators(),
         )
         .unwrap();
         let mut buf = [0u8; MODEL_MAX_SIZE];
@@ -319,10 +325,10 @@ mod tests {
         buf[5..9].copy_from_slice(&0.0f32.to_le_bytes());
         assert!(matches!(
             decode_model(&buf[..n]),
-            Err(Error::InvalidModel {
-                field: crate::ModelField::Floor,
+            Err(DecodeError::InvalidModel(crate::model::ModelError {
+                field: ModelField::Floor,
                 ..
-            })
+            }))
         ));
     }
 
@@ -331,7 +337,10 @@ mod tests {
         let r = Record::from_values(1, &[Some(1.0)]).unwrap();
         let mut buf = [0u8; RECORD_MAX_SIZE];
         let n = encode_record(&r, &mut buf).unwrap().len();
-        assert_eq!(decode_record(&buf[..n + 1]), Err(Error::TrailingBytes));
+        assert_eq!(
+            decode_record(&buf[..n + 1]),
+            Err(DecodeError::TrailingBytes)
+        );
         for cut in 0..n {
             assert!(decode_record(&buf[..cut]).is_err());
         }

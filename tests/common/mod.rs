@@ -174,13 +174,13 @@ pub fn load_expected(path: &Path) -> Vec<Expected> {
         .collect()
 }
 
-/// The status string of SPEC §7 for a library error.
-pub fn status_of(model: &Model, e: &silkscore::Error) -> String {
+/// The status string of docs/spec.md §7 for a scoring error.
+pub fn status_of(model: &Model, e: &silkscore::ScoreError) -> String {
     match e {
-        silkscore::Error::NonFiniteValue { indicator } => {
+        silkscore::ScoreError::NonFiniteValue { indicator } => {
             format!("non_finite:{}", model.indicators()[*indicator as usize].id)
         }
-        silkscore::Error::InsufficientData { connotation } => {
+        silkscore::ScoreError::InsufficientData { connotation } => {
             format!("insufficient_data:{}", connotation.as_str())
         }
         other => format!("other:{other}"),

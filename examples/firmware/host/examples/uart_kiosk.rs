@@ -22,7 +22,7 @@ fn kiosk(
     let model: Model = loop {
         match model_rx.push::<Model>(rx()?) {
             Some(Ok(m)) => break m, // validated: a bad model never gets here
-            Some(Err(e)) => rejected(e),
+            Some(Err(e)) => rejected(e.into()),
             None => {}
         }
     };
@@ -40,9 +40,9 @@ fn kiosk(
                         tx(f);
                     }
                 }
-                Err(e) => rejected(e), // NonFiniteValue, InsufficientData: not scored
+                Err(e) => rejected(e.into()), // NonFiniteValue, InsufficientData: not scored
             },
-            Some(Err(e)) => rejected(e), // BadFrame, ChecksumMismatch, ...: never scored
+            Some(Err(e)) => rejected(e.into()), // BadFrame, ChecksumMismatch, ...: never scored
         }
     }
 }

@@ -21,21 +21,22 @@
 //!
 //! [`verify`] checks, in this order, and stops at the first failure:
 //!
-//! 1. the tag and the length field, else [`Error::EnvelopeMalformed`];
-//! 2. the length: fewer bytes than `54 + L + 64` is [`Error::EnvelopeTruncated`], more is
-//!    [`Error::EnvelopeTooLong`];
-//! 3. the signer is the trusted key, else [`Error::UntrustedKey`];
-//! 4. the signature, with [`VerifyingKey::verify_strict`], else [`Error::BadSignature`];
-//! 5. the revision is above the running one, else [`Error::Rollback`] (an old envelope
+//! 1. the tag and the length field, else [`VerifyError::EnvelopeMalformed`];
+//! 2. the length: fewer bytes than `54 + L + 64` is [`VerifyError::EnvelopeTruncated`], more
+//!    is [`VerifyError::EnvelopeTooLong`];
+//! 3. the signer is the trusted key, else [`VerifyError::UntrustedKey`];
+//! 4. the signature, with [`VerifyingKey::verify_strict`], else [`VerifyError::BadSignature`];
+//! 5. the revision is above the running one, else [`VerifyError::Rollback`] (an old envelope
 //!    replayed, or a downgrade);
-//! 6. the model decodes and validates ([`crate::wire::decode_model`]'s errors).
+//! 6. the model decodes and validates, else [`VerifyError::Model`] with
+//!    [`crate::wire::decode_model`]'s error.
 //!
 //! Verification needs no allocation and no buffer besides the envelope; the device stores
 //! the revision it runs next to the model, and passes it to the next [`verify`]. Revisions
 //! start at 1, so a device without a model passes 0.
 //!
 //! ```
-//! use silkscore::{signed, wire, BRI_CULTURAL_V1, Error};
+//! use silkscore::{signed::{self, VerifyError}, wire, BRI_CULTURAL_V1};
 //! let key = signed::SigningKey::from_bytes(&[7u8; 32]); // on the operator's host
 //! let mut buf = [0u8; signed::ENVELOPE_MAX_SIZE];
 //! let envelope = signed::sign_model(&BRI_CULTURAL_V1, 3, &key, &mut buf).unwrap();
@@ -46,16 +47,18 @@
 //! assert_eq!((update.revision, &update.model), (3, &BRI_CULTURAL_V1));
 //! // the same envelope again is a replay
 //! assert_eq!(signed::verify(envelope, &trusted, 3).unwrap_err(),
-//!            Error::Rollback { running: 3, found: 3 });
+//!            VerifyError::Rollback { running: 3, found: 3 });
 //! ```
+
+mod error;
 
 /// The `ed25519-dalek` crate this module is built on, for callers that need more of it.
 pub use ed25519_dalek as ed25519;
 pub use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
+pub use error::{SignError, VerifyError};
 
-use crate::error::Error;
 use crate::model::Model;
-use crate::wire::{self, MODEL_MAX_SIZE};
+use crate::wire::{self, DecodeError, MODEL_MAX_SIZE};
 
 /// First 16 bytes of every envelope; also the domain-separation tag of its signature.
 pub const ENVELOPE_TAG: [u8; 16] = *b"silkscore-model1";
@@ -96,47 +99,50 @@ pub struct Envelope<'a> {
 
 impl<'a> Envelope<'a> {
     /// Checks the tag and the lengths (steps 1 and 2 of [`verify`]) and splits the envelope.
-    pub fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, VerifyError> {
         let tag_part = bytes.get(..ENVELOPE_TAG.len()).unwrap_or(bytes);
         if ENVELOPE_TAG.get(..tag_part.len()) != Some(tag_part) {
-            return Err(Error::EnvelopeMalformed);
+            return Err(VerifyError::EnvelopeMalformed);
         }
         let header = bytes
             .get(..ENVELOPE_HEADER_LEN)
-            .ok_or(Error::EnvelopeTruncated)?;
-        let field = |at: usize, n: usize| header.get(at..at + n).ok_or(Error::EnvelopeTruncated);
+            .ok_or(VerifyError::EnvelopeTruncated)?;
+        let field =
+            |at: usize, n: usize| header.get(at..at + n).ok_or(VerifyError::EnvelopeTruncated);
         let revision = u32::from_le_bytes(
             field(REVISION_AT, 4)?
                 .try_into()
-                .map_err(|_| Error::EnvelopeTruncated)?,
+                .map_err(|_| VerifyError::EnvelopeTruncated)?,
         );
         let signer: &[u8; PUBLIC_KEY_LEN] = field(SIGNER_AT, PUBLIC_KEY_LEN)?
             .try_into()
-            .map_err(|_| Error::EnvelopeTruncated)?;
+            .map_err(|_| VerifyError::EnvelopeTruncated)?;
         let len = usize::from(u16::from_le_bytes(
             field(LEN_AT, 2)?
                 .try_into()
-                .map_err(|_| Error::EnvelopeTruncated)?,
+                .map_err(|_| VerifyError::EnvelopeTruncated)?,
         ));
         if len == 0 || len > MODEL_MAX_SIZE {
-            return Err(Error::EnvelopeMalformed);
+            return Err(VerifyError::EnvelopeMalformed);
         }
         let signed_len = ENVELOPE_HEADER_LEN + len;
         let total = signed_len + SIGNATURE_LEN;
         if bytes.len() < total {
-            return Err(Error::EnvelopeTruncated);
+            return Err(VerifyError::EnvelopeTruncated);
         }
         if bytes.len() > total {
-            return Err(Error::EnvelopeTooLong);
+            return Err(VerifyError::EnvelopeTooLong);
         }
-        let signed = bytes.get(..signed_len).ok_or(Error::EnvelopeTruncated)?;
+        let signed = bytes
+            .get(..signed_len)
+            .ok_or(VerifyError::EnvelopeTruncated)?;
         let model = bytes
             .get(ENVELOPE_HEADER_LEN..signed_len)
-            .ok_or(Error::EnvelopeTruncated)?;
+            .ok_or(VerifyError::EnvelopeTruncated)?;
         let signature: &[u8; SIGNATURE_LEN] = bytes
             .get(signed_len..total)
             .and_then(|s| s.try_into().ok())
-            .ok_or(Error::EnvelopeTruncated)?;
+            .ok_or(VerifyError::EnvelopeTruncated)?;
         Ok(Envelope {
             revision,
             signer,
@@ -167,14 +173,14 @@ impl<'a> Envelope<'a> {
     }
 
     /// Checks the signer and the signature (steps 3 and 4 of [`verify`]).
-    pub fn verify_signature(&self, trusted: &VerifyingKey) -> Result<(), Error> {
+    pub fn verify_signature(&self, trusted: &VerifyingKey) -> Result<(), VerifyError> {
         if self.signer != trusted.as_bytes() {
-            return Err(Error::UntrustedKey);
+            return Err(VerifyError::UntrustedKey);
         }
         let signature = Signature::from_bytes(self.signature);
         trusted
             .verify_strict(self.signed, &signature)
-            .map_err(|_| Error::BadSignature)
+            .map_err(|_| VerifyError::BadSignature)
     }
 }
 
@@ -191,18 +197,22 @@ pub struct Verified {
 /// and their errors. `running` is the revision of the model the device runs (0 for none).
 ///
 /// ```
-/// use silkscore::{signed, BRI_CULTURAL_V1, Error};
+/// use silkscore::{signed::{self, VerifyError}, BRI_CULTURAL_V1};
 /// let operator = signed::SigningKey::from_bytes(&[1u8; 32]);
 /// let intruder = signed::SigningKey::from_bytes(&[2u8; 32]);
 /// let mut buf = [0u8; signed::ENVELOPE_MAX_SIZE];
 /// let forged = signed::sign_model(&BRI_CULTURAL_V1, 5, &intruder, &mut buf).unwrap();
-/// assert_eq!(signed::verify(forged, &operator.verifying_key(), 0), Err(Error::UntrustedKey));
+/// assert_eq!(signed::verify(forged, &operator.verifying_key(), 0), Err(VerifyError::UntrustedKey));
 /// ```
-pub fn verify(envelope: &[u8], trusted: &VerifyingKey, running: u32) -> Result<Verified, Error> {
+pub fn verify(
+    envelope: &[u8],
+    trusted: &VerifyingKey,
+    running: u32,
+) -> Result<Verified, VerifyError> {
     let env = Envelope::parse(envelope)?;
     env.verify_signature(trusted)?;
     if env.revision <= running {
-        return Err(Error::Rollback {
+        return Err(VerifyError::Rollback {
             running,
             found: env.revision,
         });
@@ -216,12 +226,13 @@ pub fn verify(envelope: &[u8], trusted: &VerifyingKey, running: u32) -> Result<V
 
 /// Signs an encoded model message (host side): writes the envelope into `out` (size it with
 /// [`ENVELOPE_MAX_SIZE`], or [`ENVELOPE_OVERHEAD`]` + model.len()`) and returns it. The model
-/// bytes must decode as a valid model, so that nothing unusable gets signed (else that
-/// decoding error); `revision` must be at least 1 (else [`Error::Rollback`], as a device would
-/// refuse it).
+/// bytes must decode as a valid model, so that nothing unusable gets signed (else
+/// [`SignError::Model`] with that decoding error); `revision` must be at least 1 (else
+/// [`SignError::ZeroRevision`], as a device would refuse it); `out` must hold the envelope
+/// (else [`SignError::BufferTooSmall`]).
 ///
 /// ```
-/// use silkscore::{signed, wire, BRI_CULTURAL_V1, Error};
+/// use silkscore::{signed, wire, BRI_CULTURAL_V1};
 /// let key = signed::SigningKey::from_bytes(&[3u8; 32]);
 /// let mut model = [0u8; wire::MODEL_MAX_SIZE];
 /// let model = wire::encode_model(&BRI_CULTURAL_V1, &mut model).unwrap();
@@ -235,20 +246,18 @@ pub fn sign<'o>(
     revision: u32,
     key: &SigningKey,
     out: &'o mut [u8],
-) -> Result<&'o mut [u8], Error> {
+) -> Result<&'o mut [u8], SignError> {
     wire::decode_model(model)?;
     if revision == 0 {
-        return Err(Error::Rollback {
-            running: 0,
-            found: 0,
-        });
+        return Err(SignError::ZeroRevision);
     }
-    let len = u16::try_from(model.len()).map_err(|_| Error::EnvelopeMalformed)?;
+    // A model that decodes is at most MODEL_MAX_SIZE bytes: its length always fits a u16.
+    let len = u16::try_from(model.len()).map_err(|_| DecodeError::Malformed)?;
     let signed_len = ENVELOPE_HEADER_LEN + model.len();
     let total = signed_len + SIGNATURE_LEN;
     let out = out
         .get_mut(..total)
-        .ok_or(Error::BufferTooSmall { needed: total })?;
+        .ok_or(SignError::BufferTooSmall { needed: total })?;
     let (signed, sig) = out.split_at_mut(signed_len);
     let signer = key.verifying_key().to_bytes();
     let parts: [&[u8]; 5] = [
@@ -262,7 +271,7 @@ pub fn sign<'o>(
     for part in parts {
         let dst = signed
             .get_mut(at..at + part.len())
-            .ok_or(Error::BufferTooSmall { needed: total })?;
+            .ok_or(SignError::BufferTooSmall { needed: total })?;
         dst.copy_from_slice(part);
         at += part.len();
     }
@@ -285,9 +294,12 @@ pub fn sign_model<'o>(
     revision: u32,
     key: &SigningKey,
     out: &'o mut [u8],
-) -> Result<&'o mut [u8], Error> {
+) -> Result<&'o mut [u8], SignError> {
     let mut buf = [0u8; MODEL_MAX_SIZE];
-    let bytes = wire::encode_model(model, &mut buf)?;
+    // A model always fits MODEL_MAX_SIZE bytes: encoding cannot fail.
+    let bytes = wire::encode_model(model, &mut buf).map_err(|e| match e {
+        wire::EncodeError::BufferTooSmall { needed } => SignError::BufferTooSmall { needed },
+    })?;
     sign(bytes, revision, key, out)
 }
 
@@ -295,16 +307,16 @@ pub fn sign_model<'o>(
 /// bytes that are not a point on the curve, and weak (small-order) keys.
 ///
 /// ```
-/// use silkscore::{signed, Error};
+/// use silkscore::signed::{self, VerifyError};
 /// let key = signed::SigningKey::from_bytes(&[5u8; 32]);
 /// let public = key.verifying_key().to_bytes();
 /// assert_eq!(signed::verifying_key(&public).unwrap(), key.verifying_key());
-/// assert_eq!(signed::verifying_key(&[0u8; 32]), Err(Error::InvalidKey)); // small order
+/// assert_eq!(signed::verifying_key(&[0u8; 32]), Err(VerifyError::InvalidKey)); // small order
 /// ```
-pub fn verifying_key(bytes: &[u8; PUBLIC_KEY_LEN]) -> Result<VerifyingKey, Error> {
-    let key = VerifyingKey::from_bytes(bytes).map_err(|_| Error::InvalidKey)?;
+pub fn verifying_key(bytes: &[u8; PUBLIC_KEY_LEN]) -> Result<VerifyingKey, VerifyError> {
+    let key = VerifyingKey::from_bytes(bytes).map_err(|_| VerifyError::InvalidKey)?;
     if key.is_weak() {
-        return Err(Error::InvalidKey);
+        return Err(VerifyError::InvalidKey);
     }
     Ok(key)
 }

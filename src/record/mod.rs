@@ -1,8 +1,11 @@
 //! Records: the raw indicator values of one project, fixed size, with explicit missing marks.
 
+mod error;
+
+pub use error::RecordError;
+
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
 use crate::model::MAX_INDICATORS;
 use crate::text::ShortStr;
 
@@ -15,7 +18,8 @@ pub type RecordName = ShortStr<MAX_RECORD_NAME_LEN>;
 
 /// The raw values of one project, in model order. Fixed size (no allocation): up to
 /// [`MAX_INDICATORS`] values, each present or explicitly missing. A missing value is never
-/// encoded as NaN: NaN is a *value*, and scoring rejects it as [`Error::NonFiniteValue`].
+/// encoded as NaN: NaN is a *value*, and scoring rejects it as
+/// [`crate::score::ScoreError::NonFiniteValue`].
 ///
 /// ```
 /// use silkscore::Record;
@@ -63,9 +67,9 @@ impl Record {
     /// assert_eq!(r.len(), 3);
     /// assert!(r.get(2).unwrap().is_nan()); // kept as a value; scoring will reject it
     /// ```
-    pub fn from_values(id: u32, values: &[Option<f32>]) -> Result<Self, Error> {
+    pub fn from_values(id: u32, values: &[Option<f32>]) -> Result<Self, RecordError> {
         if values.len() > MAX_INDICATORS {
-            return Err(Error::IndexOutOfRange {
+            return Err(RecordError::IndexOutOfRange {
                 index: values.len(),
                 len: MAX_INDICATORS,
             });
@@ -120,7 +124,7 @@ impl Record {
     }
 
     /// Sets value `i` (any f32, NaN included: scoring decides what is acceptable).
-    pub fn set(&mut self, i: usize, value: f32) -> Result<(), Error> {
+    pub fn set(&mut self, i: usize, value: f32) -> Result<(), RecordError> {
         let slot = self.slot(i)?;
         *slot = value;
         self.present |= 1u32 << i;
@@ -128,7 +132,7 @@ impl Record {
     }
 
     /// Marks value `i` missing.
-    pub fn set_missing(&mut self, i: usize) -> Result<(), Error> {
+    pub fn set_missing(&mut self, i: usize) -> Result<(), RecordError> {
         let slot = self.slot(i)?;
         *slot = 0.0;
         self.present &= !(1u32 << i);
@@ -154,14 +158,13 @@ impl Record {
         (0..self.len()).map(move |i| self.get(i))
     }
 
-    fn slot(&mut self, i: usize) -> Result<&mut f32, Error> {
+    fn slot(&mut self, i: usize) -> Result<&mut f32, RecordError> {
         let len = self.len();
+        let err = RecordError::IndexOutOfRange { index: i, len };
         if i >= len {
-            return Err(Error::IndexOutOfRange { index: i, len });
+            return Err(err);
         }
-        self.values
-            .get_mut(i)
-            .ok_or(Error::IndexOutOfRange { index: i, len })
+        self.values.get_mut(i).ok_or(err)
     }
 }
 
