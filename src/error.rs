@@ -6,7 +6,7 @@
 //!
 //! | error | returned by |
 //! |---|---|
-//! | [`ModelError`] (with [`ModelField`], [`IndicatorField`]) | building or changing a [`crate::Model`] |
+//! | [`ModelError`] ([`ModelField`], [`IndicatorField`]) | building, changing a [`crate::Model`] |
 //! | [`RecordError`] | [`crate::Record::set`], [`crate::Record::from_values`] |
 //! | [`ScoreError`] | [`crate::score()`], [`crate::score::Scorer`], batches and columns |
 //! | [`DecodeError`], [`EncodeError`] | [`crate::wire`] messages and frames |
@@ -36,7 +36,10 @@
 //! let bytes = wire::encode_record(&Record::new(1, 3), &mut buf).unwrap();
 //! let e = score_message(bytes).unwrap_err();
 //! assert_eq!(e, Error::Score(ScoreError::RecordLength { expected: 18, found: 3 }));
-//! assert_eq!(e.to_string(), "record length differs from the model's indicator count (model has 18, record has 3)");
+//! assert_eq!(
+//!     e.to_string(),
+//!     "record length differs from the model's indicator count (model has 18, record has 3)"
+//! );
 //! assert!(matches!(score_message(&[9]), Err(Error::Decode(_))));
 //! ```
 
@@ -190,3 +193,126 @@ impl From<Error> for std::io::Error {
 /// Shorthand for `Result<T, silkscore::Error>`, or for another error type `E`:
 /// `silkscore::Result<Scores, ScoreError>`.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+
+    #[test]
+    fn umbrella_wraps_every_domain_and_displays_it() {
+        let invalid = ModelError::new(
+            ModelField::Indicator {
+                index: 3,
+                field: IndicatorField::Hi,
+            },
+            "hi must be greater than lo",
+        );
+        let cases: [(Error, Error, &str); 10] = [
+            (
+                invalid.into(),
+                Error::Model(invalid),
+                "invalid model: indicator[3].hi: hi must be greater than lo",
+            ),
+            (
+                RecordError::IndexOutOfRange { index: 3, len: 3 }.into(),
+                Error::Record(RecordError::IndexOutOfRange { index: 3, len: 3 }),
+                "indicator index out of range (3 >= 3)",
+            ),
+            (
+                ScoreError::NonFiniteValue { indicator: 4 }.into(),
+                Error::Score(ScoreError::NonFiniteValue { indicator: 4 }),
+                "a raw value is NaN or infinite (indicator 4)",
+            ),
+            (
+                DecodeError::UnknownVersion { found: 7 }.into(),
+                Error::Decode(DecodeError::UnknownVersion { found: 7 }),
+                "unknown format version (7)",
+            ),
+            (
+                DecodeError::InvalidModel(invalid).into(),
+                Error::Decode(DecodeError::InvalidModel(invalid)),
+                "invalid model: indicator[3].hi: hi must be greater than lo",
+            ),
+            (
+                EncodeError::BufferTooSmall { needed: 9 }.into(),
+                Error::Encode(EncodeError::BufferTooSmall { needed: 9 }),
+                "output buffer too small (need 9)",
+            ),
+            (
+                WeightsError::Inconsistent { cr: 0.25 }.into(),
+                Error::Weights(WeightsError::Inconsistent { cr: 0.25 }),
+                "AHP judgments inconsistent (CR > 0.10) (CR = 0.2500)",
+            ),
+            (
+                WeightsError::from(invalid).into(),
+                Error::Weights(WeightsError::InvalidModel(invalid)),
+                "invalid model: indicator[3].hi: hi must be greater than lo",
+            ),
+            (
+                JournalError::JournalFull.into(),
+                Error::Journal(JournalError::JournalFull),
+                "journal region full",
+            ),
+            (
+                FlashError.into(),
+                Error::Journal(JournalError::Flash),
+                "flash read or write failed",
+            ),
+        ];
+        for (converted, expected, text) in cases {
+            assert_eq!(converted, expected);
+            assert_eq!(converted.to_string(), text);
+            assert!(text.starts_with(converted.as_str()), "{text}");
+        }
+    }
+
+    #[cfg(feature = "signed-models")]
+    #[test]
+    fn umbrella_wraps_signed_errors() {
+        let e: Error = VerifyError::Rollback {
+            running: 3,
+            found: 2,
+        }
+        .into();
+        assert_eq!(
+            e.to_string(),
+            "model revision not newer than the running one (running 3, envelope 2)"
+        );
+        let e: Error = VerifyError::from(DecodeError::Malformed).into();
+        assert_eq!(e, Error::Verify(VerifyError::Model(DecodeError::Malformed)));
+        assert_eq!(e.to_string(), "malformed message");
+        let e: Error = SignError::ZeroRevision.into();
+        assert_eq!(e.as_str(), "model revision must be at least 1");
+    }
+
+    #[test]
+    fn errors_are_small() {
+        use core::mem::size_of;
+        let word = size_of::<usize>();
+        assert!(size_of::<ModelError>() <= 3 * word);
+        assert!(size_of::<ScoreError>() <= 3 * word);
+        assert!(size_of::<RecordError>() <= 3 * word);
+        assert!(size_of::<DecodeError>() <= 3 * word);
+        assert!(size_of::<WeightsError>() <= 3 * word);
+        assert!(size_of::<JournalError>() == 1);
+        assert_eq!(size_of::<FlashError>(), 0);
+        assert!(size_of::<Error>() <= 4 * word);
+    }
+
+    #[cfg(feature = "std")]
+    #[test]
+    fn every_error_is_an_io_error() {
+        let e: std::io::Error = ScoreError::InsufficientData {
+            connotation: crate::model::Connotation::Economic,
+        }
+        .into();
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+        assert_eq!(
+            e.to_string(),
+            "too few indicators present for a connotation (economic)"
+        );
+        let e: std::io::Error = Error::from(JournalError::Flash).into();
+        assert_eq!(e.to_string(), "flash read or write failed");
+    }
+}

@@ -2,7 +2,7 @@
 //!
 //! Every logarithm and exponential that affects a score goes through [`ln`] and [`exp`], on
 //! every target, so the same record and model give bit-identical scores on x86_64 and on
-//! every Cortex-M core (SPEC §4).
+//! every Cortex-M core (docs/spec.md §4).
 //!
 //! They are crate-owned, **branch-free** transcriptions of the FreeBSD/musl algorithms that
 //! `libm` ships as `logf` and `expf` (the same argument reduction, the same polynomials, the

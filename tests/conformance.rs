@@ -1,6 +1,6 @@
-//! SPEC conformance: every public vector in `tests/vectors/` (copied from the shared
-//! conformance folder), scored through the library, within 0.005 points; grades and statuses
-//! exact; rows in input order.
+//! Conformance (docs/spec.md): every public vector in `tests/vectors/` (copied from the
+//! conformance vectors of the specification), scored through the library, within 0.005
+//! points; grades and statuses exact; rows in input order.
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! Property tests of the guarantees of SPEC §4 and §6 (issue 2, item 8 a–g; h is in
+//! Property tests of the guarantees of docs/spec.md §4 and §6 (issue 2, item 8 a–g; h is in
 //! `tests/weights.rs`).
 
 use proptest::prelude::*;

@@ -523,7 +523,7 @@ fn verify(a: &VerifyArgs) -> Result<Exit, CliError> {
         }
         Err(e) => {
             let detail = match e {
-                silkscore::Error::UntrustedKey => signed::Envelope::parse(&bytes)
+                signed::VerifyError::UntrustedKey => signed::Envelope::parse(&bytes)
                     .map(|env| {
                         format!(
                             " (signed by {}, trusted key is {})",

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
-use silkscore::weights::{ahp, critic, entropy};
+use silkscore::weights::{ahp, critic, entropy, WeightsError};
 use silkscore::{Connotation, Model, Record};
 use silkscore_host::model_file;
 use silkscore_host::records::RecordsReader;
@@ -217,7 +217,7 @@ fn run_ahp(a: &AhpArgs) -> Result<Exit, CliError> {
     }
 
     let result = ahp::ahp(&values, ahp::Consistency::AcceptInconsistent).map_err(|e| match e {
-        silkscore::Error::InvalidJudgment { index } => match judgments.get(usize::from(index)) {
+        WeightsError::InvalidJudgment { index } => match judgments.get(usize::from(index)) {
             Some(j) => CliError::at(
                 &a.judgments,
                 j.line,
@@ -230,7 +230,7 @@ fn run_ahp(a: &AhpArgs) -> Result<Exit, CliError> {
             ),
             None => CliError::file(&a.judgments, format!("{e}")),
         },
-        silkscore::Error::JudgmentCount { found } => CliError::file(
+        WeightsError::JudgmentCount { found } => CliError::file(
             &a.judgments,
             format!(
                 "{found} judgments is not n(n-1)/2 for any n from 1 to {} (1, 3, 6, 10, \
@@ -429,9 +429,9 @@ fn read_complete(input: &Path, model: &Model, method: Method) -> Result<Complete
 }
 
 /// Maps a library error of entropy / CRITIC to the file and row.
-fn data_error(data: &Complete, model: &Model, e: silkscore::Error) -> CliError {
+fn data_error(data: &Complete, model: &Model, e: WeightsError) -> CliError {
     match e {
-        silkscore::Error::IncompleteRecord { record, indicator } => {
+        WeightsError::IncompleteRecord { record, indicator } => {
             let id = model
                 .indicators()
                 .get(usize::from(indicator))

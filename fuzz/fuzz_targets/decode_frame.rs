@@ -37,7 +37,7 @@ fn check<M: Message, const N: usize>(stream: &[u8]) {
             } else if body.len() > N {
                 assert!(matches!(
                     got,
-                    Some(Err(silkscore::Error::BufferTooSmall { .. }))
+                    Some(Err(silkscore::DecodeError::BufferTooSmall { .. }))
                 ));
             } else {
                 let mut copy = body.to_vec();

@@ -3,8 +3,8 @@
 //! a second recovery returns exactly the entries of the first plus the appended ones.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use silkscore::journal::{Entry, Journal, MemFlash};
-use silkscore::{score, Error, Record, Scores, BRI_CULTURAL_V1 as M};
+use silkscore::journal::{Entry, Journal, JournalError, MemFlash};
+use silkscore::{score, Record, Scores, BRI_CULTURAL_V1 as M};
 
 fn scores(id: u32) -> Scores {
     let mut r = Record::new(id, M.len());
@@ -49,8 +49,8 @@ fuzz_target!(|data: &[u8]| {
                     scores: s,
                 });
             }
-            Err(Error::JournalFull) => {}
-            Err(Error::Flash) => assert!(write_size > 32),
+            Err(JournalError::JournalFull) => {}
+            Err(JournalError::Flash) => assert!(write_size > 32),
             Err(e) => panic!("append: {e}"),
         }
     }

@@ -30,7 +30,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{line_of, HostError};
-use silkscore::error::{Error, IndicatorField, ModelField};
+use silkscore::error::{IndicatorField, ModelError, ModelField};
 use silkscore::model::{
     Aggregation, Connotation, Direction, Indicator, Model, ModelParams, Transform,
 };
@@ -174,20 +174,12 @@ pub fn parse(text: &str, path: impl AsRef<Path>) -> Result<Model, HostError> {
 
 /// Maps a validation error of [`Model::new`] to a [`HostError::Model`] with the line of the
 /// offending key.
-fn model_error(text: &str, path: &Path, raw: &RawModel, e: &Error) -> HostError {
-    let (field, message, span) = match e {
-        Error::InvalidModel { field, reason } => (
-            Some(field.to_string()),
-            (*reason).to_owned(),
-            span_of(raw, field),
-        ),
-        other => (None, other.to_string(), None),
-    };
+fn model_error(text: &str, path: &Path, raw: &RawModel, e: &ModelError) -> HostError {
     HostError::Model {
         path: path.to_path_buf(),
-        line: span.map(|s| line_of(text, s.start)),
-        field,
-        message,
+        line: span_of(raw, &e.field).map(|s| line_of(text, s.start)),
+        field: Some(e.field.to_string()),
+        message: e.reason.to_owned(),
     }
 }
 

@@ -36,7 +36,7 @@ use std::io::{self, Write};
 use std::string::String;
 
 use super::records::{Row, RowError};
-use silkscore::error::Error;
+use silkscore::error::ScoreError;
 use silkscore::model::{Connotation, Model};
 use silkscore::record::Record;
 use silkscore::score::{Grade, Scorer, Scores};
@@ -100,7 +100,7 @@ pub enum Failure {
         connotation: Connotation,
     },
     /// Any other scoring error (not expected from a record read for the same model).
-    Other(Error),
+    Other(ScoreError),
 }
 
 impl fmt::Display for Failure {
@@ -120,15 +120,17 @@ impl fmt::Display for Failure {
 
 impl Failure {
     /// The failure of a scoring error, naming the indicator by its id in `model`.
-    pub fn from_error(model: &Model, e: Error) -> Self {
+    pub fn from_error(model: &Model, e: ScoreError) -> Self {
         match e {
-            Error::NonFiniteValue { indicator } => Failure::NonFinite {
+            ScoreError::NonFiniteValue { indicator } => Failure::NonFinite {
                 indicator: model
                     .indicators()
                     .get(usize::from(indicator))
                     .map_or_else(|| format!("{indicator}"), |i| i.id.as_str().to_owned()),
             },
-            Error::InsufficientData { connotation } => Failure::InsufficientData { connotation },
+            ScoreError::InsufficientData { connotation } => {
+                Failure::InsufficientData { connotation }
+            }
             other => Failure::Other(other),
         }
     }

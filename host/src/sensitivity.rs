@@ -68,7 +68,7 @@ use std::vec::Vec;
 use super::output::{score_row, Failure};
 use super::records::RecordsReader;
 use super::HostError;
-use silkscore::error::Error;
+use silkscore::error::ScoreError;
 use silkscore::model::{Aggregation, Connotation, Model, ModelParams};
 use silkscore::record::Record;
 use silkscore::score::{Scorer, Scores};
@@ -459,7 +459,7 @@ pub enum SensitivityError {
         /// Its position in the records.
         index: usize,
         /// The scoring error.
-        error: Error,
+        error: ScoreError,
     },
     /// Every Monte Carlo draw gave an invalid model.
     NoValidSample,

@@ -292,7 +292,8 @@ impl<F: Flash> Journal<F> {
     /// first).
     ///
     /// ```
-    /// use silkscore::{journal::{Journal, JournalError, MemFlash}, score, Record, BRI_CULTURAL_V1 as M};
+    /// use silkscore::journal::{Journal, JournalError, MemFlash};
+    /// use silkscore::{score, Record, BRI_CULTURAL_V1 as M};
     /// let mut r = Record::new(1, M.len());
     /// for i in 0..M.len() { r.set(i, 5.0).unwrap(); }
     /// let s = score(&M, &r).unwrap();

@@ -1,4 +1,4 @@
-//! The default catalogue, model `bri-cultural-v1` (SPEC §2): 18 indicators, six per
+//! The default catalogue, model `bri-cultural-v1` (docs/spec.md §2): 18 indicators, six per
 //! connotation, each tied to the mechanism of Bian & Liu (2023) that it measures.
 //!
 //! Everything here is `const`: the default model lives in flash and costs no RAM or
@@ -113,7 +113,7 @@ const NAME: ModelName = match ModelName::new(DEFAULT_MODEL_NAME) {
     None => ModelName::EMPTY,
 };
 
-/// The default model `bri-cultural-v1` of SPEC §2, as a `static` built at compile time (it lives in flash): equal weights, arithmetic
+/// The default model `bri-cultural-v1` of docs/spec.md §2, as a `static` built at compile time (it lives in flash): equal weights, arithmetic
 /// within, geometric across (the three connotations must be integrated), ε = 0.01,
 /// coverage 0.5, grades 80/65/50/35.
 ///

@@ -78,7 +78,7 @@ impl Direction {
     }
 }
 
-/// The transform f applied to a clamped raw value before min–max normalisation (SPEC §2).
+/// The transform f applied to a clamped raw value before min–max normalisation (docs/spec.md §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Transform {

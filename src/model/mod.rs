@@ -64,8 +64,8 @@ pub struct ModelParams {
 }
 
 impl ModelParams {
-    /// The defaults of docs/spec.md §2: arithmetic within, geometric across, ε = 0.01, coverage 0.5,
-    /// grades 80/65/50/35, connotation weights 1/1/1.
+    /// The defaults of docs/spec.md §2: arithmetic within, geometric across, ε = 0.01,
+    /// coverage 0.5, grades 80/65/50/35, connotation weights 1/1/1.
     pub const DEFAULT: ModelParams = ModelParams {
         within: Aggregation::Arithmetic,
         across: Aggregation::Geometric,
@@ -354,4 +354,66 @@ fn validate_parts(params: &ModelParams, indicators: &Indicators) -> Result<(), M
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subnormal_indicator_weights_are_refused() {
+        let m = &BRI_CULTURAL_V1;
+        for w in [
+            f32::MIN_POSITIVE / 2.0,
+            f32::from_bits(1),
+            f32::from_bits(0x007F_FFFF),
+        ] {
+            assert!(w > 0.0 && !w.is_normal());
+            let mut weights = [1.0f32; 18];
+            weights[7] = w;
+            assert_eq!(
+                m.with_indicator_weights(&weights),
+                Err(ModelError {
+                    field: ModelField::Indicator {
+                        index: 7,
+                        field: IndicatorField::Weight
+                    },
+                    reason: SUBNORMAL_WEIGHT,
+                }),
+                "{w:e}"
+            );
+        }
+        // 0 and the smallest normal f32 are fine.
+        let mut weights = [1.0f32; 18];
+        weights[7] = 0.0;
+        assert!(m.with_indicator_weights(&weights).is_ok());
+        weights[7] = f32::MIN_POSITIVE;
+        assert!(m.with_indicator_weights(&weights).is_ok());
+        weights[7] = -0.0;
+        assert!(m.with_indicator_weights(&weights).is_ok());
+    }
+
+    #[test]
+    fn subnormal_connotation_weights_are_refused() {
+        let m = &BRI_CULTURAL_V1;
+        for c in Connotation::ALL {
+            let mut p = *m.params();
+            p.weights[c.index()] = f32::MIN_POSITIVE / 4.0;
+            let e = m.with_params(p).unwrap_err();
+            assert_eq!(e.field, ModelField::ConnotationWeight(c));
+            assert_eq!(e.reason, SUBNORMAL_WEIGHT);
+            p.weights[c.index()] = f32::MIN_POSITIVE;
+            assert!(m.with_params(p).is_ok());
+            p.weights[c.index()] = 0.0;
+            assert!(m.with_params(p).is_ok());
+        }
+    }
+
+    #[test]
+    fn weight_count_must_match() {
+        let e = BRI_CULTURAL_V1
+            .with_indicator_weights(&[1.0; 17])
+            .unwrap_err();
+        assert_eq!(e.field, ModelField::Indicators);
+    }
 }

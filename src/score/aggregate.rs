@@ -1,4 +1,4 @@
-//! Weighted means: arithmetic, and geometric with the floor ε (SPEC §4).
+//! Weighted means: arithmetic, and geometric with the floor ε (docs/spec.md §4).
 //!
 //! Both accumulate in f32, in the order the terms are given (model order), so results are
 //! bit-identical on every target.

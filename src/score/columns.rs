@@ -454,7 +454,7 @@ impl Scorer<'_> {
         // The reported values, still column-wise: 0-100 values, basis points, grades.
         tail_outputs(&b.index, &b.composite, &params.grades, &mut b.report);
 
-        // Results, errors in SPEC order: non-finite first, then coverage.
+        // Results, errors in the order of docs/spec.md §8: non-finite first, then coverage.
         let fingerprint = self.model.fingerprint();
         let rep = &b.report;
         let mut ok = 0;

@@ -1,4 +1,4 @@
-//! Scoring one record against a model (SPEC §4): the pipeline, scores, grades and the
+//! Scoring one record against a model (docs/spec.md §4): the pipeline, scores, grades and the
 //! per-indicator breakdown. Batches and top-K ranking are in [`batch`].
 
 mod aggregate;
@@ -132,7 +132,7 @@ impl Scores {
     }
 }
 
-/// What one indicator did in a score (SPEC §4, breakdown).
+/// What one indicator did in a score (docs/spec.md §4, breakdown).
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct IndicatorBreakdown {
@@ -184,7 +184,7 @@ impl Breakdown {
     }
 }
 
-/// Scores one record (SPEC §4).
+/// Scores one record (docs/spec.md §4).
 ///
 /// Errors, in this order: [`ScoreError::RecordLength`] when the record does not have one
 /// value per indicator; [`ScoreError::NonFiniteValue`] for the first NaN or infinite value in
@@ -314,7 +314,7 @@ fn pipeline(
     let indicators = model.indicators();
 
     // One pass; a non-finite value (the first in model order) is reported before anything
-    // else is looked at, as SPEC §8 orders the errors.
+    // else is looked at, as docs/spec.md §8 orders the errors.
     let mut means = [WeightedMean::new(params.within, params.floor); 3];
     for (i, (ind, prep)) in indicators.iter().zip(prepared).enumerate() {
         let c = ind.connotation.index();

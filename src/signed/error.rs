@@ -87,8 +87,10 @@ impl From<DecodeError> for VerifyError {
 /// use silkscore::{wire::DecodeError, BRI_CULTURAL_V1};
 /// let key = signed::SigningKey::from_bytes(&[3u8; 32]);
 /// let mut out = [0u8; signed::ENVELOPE_MAX_SIZE];
-/// assert_eq!(signed::sign_model(&BRI_CULTURAL_V1, 0, &key, &mut out), Err(SignError::ZeroRevision));
-/// assert_eq!(signed::sign(&[0x01], 1, &key, &mut out), Err(SignError::Model(DecodeError::Malformed)));
+/// let zero = signed::sign_model(&BRI_CULTURAL_V1, 0, &key, &mut out);
+/// assert_eq!(zero, Err(SignError::ZeroRevision));
+/// let garbage = signed::sign(&[0x01], 1, &key, &mut out);
+/// assert_eq!(garbage, Err(SignError::Model(DecodeError::Malformed)));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

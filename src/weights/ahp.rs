@@ -170,8 +170,8 @@ pub const fn order_for(count: usize) -> Option<usize> {
     None
 }
 
-/// Checks one judgment (docs/spec.md §8): finite, in [1/9, 9], a value within [`SNAP`] of 1/9 counting
-/// as 1/9. Returns the value to use and its reciprocal.
+/// Checks one judgment (docs/spec.md §8): finite, in [1/9, 9], a value within [`SNAP`] of 1/9
+/// counting as 1/9. Returns the value to use and its reciprocal.
 fn judgment(value: f32, index: usize) -> Result<(f32, f32), WeightsError> {
     let invalid = WeightsError::InvalidJudgment {
         index: index.min(u16::MAX as usize) as u16,
@@ -218,7 +218,10 @@ fn judgment(value: f32, index: usize) -> Result<(f32, f32), WeightsError> {
 /// let accepted = ahp(&bad, Consistency::AcceptInconsistent).unwrap();
 /// assert!(!accepted.is_consistent());
 ///
-/// assert_eq!(ahp(&[2.0, 10.0, 1.0], Consistency::Require), Err(WeightsError::InvalidJudgment { index: 1 }));
+/// assert_eq!(
+///     ahp(&[2.0, 10.0, 1.0], Consistency::Require),
+///     Err(WeightsError::InvalidJudgment { index: 1 })
+/// );
 /// assert_eq!(ahp(&[1.0; 4], Consistency::Require), Err(WeightsError::JudgmentCount { found: 4 }));
 /// ```
 pub fn ahp(judgments: &[f32], consistency: Consistency) -> Result<AhpWeights, WeightsError> {
@@ -330,7 +333,11 @@ fn multiply(a: &[[f32; MAX_N]; MAX_N], w: &[f32; MAX_N], n: usize) -> [f32; MAX_
 /// let three = ahp(&[1.0, 1.0, 1.0], Consistency::Require).unwrap();
 /// assert_eq!(
 ///     apply_to_connotation(&BRI_CULTURAL_V1, Connotation::Economic, &three),
-///     Err(WeightsError::ConnotationSize { connotation: Connotation::Economic, expected: 6, found: 3 })
+///     Err(WeightsError::ConnotationSize {
+///         connotation: Connotation::Economic,
+///         expected: 6,
+///         found: 3
+///     })
 /// );
 /// ```
 pub fn apply_to_connotation(

@@ -150,3 +150,36 @@ pub fn equal(model: &Model) -> Result<Model, WeightsError> {
     let weights = ones.get(..model.len()).unwrap_or(&ones);
     Ok(model.with_indicator_weights(weights)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::BRI_CULTURAL_V1;
+
+    #[test]
+    fn computed_weights_are_never_subnormal() {
+        // Cultural indicators 0..6: one value dwarfs the others, whose shares are subnormal
+        // (1e-40), below f32::MIN_POSITIVE (1e-38), or normal (1e-30).
+        let mut v = [1.0f64; 18];
+        v[..6].copy_from_slice(&[1.0, 1e-40, 1e-39, 1e-30, 0.0, 1e-45]);
+        let (w, fallback) = within_connotations(&BRI_CULTURAL_V1, &v);
+        assert_eq!(w[1], 0.0);
+        assert_eq!(w[2], 0.0);
+        assert!(w[3] > 0.0 && w[3].is_normal());
+        assert_eq!(w[5], 0.0);
+        assert!(w.iter().all(|x| *x == 0.0 || x.is_normal()));
+        assert_eq!(fallback, [false; 3]);
+        assert!(put_into(&BRI_CULTURAL_V1, w.get(..18).unwrap()).is_ok());
+    }
+
+    #[test]
+    fn put_into_checks_the_count() {
+        assert_eq!(
+            put_into(&BRI_CULTURAL_V1, &[1.0; 5]),
+            Err(WeightsError::RecordLength {
+                expected: 18,
+                found: 5
+            })
+        );
+    }
+}

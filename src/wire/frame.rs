@@ -1,4 +1,4 @@
-//! COBS frames with a CRC-32, for kiosk serial and radio links (SPEC §6).
+//! COBS frames with a CRC-32, for kiosk serial and radio links (docs/spec.md §6).
 //!
 //! # Frame layout
 //!
@@ -8,8 +8,9 @@
 //! CRC-32/ISO-HDLC (the zlib/Ethernet CRC). COBS removes every zero byte from the frame body,
 //! so `0x00` marks the end of a frame and a receiver can resynchronise after any corruption:
 //! the next `0x00` starts a fresh frame. A frame whose COBS is broken is
-//! [`DecodeError::BadFrame`]; one whose CRC does not match is [`DecodeError::ChecksumMismatch`]. Either
-//! way it is rejected, never scored, and the frames after it are unaffected.
+//! [`DecodeError::BadFrame`]; one whose CRC does not match is
+//! [`DecodeError::ChecksumMismatch`]. Either way it is rejected, never scored, and the frames
+//! after it are unaffected.
 //!
 //! ```
 //! use silkscore::{wire::{self, frame}, Record};

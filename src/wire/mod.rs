@@ -1,4 +1,4 @@
-//! The wire format (SPEC §6): postcard messages with a format version, maximum sizes as
+//! The wire format (docs/spec.md §6): postcard messages with a format version, maximum sizes as
 //! constants, and validation of everything decoded. COBS/CRC-32 frames for serial links are in
 //! [`frame`].
 //!
@@ -330,6 +330,27 @@ mod tests {
                 ..
             }))
         ));
+    }
+
+    #[test]
+    fn decoded_subnormal_weight_is_refused() {
+        let m = &crate::model::BRI_CULTURAL_V1;
+        let mut buf = [0u8; MODEL_MAX_SIZE];
+        let n = encode_model(m, &mut buf).unwrap().len();
+        // The last indicator's weight (1.0f32) is the message's last 4 bytes.
+        assert_eq!(buf[n - 4..n], 1.0f32.to_le_bytes());
+        buf[n - 4..n].copy_from_slice(&(f32::MIN_POSITIVE / 2.0).to_le_bytes());
+        let e = decode_model(&buf[..n]).unwrap_err();
+        let DecodeError::InvalidModel(e) = e else {
+            panic!("{e:?}");
+        };
+        assert_eq!(
+            e.field,
+            ModelField::Indicator {
+                index: 17,
+                field: crate::model::IndicatorField::Weight
+            }
+        );
     }
 
     #[test]

@@ -83,7 +83,7 @@ pub struct Row {
     pub record: Result<Record, String>,
 }
 
-/// Reads a records CSV for `model` (SPEC §7, §8).
+/// Reads a records CSV for `model` (docs/spec.md §7, §8).
 pub fn load_records(path: &Path, model: &Model) -> Vec<Row> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)

@@ -40,7 +40,7 @@ use silkscore::wire::{
     self,
     frame::{FrameReader, RECORD_FRAME_MAX_SIZE},
 };
-use silkscore::{score, Aggregation, Error, Model, Record, Scores, Transform};
+use silkscore::{score, Aggregation, DecodeError, Model, Record, ScoreError, Scores, Transform};
 
 const BOARD: &str = env!("SILKSCORE_BOARD");
 const CORE: &str = env!("SILKSCORE_CORE");
@@ -183,46 +183,56 @@ impl Out {
     }
 }
 
-/// The firmware's spelling of an error (the host program spells it the same way).
-fn kind(l: &mut Line, e: &Error) {
+/// The firmware's spelling of a scoring error (the host program spells it the same way).
+fn score_kind(l: &mut Line, e: &ScoreError) {
     match *e {
-        Error::NonFiniteValue { indicator } => l.s("non_finite:").u(indicator as u64),
-        Error::InsufficientData { connotation } => {
+        ScoreError::NonFiniteValue { indicator } => l.s("non_finite:").u(indicator as u64),
+        ScoreError::InsufficientData { connotation } => {
             l.s("insufficient_data:").s(connotation.as_str())
         }
-        Error::RecordLength { expected, found } => l
+        ScoreError::RecordLength { expected, found } => l
             .s("record_length:")
             .u(expected as u64)
             .b(b':')
             .u(found as u64),
-        Error::BadFrame => l.s("bad_frame"),
-        Error::ChecksumMismatch => l.s("checksum_mismatch"),
-        Error::Malformed => l.s("malformed"),
-        Error::TrailingBytes => l.s("trailing_bytes"),
-        Error::InvalidValue => l.s("invalid_value"),
-        Error::InvalidModel { .. } => l.s("invalid_model"),
-        Error::UnknownVersion { found } => l.s("unknown_version:").u(found as u64),
-        Error::BufferTooSmall { needed } => l.s("buffer_too_small:").u(needed as u64),
         _ => l.s("other"),
     };
 }
 
-/// The names `src/signed.rs` gives the errors of signature verification (the host program
-/// prints the same), and [`kind`]'s spelling for any other error.
-#[cfg(feature = "signed")]
-fn signed_kind(l: &mut Line, e: &Error) {
+/// The firmware's spelling of a decoding error (the host program spells it the same way).
+fn decode_kind(l: &mut Line, e: &DecodeError) {
     match *e {
-        Error::EnvelopeMalformed => l.s("EnvelopeMalformed"),
-        Error::EnvelopeTruncated => l.s("EnvelopeTruncated"),
-        Error::EnvelopeTooLong => l.s("EnvelopeTooLong"),
-        Error::UntrustedKey => l.s("UntrustedKey"),
-        Error::BadSignature => l.s("BadSignature"),
-        Error::Rollback { .. } => l.s("Rollback"),
-        Error::InvalidKey => l.s("InvalidKey"),
-        _ => {
-            kind(l, e);
+        DecodeError::BadFrame => l.s("bad_frame"),
+        DecodeError::ChecksumMismatch => l.s("checksum_mismatch"),
+        DecodeError::Malformed => l.s("malformed"),
+        DecodeError::TrailingBytes => l.s("trailing_bytes"),
+        DecodeError::InvalidValue => l.s("invalid_value"),
+        DecodeError::InvalidModel(_) => l.s("invalid_model"),
+        DecodeError::UnknownVersion { found } => l.s("unknown_version:").u(found as u64),
+        DecodeError::BufferTooSmall { needed } => l.s("buffer_too_small:").u(needed as u64),
+        _ => l.s("other"),
+    };
+}
+
+/// The names `silkscore::signed::VerifyError` gives the errors of signature verification
+/// (the host program prints the same), and [`decode_kind`]'s spelling for a model that does
+/// not decode.
+#[cfg(feature = "signed")]
+fn signed_kind(l: &mut Line, e: &silkscore::signed::VerifyError) {
+    use silkscore::signed::VerifyError;
+    match *e {
+        VerifyError::EnvelopeMalformed => l.s("EnvelopeMalformed"),
+        VerifyError::EnvelopeTruncated => l.s("EnvelopeTruncated"),
+        VerifyError::EnvelopeTooLong => l.s("EnvelopeTooLong"),
+        VerifyError::UntrustedKey => l.s("UntrustedKey"),
+        VerifyError::BadSignature => l.s("BadSignature"),
+        VerifyError::Rollback { .. } => l.s("Rollback"),
+        VerifyError::InvalidKey => l.s("InvalidKey"),
+        VerifyError::Model(d) => {
+            decode_kind(l, &d);
             l
         }
+        _ => l.s("other"),
     };
 }
 
@@ -325,7 +335,7 @@ fn print_set(out: &mut Out, set: &DataSet, verified: Option<&Model>) -> bool {
             }
             Err(e) => {
                 l.s("M ").s(set.name).s(" error=");
-                kind(&mut l, &e);
+                decode_kind(&mut l, &e);
                 out.emit(&mut l);
                 return false;
             }
@@ -356,13 +366,13 @@ fn print_set(out: &mut Out, set: &DataSet, verified: Option<&Model>) -> bool {
                 Err(e) => {
                     failed += 1;
                     l.s("id=").u(rec.id() as u64).s(" error=");
-                    kind(&mut l, &e);
+                    score_kind(&mut l, &e);
                 }
             },
             Err(e) => {
                 rejected += 1;
                 l.s("rejected=");
-                kind(&mut l, &e);
+                decode_kind(&mut l, &e);
             }
         }
         out.emit(&mut l);
@@ -450,12 +460,12 @@ fn run_stream(model: &Model, frames: &[u8], scoring: bool) -> u32 {
 }
 
 #[inline(never)]
-fn score_one(model: &Model, rec: &Record) -> Result<Scores, Error> {
+fn score_one(model: &Model, rec: &Record) -> Result<Scores, ScoreError> {
     score(model, rec)
 }
 
 #[inline(never)]
-fn scorer_one(scorer: &Scorer<'_>, rec: &Record) -> Result<Scores, Error> {
+fn scorer_one(scorer: &Scorer<'_>, rec: &Record) -> Result<Scores, ScoreError> {
     scorer.score(rec)
 }
 
@@ -1010,14 +1020,14 @@ fn minimal(out: &mut Out) -> bool {
     let mut reader = FrameReader::<RECORD_FRAME_MAX_SIZE>::new();
     for &b in set.frames {
         if let Some(res) = reader.push::<Record>(b) {
-            match res.and_then(|r| scorer.score(&r)) {
-                Ok(s) => l
+            match res.ok().and_then(|r| scorer.score(&r).ok()) {
+                Some(s) => l
                     .u(s.record_id as u64)
                     .b(b' ')
                     .f(s.composite)
                     .b(b' ')
                     .s(s.grade.as_str()),
-                Err(_) => l.s("error"),
+                None => l.s("error"),
             };
             out.emit(&mut l);
         }

@@ -47,7 +47,7 @@ use std::process::ExitCode;
 
 use silkscore::signed;
 use silkscore::wire::{self, frame};
-use silkscore::{score, Error, Model, Record, Scores};
+use silkscore::{score, DecodeError, Model, Record, ScoreError, Scores};
 
 /// One data set: a model and its records, and where a corrupted frame goes.
 struct SetSpec {
@@ -377,18 +377,21 @@ fn build_signed(model: &[u8]) -> Result<(Vec<(&'static str, Vec<u8>)>, String), 
     ))
 }
 
-/// The names `src/signed.rs` gives the errors of signature verification (the firmware prints
-/// the same), and the firmware's spelling for any other error.
-fn signed_kind(e: &Error) -> String {
+/// The names `silkscore::signed::VerifyError` gives the errors of signature verification
+/// (the firmware prints the same), and the firmware's spelling of a model that does not
+/// decode.
+fn signed_kind(e: &silkscore::signed::VerifyError) -> String {
+    use silkscore::signed::VerifyError;
     match e {
-        Error::EnvelopeMalformed => "EnvelopeMalformed".into(),
-        Error::EnvelopeTruncated => "EnvelopeTruncated".into(),
-        Error::EnvelopeTooLong => "EnvelopeTooLong".into(),
-        Error::UntrustedKey => "UntrustedKey".into(),
-        Error::BadSignature => "BadSignature".into(),
-        Error::Rollback { .. } => "Rollback".into(),
-        Error::InvalidKey => "InvalidKey".into(),
-        e => kind(e),
+        VerifyError::EnvelopeMalformed => "EnvelopeMalformed".into(),
+        VerifyError::EnvelopeTruncated => "EnvelopeTruncated".into(),
+        VerifyError::EnvelopeTooLong => "EnvelopeTooLong".into(),
+        VerifyError::UntrustedKey => "UntrustedKey".into(),
+        VerifyError::BadSignature => "BadSignature".into(),
+        VerifyError::Rollback { .. } => "Rollback".into(),
+        VerifyError::InvalidKey => "InvalidKey".into(),
+        VerifyError::Model(d) => decode_kind(d),
+        _ => "other".into(),
     }
 }
 
@@ -453,22 +456,31 @@ fn read_set(data: &Path, name: &str) -> Result<(Vec<u8>, Vec<u8>), String> {
     Ok((read("model")?, read("frames")?))
 }
 
-/// The firmware's spelling of an error.
-fn kind(e: &Error) -> String {
+/// The firmware's spelling of a scoring error.
+fn score_kind(e: &ScoreError) -> String {
     match e {
-        Error::NonFiniteValue { indicator } => format!("non_finite:{indicator}"),
-        Error::InsufficientData { connotation } => {
+        ScoreError::NonFiniteValue { indicator } => format!("non_finite:{indicator}"),
+        ScoreError::InsufficientData { connotation } => {
             format!("insufficient_data:{}", connotation.as_str())
         }
-        Error::RecordLength { expected, found } => format!("record_length:{expected}:{found}"),
-        Error::BadFrame => "bad_frame".into(),
-        Error::ChecksumMismatch => "checksum_mismatch".into(),
-        Error::Malformed => "malformed".into(),
-        Error::TrailingBytes => "trailing_bytes".into(),
-        Error::InvalidValue => "invalid_value".into(),
-        Error::InvalidModel { .. } => "invalid_model".into(),
-        Error::UnknownVersion { found } => format!("unknown_version:{found}"),
-        Error::BufferTooSmall { needed } => format!("buffer_too_small:{needed}"),
+        ScoreError::RecordLength { expected, found } => {
+            format!("record_length:{expected}:{found}")
+        }
+        _ => "other".into(),
+    }
+}
+
+/// The firmware's spelling of a decoding error.
+fn decode_kind(e: &DecodeError) -> String {
+    match e {
+        DecodeError::BadFrame => "bad_frame".into(),
+        DecodeError::ChecksumMismatch => "checksum_mismatch".into(),
+        DecodeError::Malformed => "malformed".into(),
+        DecodeError::TrailingBytes => "trailing_bytes".into(),
+        DecodeError::InvalidValue => "invalid_value".into(),
+        DecodeError::InvalidModel(_) => "invalid_model".into(),
+        DecodeError::UnknownVersion { found } => format!("unknown_version:{found}"),
+        DecodeError::BufferTooSmall { needed } => format!("buffer_too_small:{needed}"),
         _ => "other".into(),
     }
 }
@@ -501,7 +513,7 @@ fn process(name: &str, model_bytes: &[u8], frames: &[u8]) -> String {
     let model = match wire::decode_model(model_bytes) {
         Ok(m) => m,
         Err(e) => {
-            let _ = writeln!(out, "M {name} error={}", kind(&e));
+            let _ = writeln!(out, "M {name} error={}", decode_kind(&e));
             return out;
         }
     };
@@ -526,12 +538,12 @@ fn process(name: &str, model_bytes: &[u8], frames: &[u8]) -> String {
                 }
                 Err(e) => {
                     failed += 1;
-                    format!("id={} error={}", rec.id(), kind(&e))
+                    format!("id={} error={}", rec.id(), score_kind(&e))
                 }
             },
             Err(e) => {
                 rejected += 1;
-                format!("rejected={}", kind(&e))
+                format!("rejected={}", decode_kind(&e))
             }
         };
         let _ = writeln!(out, "F {name} {n} {line}");
