@@ -63,7 +63,7 @@ impl DecodeError {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DecodeError::InvalidModel(e) => return e.fmt(f),
+            DecodeError::InvalidModel(e) => e.fmt(f),
             DecodeError::UnknownVersion { found } => write!(f, "{} ({found})", self.as_str()),
             DecodeError::BufferTooSmall { needed } => {
                 write!(f, "{} (need {needed})", self.as_str())
