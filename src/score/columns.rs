@@ -26,6 +26,12 @@ const BLOCK: usize = 64;
 /// let cols = [&a[..], &b[..]];
 /// let batch = Columns::new(&ids, &cols, &present).unwrap();
 /// assert_eq!(batch.len(), 2);
+///
+/// // Every column, the presence column included, needs one entry per id.
+/// use silkscore::ScoreError::ColumnLength;
+/// let err = Err(ColumnLength { expected: 2, found: 1 });
+/// assert_eq!(Columns::new(&ids, &cols, &present[..1]).map(|c| c.len()), err);
+/// assert_eq!(Columns::new(&ids, &[&a[..], &b[..1]], &present).map(|c| c.len()), err);
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Columns<'a> {
