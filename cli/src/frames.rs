@@ -193,8 +193,16 @@ impl Serialize for JsonValues<'_> {
 
 /// Where decoded records go.
 enum Sink<W: Write> {
-    Values { out: W, json: bool, first: bool },
-    Scores(RowWriter<W>),
+    Values {
+        out: W,
+        json: bool,
+        first: bool,
+    },
+    /// Scores; names escaped when `table` (text for people).
+    Scores {
+        w: RowWriter<W>,
+        table: bool,
+    },
 }
 
 impl<W: Write> Sink<W> {
@@ -215,7 +223,7 @@ impl<W: Write> Sink<W> {
             Sink::Values {
                 out, json: true, ..
             } => out.write_all(b"["),
-            Sink::Scores(w) => w.begin(),
+            Sink::Scores { w, .. } => w.begin(),
         }
     }
 
@@ -248,12 +256,17 @@ impl<W: Write> Sink<W> {
                 }
                 Ok(true)
             }
-            Sink::Scores(w) => {
+            Sink::Scores { w, table } => {
                 let outcome = score_row(model, &Ok(*r));
                 let id = r.id().to_string();
+                let name = if *table {
+                    term::escape(r.name())
+                } else {
+                    r.name().into()
+                };
                 w.write_row(&OutputRow {
                     id: &id,
-                    name: r.name(),
+                    name: &name,
                     outcome: &outcome,
                 })?;
                 Ok(outcome.is_ok())
@@ -275,7 +288,7 @@ impl<W: Write> Sink<W> {
                 out.flush()?;
                 Ok(out)
             }
-            Sink::Scores(w) => w.finish(),
+            Sink::Scores { w, .. } => w.finish(),
         }
     }
 }
@@ -300,7 +313,10 @@ pub fn decode(args: &DecodeArgs) -> Result<Exit, CliError> {
             DecodeFormat::Json => Format::Json,
             DecodeFormat::Table => Format::Table,
         };
-        Sink::Scores(RowWriter::new(format, out))
+        Sink::Scores {
+            w: RowWriter::new(format, out),
+            table: format == Format::Table,
+        }
     } else {
         Sink::Values {
             out,
