@@ -30,7 +30,7 @@ indicator's share of the log sum (they add up to 1, and a larger share pulls the
 more). Then the three indices, the composite, the grade and the coverage.
 
 Exit status: 0 the project scored, 1 it could not be scored (the reason is shown), 2
-unusable arguments, model or file, or no row with that id.")]
+unusable arguments, model or file, or no row with that id, 141 the output was closed early.")]
 pub struct ExplainArgs {
     #[command(flatten)]
     records: RecordsArgs,

@@ -32,7 +32,7 @@ parse:fields) gets no frame and is reported on stderr with its line; NaN and inf
 are encoded as they are (a device rejects them when scoring).
 
 Exit status: 0 every row encoded, 1 some rows were skipped, 2 unusable arguments, model or
-file.")]
+file, 141 the output (`-o -`) was closed early.")]
 pub struct EncodeArgs {
     #[command(flatten)]
     records: RecordsArgs,
@@ -59,7 +59,8 @@ a record of this model) is rejected: reported on stderr by frame number and byte
 the frames after it are still decoded.
 
 Exit status: 0 every frame decoded (and, with --score, scored), 1 some frames were rejected
-(or rows failed to score), 2 unusable arguments, model or file.")]
+(or rows failed to score), 2 unusable arguments, model or file, 141 the output was closed
+early.")]
 pub struct DecodeArgs {
     /// The frames file; `-` reads standard input.
     #[arg(value_name = "FRAMES.bin")]

@@ -23,7 +23,9 @@ Examples:
   silkscore model verify my-model.env --public-key operator.key.pub --current-revision 3
 
 Exit status: 0 done (for verify: the envelope is valid), 2 unusable arguments or files (for
-check: the model is invalid; for verify: the envelope is refused, and the reason is given).")]
+check: the model is invalid; for verify: the envelope is refused, and the reason is given),
+141 the output was closed early. Files (-o) are written whole or not at all, never over an
+input.")]
 pub struct ModelArgs {
     #[command(subcommand)]
     command: ModelCommand,

@@ -27,7 +27,9 @@ contribution for the top --top projects; and the 5-95% rank intervals of a Monte
 sensitivity analysis (see `silkscore sensitivity --help`; --samples 0 leaves it out).
 
 Exit status: 0 every row scored, 1 some rows could not be scored (the report is still
-written and lists them), 2 unusable arguments, model or file.")]
+written and lists them), 2 unusable arguments, model or file (or an output that is one of
+the inputs), 141 the output (`-o -`) was closed early. The report is written to a temporary
+file beside FILE and renamed onto it at the end.")]
 pub struct ReportArgs {
     /// Model file (TOML, docs/spec.md §7). Without it, the built-in model bri-cultural-v1.
     #[arg(short, long, value_name = "FILE")]

@@ -43,9 +43,10 @@ seed gives identical output. Memory: samples x projects ranks are kept as u32, a
 33554432 (128 MiB), e.g. 1000 samples of up to 33554 projects.
 
 Exit status: 0 every row analysed, 1 some rows left out (the analysis is still written),
-2 unusable arguments, model or file, or no row that scores.")]
+2 unusable arguments, model or file, or no row that scores, 141 the output was closed
+early (`| head`).")]
 pub struct SensitivityArgs {
-    /// Model file (TOML, SPEC §7). Without it, the built-in model bri-cultural-v1.
+    /// Model file (TOML, docs/spec.md §7). Without it, the built-in model bri-cultural-v1.
     #[arg(short, long, value_name = "FILE")]
     model: Option<PathBuf>,
 

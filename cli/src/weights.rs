@@ -24,7 +24,8 @@ Examples:
   silkscore weights critic --input projects.csv --write-model weighted.toml
 
 Exit status: 0 done, 2 unusable arguments or files (inconsistent AHP judgments, an
-incomplete record for entropy or CRITIC, …), with the file, line and reason.")]
+incomplete record for entropy or CRITIC, an empty judgments file, an output that is one of
+the inputs, …), with the file, line and reason; 141 the output was closed early.")]
 pub struct WeightsArgs {
     #[command(subcommand)]
     command: WeightsCommand,

@@ -1048,7 +1048,7 @@ fn frames_round_trip_bit_for_bit() {
             }
         }
     }
-    // The raw CSV cells read back to the same bits too (the SPEC §8 f32 grammar).
+    // The raw CSV cells read back to the same bits too (the docs/spec.md §8 f32 grammar).
     let text = fs::read_to_string(&input).unwrap();
     let mut raw = csv::Reader::from_reader(text.as_bytes());
     let mut compared = 0;
