@@ -551,17 +551,6 @@ fn write_key(path: &Path, text: &str, mode: u32, force: bool) -> Result<(), CliE
 fn keygen(a: &KeygenArgs) -> Result<Exit, CliError> {
     let mut stdout = Output::stdout(&Inputs::new())?;
     let public_path = pub_path(&a.output);
-    if !a.force {
-        // Checked again, atomically, when each file is put in place.
-        for p in [&a.output, &public_path] {
-            if std::fs::symlink_metadata(p).is_ok() {
-                return Err(CliError::file(
-                    p,
-                    "already exists; pass --force to replace it",
-                ));
-            }
-        }
-    }
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(|e| {
         CliError::file(
