@@ -270,6 +270,12 @@ fn text_for_people_shows_control_characters_escaped() {
             "{args:?}: nothing escaped:\n{out}\n{err}"
         );
     }
+    // Argument errors quote the argument: clap's message, with controls escaped or removed.
+    let o = run(&f.dir, &["rank", "-i", &r, "-f", "x\u{7}\r\u{1b}[2J\u{202e}y"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("invalid value"), "{}", stderr(&o));
+    assert_clean("clap error", &stderr(&o));
+
     // The escapes are readable: the table shows them where the characters were.
     let o = run(&f.dir, &["rank", "-m", &m, "-i", &r, "-n", "20"]);
     let table = stdout(&o);

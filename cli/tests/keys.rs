@@ -4,6 +4,8 @@
 //! secret key, and revision u32::MAX without `--force`; `verify` refuses a secret key. Also
 //! the AHP judgments file: empty is an error, counts are true.
 
+#![cfg(unix)]
+
 mod support;
 
 use std::fs;

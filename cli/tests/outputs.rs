@@ -4,6 +4,8 @@
 //! file beside it, renamed into place): a run that fails midway or is killed leaves the
 //! previous file, and a failure the tool handles leaves no temporary file behind.
 
+#![cfg(unix)]
+
 mod support;
 
 use std::fs::{self, File};

@@ -3,6 +3,8 @@
 //! /dev/full is an error (exit 2) naming `<stdout>`, and a closed or full stderr changes
 //! nothing: the same outputs, the same exit status. Nothing ever prints `panicked`.
 
+#![cfg(unix)]
+
 mod support;
 
 use std::fs::{self, File};
