@@ -271,7 +271,10 @@ fn text_for_people_shows_control_characters_escaped() {
         );
     }
     // Argument errors quote the argument: clap's message, with controls escaped or removed.
-    let o = run(&f.dir, &["rank", "-i", &r, "-f", "x\u{7}\r\u{1b}[2J\u{202e}y"]);
+    let o = run(
+        &f.dir,
+        &["rank", "-i", &r, "-f", "x\u{7}\r\u{1b}[2J\u{202e}y"],
+    );
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("invalid value"), "{}", stderr(&o));
     assert_clean("clap error", &stderr(&o));
