@@ -227,6 +227,7 @@ impl<R: Read> Framer<R> {
             self.keep
         };
         let keep = self.keeping;
+        let blank_from = self.line;
         loop {
             let more = match self.fill() {
                 Ok(more) => more,
@@ -259,19 +260,22 @@ impl<R: Read> Framer<R> {
                 self.pos += 1;
                 self.taken += 1;
                 if self.taken > self.limits.max_record_bytes {
-                    let line = if self.state == State::StartRecord {
-                        self.line
-                    } else {
-                        record.line
-                    };
                     let max = self.limits.max_record_bytes;
-                    return Err(self.invalid(
-                        line,
-                        format!(
-                            "a record longer than {max} bytes starts here (the limit is \
-                             {max} bytes, blank lines before a record included)"
-                        ),
-                    ));
+                    let (line, message) = if self.state == State::StartRecord {
+                        (
+                            blank_from,
+                            format!("more than {max} bytes of blank lines start here (the limit)"),
+                        )
+                    } else {
+                        (
+                            record.line,
+                            format!(
+                                "a record longer than {max} bytes starts here (the limit, its \
+                                 line break and the blank lines before it included)"
+                            ),
+                        )
+                    };
+                    return Err(self.invalid(line, message));
                 }
                 if b == 0 {
                     let line = self.line;

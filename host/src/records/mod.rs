@@ -522,3 +522,6 @@ fn frame_error(path: &Path, e: FrameError) -> HostError {
         },
     }
 }
+
+#[cfg(test)]
+mod tests;
