@@ -388,4 +388,39 @@ mod tests {
         assert!(html.contains("</html>"));
         assert_eq!(html.matches("<svg class=\"radar\"").count(), 0);
     }
+
+    #[test]
+    fn render_to_writes_the_same_bytes_and_reports_errors() {
+        let p = portfolio(7);
+        let a = analyse(
+            &M,
+            &p.records(),
+            &Settings {
+                samples: 30,
+                ..Settings::DEFAULT
+            },
+            &mut |_, _| {},
+        )
+        .unwrap();
+        let opts = ReportOptions::default();
+        let mut out = Vec::new();
+        render_to(&mut out, &M, &p, Some(&a), &opts).unwrap();
+        assert_eq!(out, render(&M, &p, Some(&a), &opts).into_bytes());
+        // A sink that fails after a few bytes: its error comes back.
+        struct Full(usize);
+        impl std::io::Write for Full {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                if self.0 < b.len() {
+                    return Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "full"));
+                }
+                self.0 -= b.len();
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let e = render_to(Full(1000), &M, &p, Some(&a), &opts).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::StorageFull);
+    }
 }
