@@ -37,8 +37,8 @@ impl<W: Write> TableRows<W> {
         }
         let _ = write!(
             line,
-            "  {:>8}  {:>8}  {:>8}  {:>9}  {:<5}  {}",
-            "cultural", "economic", "security", "composite", "grade", "status"
+            "  {:>8}  {:>8}  {:>8}  {:>9}  {:<5}  status",
+            "cultural", "economic", "security", "composite", "grade"
         );
         writeln!(self.out, "{line}")?;
         writeln!(self.out, "{}", rule(self.names))

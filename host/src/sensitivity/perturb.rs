@@ -38,8 +38,6 @@ pub fn perturb_indicator_weights(model: &Model, spread: f64, rng: &mut Rng, out:
     }));
 }
 
-/// Scores every record with `scorer` into `out` (cleared first), as composites; a record
-
 #[cfg(test)]
 mod tests {
     use super::*;
