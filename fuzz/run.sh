@@ -14,7 +14,7 @@ shift || true
 cd "$(dirname "$0")"
 
 ALL_TARGETS=(decode_record decode_model decode_scores decode_frame score journal
-             signed_envelope model_toml records_csv)
+             signed_envelope model_toml records_csv records_accounting)
 if [ "$#" -gt 0 ]; then targets=("$@"); else targets=("${ALL_TARGETS[@]}"); fi
 
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then

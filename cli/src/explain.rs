@@ -1,17 +1,20 @@
 //! `silkscore explain`: the breakdown of one project's score, indicator by indicator.
 
 use std::fmt::Write as _;
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use silkscore::score::Scorer;
 use silkscore::{Aggregation, Breakdown, Connotation, Model};
 use silkscore_host::output::{coverage, score_row};
-use silkscore_host::records::{RecordsReader, Row};
+use silkscore_host::records::Row;
 
-use crate::common::{model_label, model_or_default, open_input, pad, trim_lines, CliError};
-use crate::Exit;
+use crate::common::{model_label, model_or_default};
+use crate::error::{CliError, Exit};
+use crate::files::{Inputs, Output};
+use crate::progress::Progress;
+use crate::records::RecordsArgs;
+use crate::term::{self, escape, pad, trim_lines, width};
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -27,11 +30,10 @@ indicator's share of the log sum (they add up to 1, and a larger share pulls the
 more). Then the three indices, the composite, the grade and the coverage.
 
 Exit status: 0 the project scored, 1 it could not be scored (the reason is shown), 2
-unusable arguments, model or file, or no row with that id.")]
+unusable arguments, model or file, or no row with that id, 141 the output was closed early.")]
 pub struct ExplainArgs {
-    /// Records file (CSV); `-` reads standard input.
-    #[arg(short, long, value_name = "RECORDS.csv")]
-    input: PathBuf,
+    #[command(flatten)]
+    records: RecordsArgs,
     /// The project id to explain (the first row with it).
     #[arg(long, value_name = "ID")]
     id: u32,
@@ -53,9 +55,13 @@ enum ExplainFormat {
 
 /// Runs `silkscore explain`.
 pub fn run(args: &ExplainArgs) -> Result<Exit, CliError> {
+    let inputs = Inputs::new()
+        .with(args.records.path())
+        .with_opt(args.model.as_deref());
+    let mut out = Output::stdout(&inputs)?;
     let model = model_or_default(args.model.as_deref())?;
-    let (input, input_name) = open_input(&args.input)?;
-    let reader = RecordsReader::from_reader(input, &input_name, &model)?;
+    let reader = args.records.open(&model, &Progress::none())?;
+    let input_name = args.records.name();
     let mut found: Option<Row> = None;
     let mut again = 0u64;
     for row in reader {
@@ -75,25 +81,22 @@ pub fn run(args: &ExplainArgs) -> Result<Exit, CliError> {
         ));
     };
     if again > 0 {
-        eprintln!(
-            "silkscore: warning: {}: {again} more rows have id {}; explaining the first, on \
-             line {}",
+        term::warning(&format_args!(
+            "{}: {again} more rows have id {}; explaining the first, on line {}",
             input_name.display(),
             args.id,
             row.line
-        );
+        ));
     }
     let at = format!("{}:{}", input_name.display(), row.line);
     let text = explain(&model, &row, &at, args.format);
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        return crate::common::write_failed(e, std::path::Path::new("<stdout>"));
-    }
+    out.put(text.as_bytes())?;
+    out.commit()?;
     let outcome = score_row(&model, &row.record);
     match &outcome.result {
         Ok(_) => Ok(Exit::Success),
         Err(f) => {
-            eprintln!("silkscore: note: {at}: row id {}: {f}", row.id);
+            term::note(&format_args!("{at}: row id {}: {f}", row.id));
             Ok(Exit::RowsFailed)
         }
     }
@@ -107,13 +110,14 @@ fn explain(model: &Model, row: &Row, at: &str, format: ExplainFormat) -> String 
         Err(e) => {
             let _ = writeln!(
                 s,
-                "project {} {}({at}) could not be read: {e}",
-                row.id,
+                "project {} {}({}) could not be read: {e}",
+                escape(&row.id),
                 if row.name.is_empty() {
                     String::new()
                 } else {
-                    format!("“{}” ", row.name)
-                }
+                    format!("“{}” ", escape(&row.name))
+                },
+                escape(at)
             );
             return s;
         }
@@ -202,23 +206,23 @@ fn explain(model: &Model, row: &Row, at: &str, format: ExplainFormat) -> String 
             let name = if row.name.is_empty() {
                 String::new()
             } else {
-                format!("  “{}”", row.name)
+                format!("  “{}”", escape(&row.name))
             };
-            let _ = writeln!(s, "project {}{name}  ({at})", row.id);
+            let _ = writeln!(s, "project {}{name}  ({})", escape(&row.id), escape(at));
             let _ = writeln!(
                 s,
                 "{}, fingerprint 0x{:08x}: {} within connotations, {} across",
-                model_label(model),
+                escape(&model_label(model)),
                 model.fingerprint(),
                 p.within.as_str(),
                 p.across.as_str()
             );
             let _ = writeln!(s);
-            let width = lines.iter().map(|l| l.id.len()).max().unwrap_or(9).max(9);
+            let id_width = lines.iter().map(|l| width(l.id)).max().unwrap_or(9).max(9);
             let contrib = if geometric { "log share" } else { "points" };
             let head = format!(
                 "{}  {:<11}  {:>12}  {:>7}  {:>8}  {:>12}  flags",
-                pad("indicator", width),
+                pad("indicator", id_width),
                 "connotation",
                 "raw",
                 "s",
@@ -250,7 +254,7 @@ fn explain(model: &Model, row: &Row, at: &str, format: ExplainFormat) -> String 
                     let _ = writeln!(
                         s,
                         "{}  {:<11}  {raw}  {}  {:>8}  {}  {}",
-                        pad(l.id, width),
+                        pad(l.id, id_width),
                         l.connotation.as_str(),
                         num(l.s, 7, 4),
                         short(l.weight),

@@ -1,20 +1,21 @@
 //! `silkscore encode` and `silkscore decode`: records files to and from the COBS/CRC-32 record
-//! frames of kiosk links (SPEC §6).
+//! frames of kiosk links (docs/spec.md §6).
 
-use std::io::{BufReader, Read, Write};
+use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
+use serde::Serialize;
 use silkscore::wire::frame::{self, FrameReader, RECORD_FRAME_MAX_SIZE};
 use silkscore::{Model, Record};
 use silkscore_host::output::{score_row, Format, OutputRow, RowWriter};
-use silkscore_host::records::RecordsReader;
 
-use crate::common::{
-    create_output, json_string, model_label, model_or_default, open_input, write_failed, CliError,
-};
+use crate::common::{model_label, model_or_default};
+use crate::error::{CliError, Exit};
+use crate::files::{open_input, Inputs, Output};
 use crate::progress::Progress;
-use crate::Exit;
+use crate::records::{warn_columns, RecordsArgs};
+use crate::term;
 
 /// How many rejected rows or frames are described on stderr before the rest are only counted.
 const MAX_NOTES: u64 = 20;
@@ -25,17 +26,16 @@ Example:
   silkscore encode --input tests/vectors/default_records.csv -o records.frames
 
 Each frame is COBS(record message ‖ CRC-32) followed by a 0x00 delimiter, the record message
-being the postcard encoding of SPEC §6 (id, name cut to 32 bytes, one optional f32 per
+being the postcard encoding of docs/spec.md §6 (id, name cut to 32 bytes, one optional f32 per
 indicator of the model, in model order). A row that does not parse (parse:COLUMN,
 parse:fields) gets no frame and is reported on stderr with its line; NaN and infinite values
 are encoded as they are (a device rejects them when scoring).
 
 Exit status: 0 every row encoded, 1 some rows were skipped, 2 unusable arguments, model or
-file.")]
+file, 141 the output (`-o -`) was closed early.")]
 pub struct EncodeArgs {
-    /// Records file (CSV); `-` reads standard input.
-    #[arg(short, long, value_name = "RECORDS.csv")]
-    input: PathBuf,
+    #[command(flatten)]
+    records: RecordsArgs,
     /// Model file (TOML) whose indicators the records follow. Without it, the built-in model
     /// bri-cultural-v1.
     #[arg(short, long, value_name = "FILE")]
@@ -59,7 +59,8 @@ a record of this model) is rejected: reported on stderr by frame number and byte
 the frames after it are still decoded.
 
 Exit status: 0 every frame decoded (and, with --score, scored), 1 some frames were rejected
-(or rows failed to score), 2 unusable arguments, model or file.")]
+(or rows failed to score), 2 unusable arguments, model or file, 141 the output was closed
+early.")]
 pub struct DecodeArgs {
     /// The frames file; `-` reads standard input.
     #[arg(value_name = "FRAMES.bin")]
@@ -90,12 +91,15 @@ enum DecodeFormat {
 
 /// Runs `silkscore encode`.
 pub fn encode(args: &EncodeArgs) -> Result<Exit, CliError> {
+    let inputs = Inputs::new()
+        .with(args.records.path())
+        .with_opt(args.model.as_deref());
+    let mut out = Output::create(Some(&args.output), &inputs)?;
     let model = model_or_default(args.model.as_deref())?;
-    let progress = Progress::for_input(&args.input, Some(&args.output));
-    let (input, input_name) = open_input(&args.input)?;
-    let reader = RecordsReader::from_reader(progress.wrap(input), &input_name, &model)?;
-    crate::score::warn_columns(&reader, &model);
-    let (mut out, out_name) = create_output(Some(&args.output))?;
+    let progress = Progress::for_input(args.records.path(), out.is_stdout());
+    let reader = args.records.open(&model, &progress)?;
+    let input_name = args.records.name();
+    warn_columns(&reader, &model);
 
     let mut buf = [0u8; RECORD_FRAME_MAX_SIZE];
     let (mut rows, mut skipped, mut bytes) = (0u64, 0u64, 0u64);
@@ -109,7 +113,7 @@ pub fn encode(args: &EncodeArgs) -> Result<Exit, CliError> {
                 skipped += 1;
                 if skipped <= MAX_NOTES {
                     notes.push(format!(
-                        "silkscore: note: {}:{}: row {} (id {}): {e}: not encoded",
+                        "{}:{}: row {} (id {}): {e}: not encoded",
                         input_name.display(),
                         row.line,
                         row.index,
@@ -127,32 +131,29 @@ pub fn encode(args: &EncodeArgs) -> Result<Exit, CliError> {
             )
         })?;
         bytes += f.len() as u64;
-        if let Err(e) = out.write_all(f) {
-            return write_failed(e, &out_name);
-        }
+        out.put(f)?;
     }
-    if let Err(e) = out.flush() {
-        return write_failed(e, &out_name);
-    }
+    let out_name = out.name().to_path_buf();
+    out.commit()?;
     progress.finish();
     for n in &notes {
-        eprintln!("{n}");
+        term::note(n);
     }
     if skipped > MAX_NOTES {
-        eprintln!(
-            "silkscore: note: {} more skipped rows not listed",
+        term::note(&format_args!(
+            "{} more skipped rows not listed",
             skipped - MAX_NOTES
-        );
+        ));
     }
-    eprintln!(
-        "silkscore: wrote {}: {} frames, {bytes} bytes ({} of {rows} rows skipped) for {} \
-         (fingerprint 0x{:08x})",
+    term::info(&format_args!(
+        "wrote {}: {} frames, {bytes} bytes ({} of {rows} rows skipped) for {} (fingerprint \
+         0x{:08x})",
         out_name.display(),
         rows - skipped,
         skipped,
         model_label(&model),
         model.fingerprint()
-    );
+    ));
     Ok(if skipped > 0 {
         Exit::RowsFailed
     } else {
@@ -160,10 +161,49 @@ pub fn encode(args: &EncodeArgs) -> Result<Exit, CliError> {
     })
 }
 
+/// One decoded record in JSON: its values by indicator id, in model order.
+#[derive(Serialize)]
+struct JsonRecord<'a> {
+    id: u32,
+    name: &'a str,
+    values: JsonValues<'a>,
+}
+
+/// The values of a record as a JSON object (indicator id → value), in model order.
+struct JsonValues<'a> {
+    model: &'a Model,
+    record: &'a Record,
+}
+
+impl Serialize for JsonValues<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.model.len()))?;
+        for (j, ind) in self.model.indicators().iter().enumerate() {
+            match self.record.get(j) {
+                // The shortest form that reads back to the same f32.
+                Some(v) if v.is_finite() => map.serialize_entry(ind.id.as_str(), &v)?,
+                // NaN and infinities are not JSON numbers: their text.
+                Some(v) => map.serialize_entry(ind.id.as_str(), &v.to_string())?,
+                None => map.serialize_entry(ind.id.as_str(), &None::<f32>)?,
+            }
+        }
+        map.end()
+    }
+}
+
 /// Where decoded records go.
 enum Sink<W: Write> {
-    Values { out: W, json: bool, first: bool },
-    Scores(RowWriter<W>),
+    Values {
+        out: W,
+        json: bool,
+        first: bool,
+    },
+    /// Scores; names escaped when `table` (text for people).
+    Scores {
+        w: RowWriter<W>,
+        table: bool,
+    },
 }
 
 impl<W: Write> Sink<W> {
@@ -184,7 +224,7 @@ impl<W: Write> Sink<W> {
             Sink::Values {
                 out, json: true, ..
             } => out.write_all(b"["),
-            Sink::Scores(w) => w.begin(),
+            Sink::Scores { w, .. } => w.begin(),
         }
     }
 
@@ -193,26 +233,13 @@ impl<W: Write> Sink<W> {
             Sink::Values { out, json, first } => {
                 let mut line = String::with_capacity(256);
                 if *json {
-                    line.push_str(if *first { "\n  {" } else { ",\n  {" });
-                    line.push_str(&format!(
-                        "\"id\":{},\"name\":{},\"values\":{{",
-                        r.id(),
-                        json_string(r.name())
-                    ));
-                    for (j, ind) in model.indicators().iter().enumerate() {
-                        if j > 0 {
-                            line.push(',');
-                        }
-                        line.push_str(&json_string(ind.id.as_str()));
-                        line.push(':');
-                        match r.get(j) {
-                            // Shortest round-trip form; NaN and infinities are not JSON.
-                            Some(v) if v.is_finite() => line.push_str(&format!("{v:?}")),
-                            Some(v) => line.push_str(&json_string(&v.to_string())),
-                            None => line.push_str("null"),
-                        }
-                    }
-                    line.push_str("}}");
+                    line.push_str(if *first { "\n  " } else { ",\n  " });
+                    let entry = JsonRecord {
+                        id: r.id(),
+                        name: r.name(),
+                        values: JsonValues { model, record: r },
+                    };
+                    line.push_str(&serde_json::to_string(&entry).map_err(io::Error::other)?);
                     *first = false;
                     out.write_all(line.as_bytes())?;
                 } else {
@@ -230,12 +257,17 @@ impl<W: Write> Sink<W> {
                 }
                 Ok(true)
             }
-            Sink::Scores(w) => {
+            Sink::Scores { w, table } => {
                 let outcome = score_row(model, &Ok(*r));
                 let id = r.id().to_string();
+                let name = if *table {
+                    term::escape(r.name())
+                } else {
+                    r.name().into()
+                };
                 w.write_row(&OutputRow {
                     id: &id,
-                    name: r.name(),
+                    name: &name,
                     outcome: &outcome,
                 })?;
                 Ok(outcome.is_ok())
@@ -243,7 +275,8 @@ impl<W: Write> Sink<W> {
         }
     }
 
-    fn finish(self) -> std::io::Result<()> {
+    /// Writes the end and returns the output, flushed.
+    fn finish(self) -> std::io::Result<W> {
         match self {
             Sink::Values {
                 mut out,
@@ -253,31 +286,38 @@ impl<W: Write> Sink<W> {
                 if json {
                     out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
                 }
-                out.flush()
+                out.flush()?;
+                Ok(out)
             }
-            Sink::Scores(w) => w.finish().map(|_| ()),
+            Sink::Scores { w, .. } => w.finish(),
         }
     }
 }
 
 /// Runs `silkscore decode`.
 pub fn decode(args: &DecodeArgs) -> Result<Exit, CliError> {
-    let model = model_or_default(args.model.as_deref())?;
     if args.format == DecodeFormat::Table && !args.score {
-        return Err(CliError::file(
-            &args.input,
-            "--format table needs --score (records print as csv or json)",
+        return Err(CliError::Usage(
+            "--format table needs --score (records print as csv or json)".to_owned(),
         ));
     }
+    let inputs = Inputs::new()
+        .with(&args.input)
+        .with_opt(args.model.as_deref());
+    let out = Output::create(args.output.as_deref(), &inputs)?;
+    let model = model_or_default(args.model.as_deref())?;
     let (input, input_name) = open_input(&args.input)?;
-    let (out, out_name) = create_output(args.output.as_deref())?;
+    let out_name = out.name().to_path_buf();
     let mut sink = if args.score {
         let format = match args.format {
             DecodeFormat::Csv => Format::Csv,
             DecodeFormat::Json => Format::Json,
             DecodeFormat::Table => Format::Table,
         };
-        Sink::Scores(RowWriter::new(format, out))
+        Sink::Scores {
+            w: RowWriter::new(format, out),
+            table: format == Format::Table,
+        }
     } else {
         Sink::Values {
             out,
@@ -285,16 +325,14 @@ pub fn decode(args: &DecodeArgs) -> Result<Exit, CliError> {
             first: true,
         }
     };
-    match decode_stream(input, &input_name, &model, &mut sink) {
-        Ok(tally) => {
-            if let Err(e) = sink.finish() {
-                return write_failed(e, &out_name);
-            }
-            tally.report(&input_name, args.score)
-        }
-        Err(Failed::Input(e)) => Err(e),
-        Err(Failed::Output(e)) => write_failed(e, &out_name),
-    }
+    let tally = match decode_stream(input, &input_name, &model, &mut sink) {
+        Ok(tally) => tally,
+        Err(Failed::Input(e)) => return Err(e),
+        Err(Failed::Output(e)) => return Err(CliError::write(&out_name, e)),
+    };
+    let out = sink.finish().map_err(|e| CliError::write(&out_name, e))?;
+    out.commit()?;
+    Ok(tally.report(&input_name, args.score))
 }
 
 enum Failed {
@@ -315,42 +353,43 @@ impl Tally {
         self.rejected += 1;
         if self.rejected <= MAX_NOTES {
             self.notes.push(format!(
-                "silkscore: note: {}: frame {frame} (byte {offset}): rejected: {why}",
+                "{}: frame {frame} (byte {offset}): rejected: {why}",
                 path.display()
             ));
         }
     }
 
-    fn report(self, path: &Path, score: bool) -> Result<Exit, CliError> {
+    /// Prints the notes and counts on stderr; the exit status.
+    fn report(self, path: &Path, score: bool) -> Exit {
         for n in &self.notes {
-            eprintln!("{n}");
+            term::note(n);
         }
         if self.rejected > MAX_NOTES {
-            eprintln!(
-                "silkscore: note: {} more rejected frames not listed",
+            term::note(&format_args!(
+                "{} more rejected frames not listed",
                 self.rejected - MAX_NOTES
-            );
+            ));
         }
         if self.rejected > 0 {
-            eprintln!(
-                "silkscore: {}: {} of {} frames rejected",
+            term::info(&format_args!(
+                "{}: {} of {} frames rejected",
                 path.display(),
                 self.rejected,
                 self.frames
-            );
+            ));
         }
         if score && self.failed > 0 {
-            eprintln!(
-                "silkscore: {} of {} records could not be scored; their status column says why",
+            term::info(&format_args!(
+                "{} of {} records could not be scored; their status column says why",
                 self.failed,
                 self.frames - self.rejected
-            );
+            ));
         }
-        Ok(if self.rejected > 0 || self.failed > 0 {
+        if self.rejected > 0 || self.failed > 0 {
             Exit::RowsFailed
         } else {
             Exit::Success
-        })
+        }
     }
 }
 

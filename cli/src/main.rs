@@ -1,12 +1,25 @@
 //! The `silkscore` command-line tool: scores cultural-industry projects on cultural, economic
-//! and security indices (SPEC §7). One module per subcommand; each returns an [`Exit`] or a
-//! [`HostError`] (which exits 2).
+//! and security indices (docs/spec.md §7).
+//!
+//! `main` only parses the arguments and dispatches. One module per subcommand (`score`,
+//! `sensitivity`, `report`, `model`, `weights`, `rank`, `explain`, `frames`); each returns an
+//! [`error::Exit`] or an [`error::CliError`] and never imports another subcommand. What they
+//! share is the shared layer: `error` (the one error type and the exit statuses), `files`
+//! (inputs, outputs written atomically, the same-file check, standard output), `records` (the
+//! records file option and reader), `term` (escaping, widths, stderr diagnostics that never
+//! fail), `progress`, `common` (models, keys, numbers) and `portfolio`.
 
 mod common;
+mod error;
+mod files;
+mod portfolio;
+mod progress;
+mod records;
+mod term;
+
 mod explain;
 mod frames;
 mod model;
-mod progress;
 mod rank;
 mod report;
 mod score;
@@ -15,8 +28,8 @@ mod weights;
 
 use std::process::ExitCode;
 
+use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
-use silkscore_host::HostError;
 
 /// Score cultural-industry projects of the Belt and Road on cultural, economic and security
 /// indices and one composite, each 0-100 (after Bian & Liu 2023).
@@ -30,7 +43,10 @@ Example:
   silkscore score --input examples/data/portfolio.csv --format table
 
 Exit status: 0 every row scored, 1 some rows failed (all rows are still written),
-2 unusable arguments, model or file."
+2 unusable arguments, model or file (or an output that is one of the inputs), 141 the
+output was closed early (`silkscore … | head`), as for other Unix filters. An output file
+is written whole or not at all: to a temporary file beside it, renamed into place at the
+end. Names and ids in tables and messages show control characters escaped (\\u{1b})."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -63,44 +79,35 @@ enum Command {
     Decode(frames::DecodeArgs),
 }
 
-/// How a subcommand that ran to the end finished.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Exit {
-    /// Every row scored (exit status 0).
-    Success,
-    /// Some rows failed; all rows were still written (exit status 1).
-    RowsFailed,
-    /// The output was closed early (a broken pipe): stop quietly (exit status 2).
-    OutputClosed,
-}
-
-impl From<Exit> for ExitCode {
-    fn from(e: Exit) -> Self {
-        match e {
-            Exit::Success => ExitCode::SUCCESS,
-            Exit::RowsFailed => ExitCode::from(1),
-            Exit::OutputClosed => ExitCode::from(2),
-        }
-    }
-}
-
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result: Result<Exit, HostError> = match &cli.command {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
+    error::finish(match &cli.command {
         Command::Score(args) => score::run(args),
         Command::Sensitivity(args) => sensitivity::run(args),
         Command::Report(args) => report::run(args),
-        Command::Model(args) => return common::exit(model::run(args)),
-        Command::Weights(args) => return common::exit(weights::run(args)),
-        Command::Rank(args) => return common::exit(rank::run(args)),
-        Command::Explain(args) => return common::exit(explain::run(args)),
-        Command::Encode(args) => return common::exit(frames::encode(args)),
-        Command::Decode(args) => return common::exit(frames::decode(args)),
-    };
-    match result {
-        Ok(exit) => exit.into(),
-        Err(e) => {
-            eprintln!("silkscore: error: {e}");
+        Command::Model(args) => model::run(args),
+        Command::Weights(args) => weights::run(args),
+        Command::Rank(args) => rank::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Encode(args) => frames::encode(args),
+        Command::Decode(args) => frames::decode(args),
+    })
+}
+
+/// Help and version go to stdout (a closed stdout exits quietly); argument errors to stderr,
+/// as plain text with control characters escaped (they quote the arguments), exit 2.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => error::finish(
+            e.print()
+                .map(|()| error::Exit::Success)
+                .map_err(|e| error::CliError::write(files::STDOUT, e)),
+        ),
+        _ => {
+            term::raw_stderr(&e.render().to_string());
             ExitCode::from(2)
         }
     }

@@ -1,16 +1,16 @@
 //! `silkscore model …`: check, compile, show and export model files; generate keys, sign and
 //! verify model envelopes (feature signed-models, on by default in the tool).
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use silkscore::{signed, wire, Model};
 use silkscore_host::model_file;
 
-use crate::common::{describe_model, hex, model_from_any, parse_hex32, read_limited, CliError};
-use crate::Exit;
+use crate::common::{describe_model, hex, model_from_any, model_label, parse_hex32};
+use crate::error::{CliError, Exit};
+use crate::files::{read_limited, write_new, Inputs, Output};
+use crate::term::{self, escape};
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -23,7 +23,9 @@ Examples:
   silkscore model verify my-model.env --public-key operator.key.pub --current-revision 3
 
 Exit status: 0 done (for verify: the envelope is valid), 2 unusable arguments or files (for
-check: the model is invalid; for verify: the envelope is refused, and the reason is given).")]
+check: the model is invalid; for verify: the envelope is refused, and the reason is given),
+141 the output was closed early. Files (-o) are written whole or not at all, never over an
+input.")]
 pub struct ModelArgs {
     #[command(subcommand)]
     command: ModelCommand,
@@ -57,7 +59,7 @@ Example:
 An invalid model exits 2 with the file, line and field:
   silkscore: error: my-model.toml:20: indicator[0].wieght: unknown field `wieght`, …")]
 struct CheckArgs {
-    /// The TOML model file (SPEC §7).
+    /// The TOML model file (docs/spec.md §7).
     #[arg(value_name = "FILE.toml")]
     file: PathBuf,
 }
@@ -118,14 +120,20 @@ struct ExportArgs {
 Example:
   silkscore model keygen -o operator.key
 
-Writes the secret key seed (64 hex digits, file mode 0600) to KEY and the public key to
-KEY.pub, and prints the public key as hex and as a Rust array for the kiosk firmware. Keep
-KEY off the kiosks; they only need the public key.")]
+Writes the secret key to KEY and the public key to KEY.pub, and prints the public key as hex
+and as a Rust array for the kiosk firmware. Keep KEY off the kiosks; they only need the
+public key.
+
+KEY is created with mode 0600, exclusively: an existing file or symbolic link at KEY or
+KEY.pub is refused (never written through), unless --force, which replaces them atomically.
+KEY holds two lines: the header `silkscore-secret-key-v1 ed25519-seed` and the 32-byte
+Ed25519 seed as 64 hex digits; the header tells it from a public key, so that `model sign`
+refuses a public key given as --key. KEY.pub holds the public key as 64 hex digits.")]
 struct KeygenArgs {
     /// Where to write the secret key (the public key goes to the same name plus `.pub`).
     #[arg(short, long, value_name = "KEY")]
     output: PathBuf,
-    /// Overwrite KEY and KEY.pub if they exist.
+    /// Replace KEY and KEY.pub if they exist (atomically; KEY keeps mode 0600).
     #[arg(long)]
     force: bool,
 }
@@ -136,7 +144,12 @@ Example:
   silkscore model sign my-model.toml --key operator.key --revision 4 -o my-model.env
 
 Revisions start at 1 and must grow: a kiosk running revision 3 installs revision 4 and
-refuses 3 or below.")]
+refuses 3 or below. Revision 4294967295 (u32::MAX) is the last one: a kiosk that installs it
+can never be updated again, so it needs --force.
+
+--key must be a secret key written by `model keygen` (with its header line). A key file of
+64 hex digits alone (written by earlier versions) is still read, but refused when it is
+named *.pub or is the same key as KEY.pub beside it: those are public keys.")]
 struct SignArgs {
     /// The model: a TOML model file (*.toml) or a compiled model (any other name).
     #[arg(value_name = "FILE")]
@@ -147,9 +160,12 @@ struct SignArgs {
     /// The revision of this model, at least 1.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     revision: u32,
-    /// Where to write the envelope.
+    /// Where to write the envelope (whole or not at all, never one of the inputs).
     #[arg(short, long, value_name = "FILE.env")]
     output: PathBuf,
+    /// Sign revision 4294967295 (u32::MAX), after which no update is possible.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -187,9 +203,11 @@ pub fn run(args: &ModelArgs) -> Result<Exit, CliError> {
 }
 
 fn check(a: &CheckArgs) -> Result<Exit, CliError> {
+    let mut out = Output::stdout(&Inputs::new().with(&a.file))?;
     let model = model_file::load(&a.file)?;
     let source = format!("{} (TOML model file): valid", a.file.display());
-    print!("{}", describe_model(&model, &source));
+    out.put(describe_model(&model, &source).as_bytes())?;
+    out.commit()?;
     Ok(Exit::Success)
 }
 
@@ -202,28 +220,31 @@ fn encode(model: &Model) -> Result<Vec<u8>, CliError> {
         .map_err(|e| CliError::file("<model>", format!("cannot encode the model: {e}")))
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    fs::write(path, bytes).map_err(|e| CliError::io(path, e))
-}
-
 fn compile(a: &CompileArgs) -> Result<Exit, CliError> {
+    let inputs = Inputs::new().with(&a.file);
+    let mut stdout = Output::stdout(&inputs)?;
+    let mut out = Output::file(&a.output, &inputs)?;
     let model = model_file::load(&a.file)?;
     let bytes = encode(&model)?;
-    write_file(&a.output, &bytes)?;
-    println!(
+    out.put(&bytes)?;
+    out.commit()?;
+    let line = format!(
         "wrote {}: {} bytes (a model message is at most MODEL_MAX_SIZE = {} bytes), \
-         fingerprint 0x{:08x}",
-        a.output.display(),
+         fingerprint 0x{:08x}\n",
+        escape(&a.output.display().to_string()),
         bytes.len(),
         wire::MODEL_MAX_SIZE,
         model.fingerprint()
     );
+    stdout.put(line.as_bytes())?;
+    stdout.commit()?;
     Ok(Exit::Success)
 }
 
 fn show(a: &ShowArgs) -> Result<Exit, CliError> {
+    let mut out = Output::stdout(&Inputs::new().with(&a.file))?;
     let bytes = read_limited(&a.file, 64 * 1024)?;
-    if bytes.starts_with(&signed::ENVELOPE_TAG) {
+    let text = if bytes.starts_with(&signed::ENVELOPE_TAG) {
         let env = signed::Envelope::parse(&bytes)
             .map_err(|e| CliError::file(&a.file, format!("not a usable envelope: {e}")))?;
         let model = wire::decode_model(env.model_bytes()).map_err(|e| {
@@ -237,33 +258,38 @@ fn show(a: &ShowArgs) -> Result<Exit, CliError> {
             env.revision(),
             hex(env.signer())
         );
-        print!("{}", describe_model(&model, &source));
-        return Ok(Exit::Success);
-    }
-    let model = wire::decode_model(&bytes).map_err(|e| {
-        CliError::file(
-            &a.file,
-            format!("not a valid compiled model ({} bytes): {e}", bytes.len()),
-        )
-    })?;
-    let source = format!(
-        "{} (compiled model, {} bytes): valid",
-        a.file.display(),
-        bytes.len()
-    );
-    print!("{}", describe_model(&model, &source));
+        describe_model(&model, &source)
+    } else {
+        let model = wire::decode_model(&bytes).map_err(|e| {
+            CliError::file(
+                &a.file,
+                format!("not a valid compiled model ({} bytes): {e}", bytes.len()),
+            )
+        })?;
+        let source = format!(
+            "{} (compiled model, {} bytes): valid",
+            a.file.display(),
+            bytes.len()
+        );
+        describe_model(&model, &source)
+    };
+    out.put(text.as_bytes())?;
+    out.commit()?;
     Ok(Exit::Success)
 }
 
-const KEYWORDS: [&str; 51] = [
+/// The keywords of every Rust edition (strict, reserved, and `gen` of 2024), which `--name`
+/// cannot be.
+const KEYWORDS: [&str; 52] = [
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
     "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
     "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
     "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
-/// Parses `--name`: a Rust identifier that is not a keyword.
+/// Parses `--name`: an ASCII Rust identifier that is not a keyword. Nothing else can reach
+/// the generated code as code.
 fn rust_ident(s: &str) -> Result<String, String> {
     let mut chars = s.chars();
     let ok_start = chars
@@ -271,8 +297,9 @@ fn rust_ident(s: &str) -> Result<String, String> {
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
     if !ok_start || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') || s == "_" {
         return Err(format!(
-            "`{s}` is not a Rust identifier (ASCII letters, digits and `_`, not starting \
-             with a digit)"
+            "`{}` is not a Rust identifier (ASCII letters, digits and `_`, not starting \
+             with a digit)",
+            escape(s)
         ));
     }
     if KEYWORDS.contains(&s) {
@@ -281,8 +308,8 @@ fn rust_ident(s: &str) -> Result<String, String> {
     Ok(s.to_owned())
 }
 
-/// The default constant name: the model name in upper case, other characters as `_`, then
-/// `_MODEL`.
+/// The default constant name: the model name in upper case, every character but ASCII
+/// letters and digits as `_`, then `_MODEL` (so never a keyword).
 fn default_ident(model: &Model) -> String {
     let mut s: String = model
         .name()
@@ -305,35 +332,42 @@ fn default_ident(model: &Model) -> String {
     s
 }
 
-/// The Rust source written by `model export-rust`.
+/// `s` as a Rust string literal: printable ASCII only (`"`, `\`, line breaks, U+2028,
+/// bidirectional controls and every other non-ASCII character escaped), so that it can never
+/// end a comment line, reorder the source or become code.
+fn rust_string(s: &str) -> String {
+    format!("\"{}\"", s.escape_default())
+}
+
+/// The Rust source written by `model export-rust`. The model name and the source file name
+/// appear only as escaped string literals inside line comments; the only code is the two
+/// constants named after `ident` (an identifier checked by [`rust_ident`] or made by
+/// [`default_ident`]).
 fn rust_source(model: &Model, bytes: &[u8], ident: &str, from: &str) -> String {
     use std::fmt::Write as _;
     let mut s = String::new();
-    let name = if model.name().is_empty() {
-        "(unnamed)"
-    } else {
-        model.name()
-    };
     let _ = writeln!(
         s,
-        "// Generated by `silkscore model export-rust` from {from}. Do not edit."
+        "// Generated by `silkscore model export-rust`. Do not edit."
     );
+    let _ = writeln!(s, "// Source file: {}", rust_string(from));
+    let _ = writeln!(s, "// Model name: {}", rust_string(model.name()));
     let _ = writeln!(s);
     let _ = writeln!(
         s,
-        "/// Model `{name}`, fingerprint 0x{:08x}: the {}-byte postcard model message (wire",
-        model.fingerprint(),
-        bytes.len()
-    );
-    let _ = writeln!(
-        s,
-        "/// format version {}, {} indicators). Decode it with `silkscore::wire::decode_model`,",
+        "/// The {}-byte postcard model message (wire format version {}, {} indicators) of the",
+        bytes.len(),
         silkscore::FORMAT_VERSION,
         model.len()
     );
     let _ = writeln!(
         s,
-        "/// which validates it again; its fingerprint is [`{ident}_FINGERPRINT`]."
+        "/// model with fingerprint 0x{:08x}. Decode it with `silkscore::wire::decode_model`, which",
+        model.fingerprint()
+    );
+    let _ = writeln!(
+        s,
+        "/// validates it again; its fingerprint is [`{ident}_FINGERPRINT`]."
     );
     let _ = writeln!(s, "pub const {ident}: [u8; {}] = [", bytes.len());
     for chunk in bytes.chunks(12) {
@@ -355,6 +389,7 @@ fn rust_source(model: &Model, bytes: &[u8], ident: &str, from: &str) -> String {
 }
 
 fn export_rust(a: &ExportArgs) -> Result<Exit, CliError> {
+    let mut out = Output::create(a.output.as_deref(), &Inputs::new().with(&a.file))?;
     let model = model_from_any(&a.file)?;
     let bytes = encode(&model)?;
     let ident = a.name.clone().unwrap_or_else(|| default_ident(&model));
@@ -363,88 +398,159 @@ fn export_rust(a: &ExportArgs) -> Result<Exit, CliError> {
         |f| f.to_string_lossy().into_owned(),
     );
     let source = rust_source(&model, &bytes, &ident, &from);
-    match &a.output {
-        Some(path) if !crate::common::is_std(path) => {
-            write_file(path, source.as_bytes())?;
-            eprintln!(
-                "silkscore: wrote {}: pub const {ident}: [u8; {}], fingerprint 0x{:08x}",
-                path.display(),
-                bytes.len(),
-                model.fingerprint()
-            );
-        }
-        _ => {
-            let mut out = std::io::stdout().lock();
-            if let Err(e) = out.write_all(source.as_bytes()).and_then(|()| out.flush()) {
-                return crate::common::write_failed(e, Path::new("<stdout>"));
-            }
-        }
+    let to_stdout = out.is_stdout();
+    let out_name = out.name().to_path_buf();
+    out.put(source.as_bytes())?;
+    out.commit()?;
+    if !to_stdout {
+        term::info(&format_args!(
+            "wrote {}: pub const {ident}: [u8; {}], fingerprint 0x{:08x}",
+            out_name.display(),
+            bytes.len(),
+            model.fingerprint()
+        ));
     }
     Ok(Exit::Success)
 }
 
-/// Reads a key file: 64 hex digits (surrounding whitespace ignored) or exactly 32 raw bytes.
-fn read_key32(path: &Path, what: &str) -> Result<[u8; 32], CliError> {
-    let bytes = read_limited(path, 4096)?;
-    if let Some(k) = std::str::from_utf8(&bytes).ok().and_then(parse_hex32) {
-        return Ok(k);
+/// The first line of a secret key file written by `model keygen`.
+const SECRET_KEY_HEADER: &str = "silkscore-secret-key-v1 ed25519-seed";
+
+/// The text of a secret key file: the header line, then the seed as 64 hex digits.
+fn secret_key_text(seed: &[u8; 32]) -> String {
+    format!("{SECRET_KEY_HEADER}\n{}\n", hex(seed))
+}
+
+/// What a key file holds.
+#[derive(Debug, PartialEq, Eq)]
+enum KeyFile {
+    /// A secret key with the header of [`SECRET_KEY_HEADER`].
+    Secret([u8; 32]),
+    /// 32 bytes as 64 hex digits alone (or raw): a public key, or a secret key of an earlier
+    /// version, which look the same.
+    Bare([u8; 32]),
+}
+
+/// Parses a key file: the secret key format (header line, hex line), or 64 hex digits alone
+/// (surrounding whitespace ignored), or exactly 32 raw bytes.
+fn parse_key(bytes: &[u8]) -> Option<KeyFile> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        if let Some(first) = lines.next() {
+            if first == SECRET_KEY_HEADER {
+                let seed = lines.next().and_then(parse_hex32)?;
+                return lines.next().is_none().then_some(KeyFile::Secret(seed));
+            }
+        }
+        if let Some(k) = parse_hex32(text) {
+            return Some(KeyFile::Bare(k));
+        }
     }
-    <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| {
+    <[u8; 32]>::try_from(bytes).ok().map(KeyFile::Bare)
+}
+
+/// Reads a key file (see [`parse_key`]), refusing anything else; `what` names the key.
+fn read_key(path: &Path, what: &str) -> Result<KeyFile, CliError> {
+    let bytes = read_limited(path, 4096)?;
+    parse_key(&bytes).ok_or_else(|| {
         CliError::file(
             path,
             format!(
-                "not {what}: expected 64 hex digits or 32 raw bytes, found {} bytes",
+                "not {what}: expected the key file of `silkscore model keygen` (64 hex digits, \
+                 after a `{SECRET_KEY_HEADER}` line for a secret key) or 32 raw bytes, found \
+                 {} bytes",
                 bytes.len()
             ),
         )
     })
 }
 
+/// `KEY.pub`.
 fn pub_path(key: &Path) -> PathBuf {
     let mut s = key.as_os_str().to_owned();
     s.push(".pub");
     PathBuf::from(s)
 }
 
-fn write_new(path: &Path, text: &str, force: bool, secret: bool) -> Result<(), CliError> {
-    let mut options = OpenOptions::new();
-    options.write(true);
-    if force {
-        options.create(true).truncate(true);
-    } else {
-        options.create_new(true);
-    }
+/// The Ed25519 public key of `seed`.
+fn public_of(seed: &[u8; 32]) -> [u8; 32] {
+    signed::SigningKey::from_bytes(seed)
+        .verifying_key()
+        .to_bytes()
+}
+
+/// The seed of the secret key file `path` for `model sign`. A file in the secret key format
+/// is one. A bare 32-byte key (the format before the header line) is accepted unless it is
+/// recognisably a public key: named `*.pub`, or equal to the key in `KEY.pub` beside it (the
+/// public key of a secret key is never the secret key itself).
+fn read_secret_key(path: &Path) -> Result<[u8; 32], CliError> {
+    let seed = match read_key(path, "an Ed25519 secret key")? {
+        KeyFile::Secret(seed) => seed,
+        KeyFile::Bare(key) => {
+            let public = || {
+                CliError::file(
+                    path,
+                    "this is a public key, not a secret key: sign with the secret key that \
+                     `silkscore model keygen` wrote (KEY, not KEY.pub)",
+                )
+            };
+            if path.extension().is_some_and(|e| e == "pub") {
+                return Err(public());
+            }
+            let sibling = pub_path(path);
+            if let Ok(bytes) = read_limited(&sibling, 4096) {
+                match parse_key(&bytes) {
+                    Some(KeyFile::Bare(p)) if p == key => return Err(public()),
+                    Some(KeyFile::Bare(p)) if p != public_of(&key) => {
+                        term::warning(&format_args!(
+                            "{} is not the public key of {}: kiosks that trust it will \
+                             refuse this envelope",
+                            sibling.display(),
+                            path.display()
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+            term::note(&format_args!(
+                "{}: a secret key without the `{SECRET_KEY_HEADER}` line (an earlier \
+                 format), which cannot be told from a public key by its content; add that \
+                 line before the hex digits",
+                path.display()
+            ));
+            key
+        }
+    };
     #[cfg(unix)]
-    if secret {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+    if let Ok(meta) = std::fs::metadata(path) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode();
+        if mode & 0o077 != 0 {
+            term::warning(&format_args!(
+                "{}: the secret key is readable or writable by other users (mode {:04o}); \
+                 `chmod 600` it",
+                path.display(),
+                mode & 0o7777
+            ));
+        }
     }
-    #[cfg(not(unix))]
-    let _ = secret;
-    let mut f = options.open(path).map_err(|e| {
+    Ok(seed)
+}
+
+/// Writes a key file: new and exclusive, or replacing with `force`; `mode` on Unix.
+fn write_key(path: &Path, text: &str, mode: u32, force: bool) -> Result<(), CliError> {
+    write_new(path, text.as_bytes(), mode, force).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            CliError::file(path, "already exists; pass --force to overwrite it")
+            CliError::file(path, "already exists; pass --force to replace it")
         } else {
             CliError::io(path, e)
         }
-    })?;
-    f.write_all(text.as_bytes())
-        .and_then(|()| f.sync_all())
-        .map_err(|e| CliError::io(path, e))
+    })
 }
 
 fn keygen(a: &KeygenArgs) -> Result<Exit, CliError> {
+    let mut stdout = Output::stdout(&Inputs::new())?;
     let public_path = pub_path(&a.output);
-    if !a.force {
-        for p in [&a.output, &public_path] {
-            if p.exists() {
-                return Err(CliError::file(
-                    p,
-                    "already exists; pass --force to overwrite it",
-                ));
-            }
-        }
-    }
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(|e| {
         CliError::file(
@@ -452,47 +558,77 @@ fn keygen(a: &KeygenArgs) -> Result<Exit, CliError> {
             format!("no randomness from the operating system: {e}"),
         )
     })?;
-    let key = signed::SigningKey::from_bytes(&seed);
-    let public = key.verifying_key().to_bytes();
-    write_new(&a.output, &format!("{}\n", hex(&seed)), a.force, true)?;
-    write_new(&public_path, &format!("{}\n", hex(&public)), a.force, false)?;
-    println!("public key  {}", hex(&public));
+    let public = public_of(&seed);
+    write_key(&a.output, &secret_key_text(&seed), 0o600, a.force)?;
+    if let Err(e) = write_key(&public_path, &format!("{}\n", hex(&public)), 0o644, a.force) {
+        // Without its public key the new secret key is of no use: take it back (it is the
+        // file this run created).
+        if !a.force {
+            let _ = std::fs::remove_file(&a.output);
+        }
+        return Err(e);
+    }
     let array: Vec<String> = public.iter().map(|b| format!("0x{b:02x}")).collect();
-    println!(
-        "firmware    pub const TRUSTED_MODEL_KEY: [u8; 32] = [{}];",
-        array.join(", ")
+    let text = format!(
+        "public key  {}\nfirmware    pub const TRUSTED_MODEL_KEY: [u8; 32] = [{}];\nwrote {} \
+         (secret: keep it off the kiosks) and {}\n",
+        hex(&public),
+        array.join(", "),
+        escape(&a.output.display().to_string()),
+        escape(&public_path.display().to_string())
     );
-    println!(
-        "wrote {} (secret: keep it off the kiosks) and {}",
-        a.output.display(),
-        public_path.display()
-    );
+    stdout.put(text.as_bytes())?;
+    stdout.commit()?;
     Ok(Exit::Success)
 }
 
 fn sign(a: &SignArgs) -> Result<Exit, CliError> {
+    if a.revision == u32::MAX && !a.force {
+        return Err(CliError::Usage(format!(
+            "revision {} (u32::MAX) is the last one: a kiosk that installs it can never be \
+             updated again; pass --force if that is what you want",
+            u32::MAX
+        )));
+    }
+    let inputs = Inputs::new().with(&a.file).with(&a.key);
+    let mut stdout = Output::stdout(&inputs)?;
+    let mut out = Output::file(&a.output, &inputs)?;
     let model = model_from_any(&a.file)?;
-    let seed = read_key32(&a.key, "an Ed25519 secret key")?;
+    let seed = read_secret_key(&a.key)?;
     let key = signed::SigningKey::from_bytes(&seed);
     let mut buf = [0u8; signed::ENVELOPE_MAX_SIZE];
     let envelope = signed::sign_model(&model, a.revision, &key, &mut buf)
         .map_err(|e| CliError::file(&a.file, format!("cannot sign the model: {e}")))?;
-    write_file(&a.output, envelope)?;
-    println!(
+    out.put(envelope)?;
+    out.commit()?;
+    let line = format!(
         "wrote {}: {} bytes, revision {}, {} fingerprint 0x{:08x}, signer {}",
         a.output.display(),
         envelope.len(),
         a.revision,
-        crate::common::model_label(&model),
+        model_label(&model),
         model.fingerprint(),
         hex(key.verifying_key().as_bytes())
     );
+    stdout.put(format!("{}\n", escape(&line)).as_bytes())?;
+    stdout.commit()?;
     Ok(Exit::Success)
 }
 
 fn verify(a: &VerifyArgs) -> Result<Exit, CliError> {
+    let inputs = Inputs::new().with(&a.file).with(&a.public_key);
+    let mut stdout = Output::stdout(&inputs)?;
     let key_bytes = if a.public_key.exists() {
-        read_key32(&a.public_key, "an Ed25519 public key")?
+        match read_key(&a.public_key, "an Ed25519 public key")? {
+            KeyFile::Bare(k) => k,
+            KeyFile::Secret(_) => {
+                return Err(CliError::file(
+                    &a.public_key,
+                    "this is a secret key: verify with the public key (KEY.pub), which is \
+                     all a kiosk has",
+                ))
+            }
+        }
     } else {
         match a.public_key.to_str().and_then(parse_hex32) {
             Some(k) => k,
@@ -509,16 +645,18 @@ fn verify(a: &VerifyArgs) -> Result<Exit, CliError> {
     let bytes = read_limited(&a.file, 64 * 1024)?;
     match signed::verify(&bytes, &trusted, a.current_revision) {
         Ok(v) => {
-            println!(
+            let line = format!(
                 "valid: revision {} (running {}), {} fingerprint 0x{:08x}, {} indicators, \
                  signed by {}",
                 v.revision,
                 a.current_revision,
-                crate::common::model_label(&v.model),
+                model_label(&v.model),
                 v.model.fingerprint(),
                 v.model.len(),
                 hex(trusted.as_bytes())
             );
+            stdout.put(format!("{}\n", escape(&line)).as_bytes())?;
+            stdout.commit()?;
             Ok(Exit::Success)
         }
         Err(e) => {

@@ -1,6 +1,9 @@
-//! A progress bar on stderr for long reads: shown only when stderr is a terminal, the input
-//! is a file larger than [`THRESHOLD`] bytes, and stdout is not that terminal too (rows on
-//! stdout would tear the bar). Never when piped or redirected.
+//! Shared layer: progress bars on stderr, shown only when stderr is a terminal (never when
+//! piped or redirected), and drawn by indicatif, which ignores a failing stderr.
+//!
+//! - [`Progress`] follows the bytes read from a large input file (over [`THRESHOLD`] bytes),
+//!   and only when stdout is not that terminal too (rows on stdout would tear the bar).
+//! - [`Steps`] counts the steps of a long computation (the sensitivity analysis).
 
 use std::io::{self, IsTerminal, Read};
 use std::path::Path;
@@ -8,7 +11,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::common::is_std;
+use crate::files::is_std;
 
 /// Files up to this size are read without a bar (8 MiB).
 pub const THRESHOLD: u64 = 8 * 1024 * 1024;
@@ -19,20 +22,24 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// A bar for reading `input`, when one should be shown; `output` is the `--output` file
-    /// (stdout when `None`).
-    pub fn for_input(input: &Path, output: Option<&Path>) -> Self {
-        let stdout_is_file = output.is_some_and(|p| !is_std(p));
+    /// No bar.
+    pub fn none() -> Self {
+        Progress { bar: None }
+    }
+
+    /// A bar for reading `input`, when one should be shown; `to_stdout` tells whether the
+    /// command writes its output to standard output.
+    pub fn for_input(input: &Path, to_stdout: bool) -> Self {
         let show = !is_std(input)
             && io::stderr().is_terminal()
-            && (stdout_is_file || !io::stdout().is_terminal());
+            && (!to_stdout || !io::stdout().is_terminal());
         let len = if show {
             std::fs::metadata(input).map(|m| m.len()).unwrap_or(0)
         } else {
             0
         };
         if len <= THRESHOLD {
-            return Progress { bar: None };
+            return Progress::none();
         }
         let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr_with_hz(4));
         let style = ProgressStyle::with_template(
@@ -42,12 +49,6 @@ impl Progress {
         bar.set_style(style);
         bar.enable_steady_tick(Duration::from_millis(250));
         Progress { bar: Some(bar) }
-    }
-
-    /// Whether a bar is shown.
-    #[allow(dead_code)]
-    pub fn is_shown(&self) -> bool {
-        self.bar.is_some()
     }
 
     /// Wraps the input so that the bar follows the bytes read.
@@ -69,5 +70,47 @@ impl Progress {
 impl Drop for Progress {
     fn drop(&mut self) {
         self.finish();
+    }
+}
+
+/// A bar counting the steps of a computation, labelled, drawn only on a terminal.
+pub struct Steps {
+    bar: ProgressBar,
+}
+
+impl Steps {
+    /// A bar labelled `label`.
+    pub fn new(label: &'static str) -> Self {
+        if !io::stderr().is_terminal() {
+            return Steps {
+                bar: ProgressBar::hidden(),
+            };
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(10));
+        let style = ProgressStyle::with_template(
+            "silkscore: {prefix}: [{bar:32}] {percent:>3}% ({pos}/{len}, {eta} left)",
+        )
+        .map(|s| s.progress_chars("=> "))
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        Steps {
+            bar: bar.with_style(style).with_prefix(label),
+        }
+    }
+
+    /// Shows `done` of `total`.
+    pub fn update(&mut self, done: u64, total: u64) {
+        self.bar.set_length(total);
+        self.bar.set_position(done);
+    }
+
+    /// Clears the bar.
+    pub fn finish(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Drop for Steps {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
     }
 }

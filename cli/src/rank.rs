@@ -3,20 +3,21 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fmt::Write as _;
-use std::io::Write;
+use std::io;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use serde::Serialize;
+use serde_json::value::RawValue;
 use silkscore::score::batch::Ranked;
 use silkscore_host::output::score_row;
-use silkscore_host::records::RecordsReader;
 
-use crate::common::{
-    create_output, json_number, json_string, model_or_default, open_input, pad, trim_lines,
-    write_failed, CliError,
-};
+use crate::common::{fixed, model_or_default};
+use crate::error::{CliError, Exit};
+use crate::files::{Inputs, Output};
 use crate::progress::Progress;
-use crate::Exit;
+use crate::records::{warn_columns, RecordsArgs};
+use crate::term::{self, pad, pad_left, trim_lines};
 
 /// The largest `--top`. The ranking holds N entries (scores, id and name: about 200 bytes
 /// each), so memory stays flat whatever the file's length.
@@ -33,11 +34,10 @@ once, as a stream, keeping only the best N (N ≤ 100000). Rows that cannot be s
 out of the ranking and counted on stderr (exit status 1; `silkscore score` says why).
 
 Exit status: 0 every row scored, 1 some rows could not be scored, 2 unusable arguments,
-model or file.")]
+model or file, 141 the output was closed early (`| head`).")]
 pub struct RankArgs {
-    /// Records file (CSV); `-` reads standard input.
-    #[arg(short, long, value_name = "RECORDS.csv")]
-    input: PathBuf,
+    #[command(flatten)]
+    records: RecordsArgs,
     /// Model file (TOML). Without it, the built-in model bri-cultural-v1.
     #[arg(short, long, value_name = "FILE")]
     model: Option<PathBuf>,
@@ -90,14 +90,16 @@ impl Ord for Entry {
 
 /// Runs `silkscore rank`.
 pub fn run(args: &RankArgs) -> Result<Exit, CliError> {
+    let inputs = Inputs::new()
+        .with(args.records.path())
+        .with_opt(args.model.as_deref());
+    let mut out = Output::create(args.output.as_deref(), &inputs)?;
     let model = model_or_default(args.model.as_deref())?;
-    let progress = Progress::for_input(&args.input, args.output.as_deref());
-    let (input, input_name) = open_input(&args.input)?;
-    let input = progress.wrap(input);
-    let reader = RecordsReader::from_reader(input, &input_name, &model)?;
-    crate::score::warn_columns(&reader, &model);
+    let progress = Progress::for_input(args.records.path(), out.is_stdout());
+    let reader = args.records.open(&model, &progress)?;
+    warn_columns(&reader, &model);
     let names = reader.has_name_column();
-    let (mut out, out_name) = create_output(args.output.as_deref())?;
+    let input_name = args.records.name();
 
     // A min-heap of the best N so far: its top is the worst kept entry.
     let n = args.top as usize;
@@ -141,32 +143,58 @@ pub fn run(args: &RankArgs) -> Result<Exit, CliError> {
     let mut best: Vec<Entry> = heap.into_iter().map(|Reverse(e)| e).collect();
     best.sort_unstable_by(|a, b| b.cmp(a));
 
-    let text = render(&best, args.format, names, rows, failed);
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        return write_failed(e, &out_name);
-    }
+    let text = render(&best, args.format, names, rows, failed).map_err(|e| out.failed(e))?;
+    out.put(text.as_bytes())?;
+    out.commit()?;
     if failed > 0 {
         if let Some(first) = first_failure {
-            eprintln!("silkscore: note: {first}");
+            term::note(&first);
         }
-        eprintln!(
-            "silkscore: {failed} of {rows} rows could not be scored and are not ranked; \
-             `silkscore score` lists why"
-        );
+        term::info(&format_args!(
+            "{failed} of {rows} rows could not be scored and are not ranked; `silkscore score` \
+             lists why"
+        ));
         Ok(Exit::RowsFailed)
     } else {
         Ok(Exit::Success)
     }
 }
 
+/// One ranked project in JSON; the numbers keep the 6 decimals of the CSV.
+#[derive(Serialize)]
+struct JsonEntry<'a> {
+    rank: usize,
+    id: JsonId<'a>,
+    name: &'a str,
+    cultural: Option<Box<RawValue>>,
+    economic: Option<Box<RawValue>>,
+    security: Option<Box<RawValue>>,
+    composite: Option<Box<RawValue>>,
+    grade: &'a str,
+}
+
+/// An id: a number when it is a u32 (always, for a scored row), else the text.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum JsonId<'a> {
+    Number(u32),
+    Text(&'a str),
+}
+
 /// The ranking in `format`; the table has a name column only when the input has one
 /// (csv and json always carry `name`).
-fn render(best: &[Entry], format: RankFormat, names: bool, rows: u64, failed: u64) -> String {
+fn render(
+    best: &[Entry],
+    format: RankFormat,
+    names: bool,
+    rows: u64,
+    failed: u64,
+) -> io::Result<String> {
     let mut s = String::new();
     match format {
         RankFormat::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            let _ = w.write_record([
+            w.write_record([
                 "rank",
                 "id",
                 "name",
@@ -175,10 +203,10 @@ fn render(best: &[Entry], format: RankFormat, names: bool, rows: u64, failed: u6
                 "security",
                 "composite",
                 "grade",
-            ]);
+            ])?;
             for (k, e) in best.iter().enumerate() {
                 let sc = &e.ranked.scores;
-                let _ = w.write_record([
+                w.write_record([
                     (k + 1).to_string(),
                     e.id.clone(),
                     e.name.clone(),
@@ -187,35 +215,29 @@ fn render(best: &[Entry], format: RankFormat, names: bool, rows: u64, failed: u6
                     format!("{:.6}", sc.security),
                     format!("{:.6}", sc.composite),
                     sc.grade.as_str().to_owned(),
-                ]);
+                ])?;
             }
-            s = w
+            let bytes = w
                 .into_inner()
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-                .unwrap_or_default();
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            s = String::from_utf8(bytes).map_err(io::Error::other)?;
         }
         RankFormat::Json => {
             s.push('[');
             for (k, e) in best.iter().enumerate() {
                 let sc = &e.ranked.scores;
-                s.push_str(if k == 0 { "\n  {" } else { ",\n  {" });
-                let id = match e.id.parse::<u32>() {
-                    Ok(id) => id.to_string(),
-                    Err(_) => json_string(&e.id),
+                let entry = JsonEntry {
+                    rank: k + 1,
+                    id: e.id.parse().map_or(JsonId::Text(&e.id), JsonId::Number),
+                    name: &e.name,
+                    cultural: fixed(sc.cultural, 6),
+                    economic: fixed(sc.economic, 6),
+                    security: fixed(sc.security, 6),
+                    composite: fixed(sc.composite, 6),
+                    grade: sc.grade.as_str(),
                 };
-                let _ = write!(
-                    s,
-                    "\"rank\":{},\"id\":{id},\"name\":{},\"cultural\":{},\"economic\":{},\
-                     \"security\":{},\"composite\":{},\"grade\":{}}}",
-                    k + 1,
-                    json_string(&e.name),
-                    json_number(sc.cultural, 6),
-                    json_number(sc.economic, 6),
-                    json_number(sc.security, 6),
-                    json_number(sc.composite, 6),
-                    json_string(sc.grade.as_str())
-                );
+                s.push_str(if k == 0 { "\n  " } else { ",\n  " });
+                s.push_str(&serde_json::to_string(&entry)?);
             }
             s.push_str(if best.is_empty() { "]\n" } else { "\n]\n" });
         }
@@ -243,9 +265,9 @@ fn render(best: &[Entry], format: RankFormat, names: bool, rows: u64, failed: u6
                 let sc = &e.ranked.scores;
                 let _ = writeln!(
                     s,
-                    "{:>5}  {:>10}{}  {:>8.2}  {:>8.2}  {:>8.2}  {:>9.2}  {:^5}",
+                    "{:>5}  {}{}  {:>8.2}  {:>8.2}  {:>8.2}  {:>9.2}  {:^5}",
                     k + 1,
-                    e.id,
+                    pad_left(&e.id, 10),
                     name_col(&e.name),
                     sc.cultural,
                     sc.economic,
@@ -264,5 +286,5 @@ fn render(best: &[Entry], format: RankFormat, names: bool, rows: u64, failed: u6
             s = trim_lines(&s);
         }
     }
-    s
+    Ok(s)
 }

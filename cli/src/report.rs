@@ -1,17 +1,17 @@
 //! `silkscore report`: one self-contained HTML report of a portfolio (ranking, profiles,
 //! contributions, rank intervals), built by `silkscore_host::report`.
 
-use std::fs;
-use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::Args;
 use silkscore_host::report::{render, ReportOptions, DEFAULT_MAX_CHARTS};
 use silkscore_host::sensitivity::Settings;
-use silkscore_host::HostError;
 
-use crate::sensitivity::{load_model, load_portfolio, parse_spread, run_analysis};
-use crate::Exit;
+use crate::common::model_or_default;
+use crate::error::{CliError, Exit};
+use crate::files::{is_std, Inputs, Output};
+use crate::portfolio::{self, parse_spread};
+use crate::records::RecordsArgs;
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -27,17 +27,19 @@ contribution for the top --top projects; and the 5-95% rank intervals of a Monte
 sensitivity analysis (see `silkscore sensitivity --help`; --samples 0 leaves it out).
 
 Exit status: 0 every row scored, 1 some rows could not be scored (the report is still
-written and lists them), 2 unusable arguments, model or file.")]
+written and lists them), 2 unusable arguments, model or file (or an output that is one of
+the inputs), 141 the output (`-o -`) was closed early. The report is written to a temporary
+file beside FILE and renamed onto it at the end.")]
 pub struct ReportArgs {
-    /// Model file (TOML, SPEC §7). Without it, the built-in model bri-cultural-v1.
+    /// Model file (TOML, docs/spec.md §7). Without it, the built-in model bri-cultural-v1.
     #[arg(short, long, value_name = "FILE")]
     model: Option<PathBuf>,
 
-    /// Records file (CSV); `-` reads standard input.
-    #[arg(short, long, value_name = "FILE")]
-    input: PathBuf,
+    #[command(flatten)]
+    records: RecordsArgs,
 
-    /// The HTML file to write; `-` writes to standard output.
+    /// The HTML file to write (whole or not at all, never one of the inputs); `-` writes to
+    /// standard output.
     #[arg(short, long, value_name = "FILE")]
     output: PathBuf,
 
@@ -63,24 +65,34 @@ pub struct ReportArgs {
 }
 
 /// Runs `silkscore report`.
-pub fn run(args: &ReportArgs) -> Result<Exit, HostError> {
-    let model = load_model(args.model.as_deref())?;
-    let portfolio = load_portfolio(&model, &args.input, "report")?;
+pub fn run(args: &ReportArgs) -> Result<Exit, CliError> {
+    let inputs = Inputs::new()
+        .with(args.records.path())
+        .with_opt(args.model.as_deref());
+    let mut out = Output::create(Some(&args.output), &inputs)?;
+    let model = model_or_default(args.model.as_deref())?;
+    let portfolio = portfolio::load(&model, &args.records, "report")?;
     let analysis = if args.samples > 0 && !portfolio.projects.is_empty() {
         let settings = Settings {
             samples: args.samples,
             seed: args.seed,
             spread: args.spread,
         };
-        Some(run_analysis(&model, &portfolio, &settings, &args.input)?)
+        Some(portfolio::analysis(
+            &model,
+            &portfolio,
+            &settings,
+            &args.records.name(),
+        )?)
     } else {
         None
     };
-    let source = if args.input.as_os_str() == "-" {
+    let input = args.records.path();
+    let source = if is_std(input) {
         "<stdin>".to_owned()
     } else {
-        args.input.file_name().map_or_else(
-            || args.input.display().to_string(),
+        input.file_name().map_or_else(
+            || input.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         )
     };
@@ -90,16 +102,8 @@ pub fn run(args: &ReportArgs) -> Result<Exit, HostError> {
         source,
     };
     let html = render(&model, &portfolio, analysis.as_ref(), &options);
-    if args.output.as_os_str() == "-" {
-        let mut out = io::stdout().lock();
-        match out.write_all(html.as_bytes()).and_then(|()| out.flush()) {
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(Exit::OutputClosed),
-            Err(e) => return Err(HostError::io("<stdout>", e)),
-            Ok(()) => {}
-        }
-    } else {
-        fs::write(&args.output, html).map_err(|e| HostError::io(&args.output, e))?;
-    }
+    out.put(html.as_bytes())?;
+    out.commit()?;
     if portfolio.excluded.is_empty() {
         Ok(Exit::Success)
     } else {

@@ -1,7 +1,6 @@
-//! `silkscore score`: scores every row of a records file (SPEC §7, §8).
+//! `silkscore score`: scores every row of a records file (docs/spec.md §7, §8).
 
-use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -9,10 +8,13 @@ use silkscore::score::Scorer;
 use silkscore::Model;
 use silkscore_host::output::{score_row_with, Format, OutputRow, RowWriter};
 use silkscore_host::records::RecordsReader;
-use silkscore_host::{model_file, HostError};
 
+use crate::common::model_or_default;
+use crate::error::{CliError, Exit};
+use crate::files::{Inputs, Output};
 use crate::progress::Progress;
-use crate::Exit;
+use crate::records::{warn_columns, RecordsArgs};
+use crate::term;
 
 /// How many failed rows are described on stderr before the rest are only counted.
 const MAX_ROW_NOTES: u64 = 10;
@@ -33,16 +35,19 @@ the coverage of each connotation); a row that could not be scored has empty scor
 status such as parse:heritage_items, non_finite:talent_exchange or
 insufficient_data:security. JSON output is one array with one object per line.
 
+With --output, the scores are written to a temporary file beside FILE and renamed onto it at
+the end: a failed or interrupted run leaves the previous FILE as it was. FILE must not be
+one of the inputs (after resolving links).
+
 Exit status: 0 every row scored, 1 some rows failed (all rows are still written),
-2 unusable arguments, model or file.")]
+2 unusable arguments, model or file, 141 the output was closed early (`| head`).")]
 pub struct ScoreArgs {
-    /// Model file (TOML, SPEC §7). Without it, the built-in model bri-cultural-v1.
+    /// Model file (TOML, docs/spec.md §7). Without it, the built-in model bri-cultural-v1.
     #[arg(short, long, value_name = "FILE")]
     model: Option<PathBuf>,
 
-    /// Records file (CSV); `-` reads standard input.
-    #[arg(short, long, value_name = "FILE")]
-    input: PathBuf,
+    #[command(flatten)]
+    records: RecordsArgs,
 
     /// Output format: csv for programs, table for people, json (one array).
     #[arg(short, long, value_enum, default_value_t = FormatArg::Csv)]
@@ -73,82 +78,59 @@ impl From<FormatArg> for Format {
     }
 }
 
-fn is_std(path: &Path) -> bool {
-    path.as_os_str() == "-"
-}
-
 /// Runs `silkscore score`.
-pub fn run(args: &ScoreArgs) -> Result<Exit, HostError> {
-    let loaded;
-    let model: &Model = match &args.model {
-        Some(path) => {
-            loaded = model_file::load(path)?;
-            &loaded
-        }
-        None => &silkscore::BRI_CULTURAL_V1,
-    };
-
-    // Read the model and the input header before creating the output, so that an unusable
-    // model or input never truncates an existing output file.
+pub fn run(args: &ScoreArgs) -> Result<Exit, CliError> {
+    let inputs = Inputs::new()
+        .with(args.records.path())
+        .with_opt(args.model.as_deref());
+    let out = Output::create(args.output.as_deref(), &inputs)?;
+    let model = model_or_default(args.model.as_deref())?;
     // A progress bar on stderr for a large input file, only on a terminal (see progress.rs).
-    let progress = Progress::for_input(&args.input, args.output.as_deref());
-    let input: Box<dyn Read> = if is_std(&args.input) {
-        Box::new(io::stdin().lock())
-    } else {
-        let file = File::open(&args.input).map_err(|e| HostError::io(&args.input, e))?;
-        progress.wrap(Box::new(file))
-    };
-    let input_name = if is_std(&args.input) {
-        Path::new("<stdin>")
-    } else {
-        args.input.as_path()
-    };
-    let reader = RecordsReader::from_reader(input, input_name, model)?;
-    warn_columns(&reader, model);
-
-    let (sink, out_name): (Box<dyn Write>, PathBuf) = match &args.output {
-        Some(path) if !is_std(path) => {
-            let file = File::create(path).map_err(|e| HostError::io(path, e))?;
-            (Box::new(file), path.clone())
-        }
-        _ => (Box::new(io::stdout().lock()), PathBuf::from("<stdout>")),
-    };
-    let out = BufWriter::with_capacity(64 * 1024, sink);
+    let progress = Progress::for_input(args.records.path(), out.is_stdout());
+    let reader = args.records.open(&model, &progress)?;
+    warn_columns(&reader, &model);
+    let out_name = out.name().to_path_buf();
     let writer = RowWriter::new(args.format.into(), out).with_names(reader.has_name_column());
-
-    match score_all(reader, model, writer, &progress) {
-        Ok(failed) if failed > 0 => Ok(Exit::RowsFailed),
-        Ok(_) => Ok(Exit::Success),
-        Err(Failed::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Exit::OutputClosed),
-        Err(Failed::Output(e)) => Err(HostError::io(out_name, e)),
-        Err(Failed::Input(e)) => Err(e),
+    let (rows, failed, notes) = score_all(reader, &model, writer, &out_name)?;
+    // The output is complete (a file renamed into place) before the notes.
+    progress.finish();
+    for note in &notes {
+        term::note(note);
+    }
+    if failed > MAX_ROW_NOTES {
+        term::note(&format_args!(
+            "{} more failed rows not listed",
+            failed - MAX_ROW_NOTES
+        ));
+    }
+    if failed > 0 {
+        term::info(&format_args!(
+            "{failed} of {rows} rows could not be scored; their status column says why"
+        ));
+        Ok(Exit::RowsFailed)
+    } else {
+        Ok(Exit::Success)
     }
 }
 
-enum Failed {
-    Input(HostError),
-    Output(io::Error),
-}
-
-/// Scores and writes every row; returns the number of failed rows.
-fn score_all<R: Read, W: Write>(
+/// Scores and writes every row, then commits the output; returns the number of rows, of
+/// failed rows, and the notes on the first [`MAX_ROW_NOTES`] failed rows.
+fn score_all<R: Read>(
     reader: RecordsReader<'_, R>,
     model: &Model,
-    mut writer: RowWriter<W>,
-    progress: &Progress,
-) -> Result<u64, Failed> {
+    mut writer: RowWriter<Output>,
+    out_name: &Path,
+) -> Result<(u64, u64, Vec<String>), CliError> {
     let path = reader.path().display().to_string();
-    // Notes on failed rows are printed after the output, so that on a terminal they follow
-    // the table instead of scrolling away above it; at most MAX_ROW_NOTES are kept.
     let mut notes = Vec::new();
-    writer.begin().map_err(Failed::Output)?;
+    writer.begin().map_err(|e| CliError::write(out_name, e))?;
     let scorer = Scorer::new(model);
     for row in reader {
-        let row = row.map_err(Failed::Input)?;
+        let row = row?;
         let outcome = score_row_with(&scorer, &row.record);
         writer
             .write_row(&OutputRow::new(&row, &outcome))
-            .map_err(Failed::Output)?;
+            .map_err(|e| CliError::write(out_name, e))?;
         if let Err(failure) = &outcome.result {
             if writer.tally().failed <= MAX_ROW_NOTES {
                 let name = if row.name.is_empty() {
@@ -157,70 +139,14 @@ fn score_all<R: Read, W: Write>(
                     format!(" ({})", row.name)
                 };
                 notes.push(format!(
-                    "silkscore: note: {path}:{}: row id {}{name}: {failure}",
+                    "{path}:{}: row id {}{name}: {failure}",
                     row.line, row.id
                 ));
             }
         }
     }
     let tally = writer.tally();
-    writer.finish().map_err(Failed::Output)?;
-    progress.finish();
-    for note in &notes {
-        eprintln!("{note}");
-    }
-    if tally.failed > MAX_ROW_NOTES {
-        eprintln!(
-            "silkscore: note: {} more failed rows not listed",
-            tally.failed - MAX_ROW_NOTES
-        );
-    }
-    if tally.failed > 0 {
-        eprintln!(
-            "silkscore: {} of {} rows could not be scored; their status column says why",
-            tally.failed, tally.rows
-        );
-    }
-    Ok(tally.failed)
-}
-
-/// The stderr warnings of SPEC §8: indicator columns absent from the header, and columns
-/// that are ignored.
-pub(crate) fn warn_columns<R: Read>(reader: &RecordsReader<'_, R>, model: &Model) {
-    let at = format!("{}:{}", reader.path().display(), reader.header_line());
-    let model_name = if model.name().is_empty() {
-        "the model".to_owned()
-    } else {
-        format!("model `{}`", model.name())
-    };
-    let absent = reader.absent_indicators();
-    if !absent.is_empty() {
-        eprintln!(
-            "silkscore: warning: {at}: {} of the {} indicator columns of {model_name} {} absent \
-             and missing in every row: {}",
-            absent.len(),
-            model.len(),
-            if absent.len() == 1 { "is" } else { "are" },
-            absent.join(", ")
-        );
-    }
-    let unknown = reader.unknown_columns();
-    if !unknown.is_empty() {
-        let names: Vec<String> = unknown.iter().map(|c| format!("`{c}`")).collect();
-        eprintln!(
-            "silkscore: warning: {at}: ignoring {} {} neither `id`, `name` nor an indicator \
-             of {model_name}: {}",
-            if unknown.len() == 1 {
-                "column"
-            } else {
-                "columns"
-            },
-            if unknown.len() == 1 {
-                "that is"
-            } else {
-                "that are"
-            },
-            names.join(", ")
-        );
-    }
+    let out = writer.finish().map_err(|e| CliError::write(out_name, e))?;
+    out.commit()?;
+    Ok((tally.rows, tally.failed, notes))
 }

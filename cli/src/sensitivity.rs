@@ -1,25 +1,20 @@
 //! `silkscore sensitivity`: how robust the ranking of a portfolio is to the weights (Monte Carlo
-//! rank intervals and Sobol indices, `silkscore_host::sensitivity`). Also the loading and
-//! progress helpers that `silkscore report` shares.
+//! rank intervals and Sobol indices, `silkscore_host::sensitivity`).
 
-use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, Write};
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use silkscore::{Connotation, Model};
-use silkscore_host::records::RecordsReader;
-use silkscore_host::sensitivity::{
-    analyse, Analysis, Portfolio, SensitivityError, Settings, SobolIndices, MAX_RANK_ENTRIES,
-};
-use silkscore_host::{model_file, HostError};
+use silkscore_host::sensitivity::{Analysis, Portfolio, Settings, SobolIndices, MAX_RANK_ENTRIES};
 
-use crate::Exit;
-
-/// How many excluded rows are described on stderr before the rest are only counted.
-const MAX_ROW_NOTES: usize = 10;
+use crate::common::model_or_default;
+use crate::error::{CliError, Exit};
+use crate::files::{Inputs, Output};
+use crate::portfolio::{self, parse_spread};
+use crate::records::RecordsArgs;
+use crate::term::{escape, pad, width};
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -48,15 +43,15 @@ seed gives identical output. Memory: samples x projects ranks are kept as u32, a
 33554432 (128 MiB), e.g. 1000 samples of up to 33554 projects.
 
 Exit status: 0 every row analysed, 1 some rows left out (the analysis is still written),
-2 unusable arguments, model or file, or no row that scores.")]
+2 unusable arguments, model or file, or no row that scores, 141 the output was closed
+early (`| head`).")]
 pub struct SensitivityArgs {
-    /// Model file (TOML, SPEC §7). Without it, the built-in model bri-cultural-v1.
+    /// Model file (TOML, docs/spec.md §7). Without it, the built-in model bri-cultural-v1.
     #[arg(short, long, value_name = "FILE")]
     model: Option<PathBuf>,
 
-    /// Records file (CSV); `-` reads standard input.
-    #[arg(short, long, value_name = "FILE")]
-    input: PathBuf,
+    #[command(flatten)]
+    records: RecordsArgs,
 
     /// Monte Carlo draws, and the base size of the Sobol design.
     #[arg(short = 'n', long, value_name = "N", default_value_t = 1000,
@@ -90,188 +85,31 @@ enum FormatArg {
     Json,
 }
 
-/// Parses `--spread`: a number in [0, 1].
-pub fn parse_spread(s: &str) -> Result<f64, String> {
-    let f: f64 = s
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{s}` is not a number"))?;
-    if (0.0..=1.0).contains(&f) {
-        Ok(f)
-    } else {
-        Err(format!("the spread must be in [0, 1], not {s}"))
-    }
-}
-
-fn is_std(path: &Path) -> bool {
-    path.as_os_str() == "-"
-}
-
-/// The model of `--model`, or the built-in one.
-pub fn load_model(path: Option<&Path>) -> Result<Model, HostError> {
-    match path {
-        Some(path) => model_file::load(path),
-        None => Ok(silkscore::BRI_CULTURAL_V1.clone()),
-    }
-}
-
-/// Reads and scores the records file; warns on stderr about absent and unknown columns and
-/// lists the rows that do not score (at most [`MAX_ROW_NOTES`], then a count).
-pub fn load_portfolio(model: &Model, input: &Path, command: &str) -> Result<Portfolio, HostError> {
-    let (source, name): (Box<dyn Read>, &Path) = if is_std(input) {
-        (Box::new(io::stdin().lock()), Path::new("<stdin>"))
-    } else {
-        let file = File::open(input).map_err(|e| HostError::io(input, e))?;
-        (Box::new(file), input)
-    };
-    let reader = RecordsReader::from_reader(source, name, model)?;
-    let at = format!("{}:{}", name.display(), reader.header_line());
-    let absent = reader.absent_indicators();
-    if !absent.is_empty() {
-        eprintln!(
-            "silkscore: warning: {at}: {} of the {} indicator columns of the model are absent \
-             and missing in every row: {}",
-            absent.len(),
-            model.len(),
-            absent.join(", ")
-        );
-    }
-    let unknown = reader.unknown_columns();
-    if !unknown.is_empty() {
-        eprintln!(
-            "silkscore: warning: {at}: ignoring columns that are neither `id`, `name` nor an \
-             indicator of the model: {}",
-            unknown.join(", ")
-        );
-    }
-    let portfolio = Portfolio::read(reader, model)?;
-    for row in portfolio.excluded.iter().take(MAX_ROW_NOTES) {
-        let label = if row.name.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", row.name)
-        };
-        eprintln!(
-            "silkscore: note: {}:{}: row id {}{label} left out of the {command}: {}",
-            name.display(),
-            row.line,
-            row.id,
-            row.failure
-        );
-    }
-    if portfolio.excluded.len() > MAX_ROW_NOTES {
-        eprintln!(
-            "silkscore: note: {} more rows left out, not listed",
-            portfolio.excluded.len() - MAX_ROW_NOTES
-        );
-    }
-    if !portfolio.excluded.is_empty() {
-        eprintln!(
-            "silkscore: {} of {} rows could not be scored with the model and are left out",
-            portfolio.excluded.len(),
-            portfolio.rows()
-        );
-    }
-    Ok(portfolio)
-}
-
-/// A progress bar on stderr (indicatif), drawn only when stderr is a terminal.
-pub struct Progress {
-    bar: ProgressBar,
-}
-
-impl Progress {
-    /// A progress bar labelled `label`.
-    pub fn new(label: &'static str) -> Self {
-        if !io::stderr().is_terminal() {
-            return Progress {
-                bar: ProgressBar::hidden(),
-            };
-        }
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(10));
-        let style = ProgressStyle::with_template(
-            "silkscore: {prefix}: [{bar:32}] {percent:>3}% ({pos}/{len}, {eta} left)",
-        )
-        .map(|s| s.progress_chars("=> "))
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
-        Progress {
-            bar: bar.with_style(style).with_prefix(label),
-        }
-    }
-
-    /// Shows `done` of `total`.
-    pub fn update(&mut self, done: u64, total: u64) {
-        self.bar.set_length(total);
-        self.bar.set_position(done);
-    }
-
-    /// Clears the bar.
-    pub fn finish(&mut self) {
-        self.bar.finish_and_clear();
-    }
-}
-
-/// Runs the analysis with a progress line; a [`SensitivityError`] is reported against the
-/// records file.
-pub fn run_analysis(
-    model: &Model,
-    portfolio: &Portfolio,
-    settings: &Settings,
-    input: &Path,
-) -> Result<Analysis, HostError> {
-    let records = portfolio.records();
-    let mut progress = Progress::new("sensitivity");
-    let result = analyse(model, &records, settings, &mut |d, t| progress.update(d, t));
-    progress.finish();
-    result.map_err(|e| {
-        let message = match e {
-            SensitivityError::NoProjects => {
-                "no row scores with the model: there is nothing to rank".to_owned()
-            }
-            other => other.to_string(),
-        };
-        HostError::Records {
-            path: if is_std(input) {
-                PathBuf::from("<stdin>")
-            } else {
-                input.to_path_buf()
-            },
-            line: None,
-            message,
-        }
-    })
-}
-
 /// Runs `silkscore sensitivity`.
-pub fn run(args: &SensitivityArgs) -> Result<Exit, HostError> {
-    let model = load_model(args.model.as_deref())?;
-    let portfolio = load_portfolio(&model, &args.input, "analysis")?;
+pub fn run(args: &SensitivityArgs) -> Result<Exit, CliError> {
+    let inputs = Inputs::new()
+        .with(args.records.path())
+        .with_opt(args.model.as_deref());
+    let mut out = Output::create(args.output.as_deref(), &inputs)?;
+    let model = model_or_default(args.model.as_deref())?;
+    let portfolio = portfolio::load(&model, &args.records, "analysis")?;
     let settings = Settings {
         samples: args.samples,
         seed: args.seed,
         spread: args.spread,
     };
-    let analysis = run_analysis(&model, &portfolio, &settings, &args.input)?;
-
-    let (sink, out_name): (Box<dyn Write>, PathBuf) = match &args.output {
-        Some(path) if !is_std(path) => {
-            let file = File::create(path).map_err(|e| HostError::io(path, e))?;
-            (Box::new(file), path.clone())
-        }
-        _ => (Box::new(io::stdout().lock()), PathBuf::from("<stdout>")),
-    };
-    let mut out = BufWriter::new(sink);
-    let written = match args.format {
+    let analysis = portfolio::analysis(&model, &portfolio, &settings, &args.records.name())?;
+    match args.format {
         FormatArg::Table => write_table(&mut out, &model, &portfolio, &analysis),
         FormatArg::Csv => write_csv(&mut out, &portfolio, &analysis),
         FormatArg::Json => write_json(&mut out, &model, &portfolio, &analysis),
     }
-    .and_then(|()| out.flush());
-    match written {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Exit::OutputClosed),
-        Err(e) => Err(HostError::io(out_name, e)),
-        Ok(()) if portfolio.excluded.is_empty() => Ok(Exit::Success),
-        Ok(()) => Ok(Exit::RowsFailed),
+    .map_err(|e| out.failed(e))?;
+    out.commit()?;
+    if portfolio.excluded.is_empty() {
+        Ok(Exit::Success)
+    } else {
+        Ok(Exit::RowsFailed)
     }
 }
 
@@ -281,18 +119,11 @@ fn model_label(model: &Model) -> String {
     } else {
         model.name()
     };
-    format!("{name} (fingerprint {:#010x})", model.fingerprint())
-}
-
-/// Cuts `s` to at most `width` characters, marking a cut with `…`.
-fn cut(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_owned()
-    } else {
-        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
+    format!(
+        "{} (fingerprint {:#010x})",
+        escape(name),
+        model.fingerprint()
+    )
 }
 
 fn write_table<W: Write>(
@@ -322,7 +153,7 @@ fn write_table<W: Write>(
     let id_w = portfolio
         .projects
         .iter()
-        .map(|p| p.id.chars().count())
+        .map(|p| width(&p.id))
         .max()
         .unwrap_or(2)
         .max(2);
@@ -343,14 +174,14 @@ fn write_table<W: Write>(
         };
         writeln!(
             out,
-            "{:>rank_w$}  {:>rank_w$}  {:>rank_w$}  {:>rank_w$}  {:>9.2}  {:<id_w$}  {}{failed}",
+            "{:>rank_w$}  {:>rank_w$}  {:>rank_w$}  {:>rank_w$}  {:>9.2}  {}  {}{failed}",
             p.nominal_rank,
             p.median_rank,
             p.p5_rank,
             p.p95_rank,
             p.nominal_composite,
-            proj.id,
-            cut(&proj.name, 48)
+            pad(&proj.id, id_w),
+            pad(&proj.name, 48).trim_end()
         )?;
     }
     writeln!(out)?;
@@ -390,7 +221,7 @@ fn write_table<W: Write>(
             portfolio
                 .excluded
                 .iter()
-                .map(|e| format!("{} ({})", e.id, e.failure))
+                .map(|e| format!("{} ({})", escape(&e.id), escape(&e.failure.to_string())))
                 .collect::<Vec<_>>()
                 .join(", ")
         )?;
@@ -592,6 +423,6 @@ fn write_json<W: Write>(
         projects,
         excluded,
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
     writeln!(out)
 }

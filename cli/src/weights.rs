@@ -1,5 +1,5 @@
 //! `silkscore weights …`: indicator weights from AHP judgments, or from a batch of records by
-//! entropy or CRITIC (SPEC §5, §8), optionally written into a model file.
+//! entropy or CRITIC (docs/spec.md §5, §8), optionally written into a model file.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -8,10 +8,13 @@ use clap::{Args, Subcommand, ValueEnum};
 use silkscore::weights::{ahp, critic, entropy, WeightsError};
 use silkscore::{Connotation, Model, Record};
 use silkscore_host::model_file;
-use silkscore_host::records::RecordsReader;
 
-use crate::common::{model_label, model_or_default, open_input, CliError, ConnotationArg};
-use crate::Exit;
+use crate::common::{model_label, model_or_default, ConnotationArg};
+use crate::error::{CliError, Exit};
+use crate::files::{read_limited, Inputs, Output};
+use crate::progress::Progress;
+use crate::records::RecordsArgs;
+use crate::term::{self, escape, pad, width};
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -21,7 +24,8 @@ Examples:
   silkscore weights critic --input projects.csv --write-model weighted.toml
 
 Exit status: 0 done, 2 unusable arguments or files (inconsistent AHP judgments, an
-incomplete record for entropy or CRITIC, …), with the file, line and reason.")]
+incomplete record for entropy or CRITIC, an empty judgments file, an output that is one of
+the inputs, …), with the file, line and reason; 141 the output was closed early.")]
 pub struct WeightsArgs {
     #[command(subcommand)]
     command: WeightsCommand,
@@ -102,9 +106,8 @@ is an error naming the row and the indicator (exit 2), as is an indicator column
 from the header. Weights are normalised within each connotation; a connotation in which
 nothing varies falls back to equal weights, and the output says so.")]
 struct DataArgs {
-    /// The records file (CSV, as for `silkscore score`); `-` reads standard input.
-    #[arg(short, long, value_name = "RECORDS.csv")]
-    input: PathBuf,
+    #[command(flatten)]
+    records: RecordsArgs,
     /// The model (TOML); the built-in bri-cultural-v1 without it.
     #[arg(short, long, value_name = "FILE")]
     model: Option<PathBuf>,
@@ -181,13 +184,38 @@ fn parse_judgments(text: &str, path: &Path) -> Result<Vec<Judgment>, CliError> {
     Ok(out)
 }
 
+/// `1 judgment`, `3 judgments`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 fn run_ahp(a: &AhpArgs) -> Result<Exit, CliError> {
     let connotation = Connotation::from(a.connotation);
+    let inputs = Inputs::new()
+        .with(&a.judgments)
+        .with_opt(a.model.as_deref());
+    let stdout = Output::stdout(&inputs)?;
+    let model_out = match &a.write_model {
+        Some(path) => Some(Output::file(path, &inputs)?),
+        None => None,
+    };
     let model = model_or_default(a.model.as_deref())?;
-    let bytes = crate::common::read_limited(&a.judgments, 1024 * 1024)?;
+    let bytes = read_limited(&a.judgments, 1024 * 1024)?;
     let text = String::from_utf8(bytes)
         .map_err(|_| CliError::file(&a.judgments, "not a text file (not UTF-8)"))?;
     let judgments = parse_judgments(&text, &a.judgments)?;
+    if judgments.is_empty() {
+        return Err(CliError::file(
+            &a.judgments,
+            "no judgments: AHP needs the n(n-1)/2 pairwise judgments of the connotation's n \
+             indicators (1 for 2 indicators, 3 for 3, 15 for 6), written as numbers or \
+             fractions like 1/7",
+        ));
+    }
     let values: Vec<f32> = judgments.iter().map(|j| j.value).collect();
 
     let ids: Vec<&str> = model
@@ -207,10 +235,11 @@ fn run_ahp(a: &AhpArgs) -> Result<Exit, CliError> {
         return Err(CliError::file(
             &a.judgments,
             format!(
-                "{} judgments, but the {} connotation of {} has {k} indicators ({}): {needed}",
-                values.len(),
+                "{}, but the {} connotation of {} has {} ({}): {needed}",
+                count(values.len(), "judgment", "judgments"),
                 connotation.as_str(),
                 model_label(&model),
+                count(k, "indicator", "indicators"),
                 ids.join(", ")
             ),
         ));
@@ -257,10 +286,10 @@ fn run_ahp(a: &AhpArgs) -> Result<Exit, CliError> {
                 format!("{message}; revise them, or pass --accept-inconsistent to use them anyway"),
             ));
         }
-        eprintln!(
-            "silkscore: warning: {}: {message}; accepted (--accept-inconsistent)",
+        term::warning(&format_args!(
+            "{}: {message}; accepted (--accept-inconsistent)",
             a.judgments.display()
-        );
+        ));
     }
 
     let labels: Vec<String> = if fits {
@@ -271,10 +300,11 @@ fn run_ahp(a: &AhpArgs) -> Result<Exit, CliError> {
     let mut s = String::new();
     match a.format {
         TableFormat::Csv => {
-            let _ = writeln!(s, "indicator,weight");
-            for (label, w) in labels.iter().zip(result.weights()) {
-                let _ = writeln!(s, "{label},{w:.6}");
-            }
+            let rows = labels
+                .iter()
+                .zip(result.weights())
+                .map(|(label, w)| vec![label.clone(), format!("{w:.6}")]);
+            s = csv_text(&["indicator", "weight"], rows).map_err(|e| stdout.failed(e))?;
             let _ = writeln!(s, "# lambda_max,{:.6}", result.lambda_max());
             let _ = writeln!(s, "# ci,{:.6}", result.ci());
             let _ = writeln!(s, "# cr,{:.6}", result.cr());
@@ -288,27 +318,28 @@ fn run_ahp(a: &AhpArgs) -> Result<Exit, CliError> {
                 )
             } else {
                 format!(
-                    "{} indicators ({} connotation; the judgments do not fit {}, so the \
-                     indicators are numbered)",
-                    result.n(),
+                    "{} ({} connotation; the judgments do not fit {}, so the indicators are \
+                     numbered)",
+                    count(result.n(), "indicator", "indicators"),
                     connotation.as_str(),
                     model_label(&model)
                 )
             };
             let _ = writeln!(
                 s,
-                "AHP weights for {about}, from {} judgments in {}",
-                values.len(),
-                a.judgments.display()
+                "AHP weights for {}, from {} in {}",
+                escape(&about),
+                count(values.len(), "judgment", "judgments"),
+                escape(&a.judgments.display().to_string())
             );
             let _ = writeln!(s);
-            let width = labels.iter().map(String::len).max().unwrap_or(9).max(9);
-            let _ = writeln!(s, "{:<width$}  {:>8}", "indicator", "weight");
-            let _ = writeln!(s, "{}", "─".repeat(width + 10));
-            for (label, w) in labels.iter().zip(result.weights()) {
-                let _ = writeln!(s, "{label:<width$}  {w:>8.4}");
+            let w = labels.iter().map(|l| width(l)).max().unwrap_or(9).max(9);
+            let _ = writeln!(s, "{}  {:>8}", pad("indicator", w), "weight");
+            let _ = writeln!(s, "{}", "─".repeat(w + 10));
+            for (label, weight) in labels.iter().zip(result.weights()) {
+                let _ = writeln!(s, "{}  {weight:>8.4}", pad(label, w));
             }
-            let _ = writeln!(s, "{}", "─".repeat(width + 10));
+            let _ = writeln!(s, "{}", "─".repeat(w + 10));
             let _ = writeln!(s, "λmax        {:.4}", result.lambda_max());
             let _ = writeln!(s, "CI          {:.4}", result.ci());
             let verdict = if result.is_consistent() {
@@ -320,25 +351,50 @@ fn run_ahp(a: &AhpArgs) -> Result<Exit, CliError> {
             let _ = writeln!(s, "iterations  {}", result.iterations());
         }
     }
-    print!("{s}");
-
-    if let Some(out) = &a.write_model {
-        let weighted = ahp::apply_to_connotation(&model, connotation, &result)
-            .map_err(|e| CliError::file(&a.judgments, format!("cannot apply the weights: {e}")))?;
-        save(out, &weighted)?;
-    }
-    Ok(Exit::Success)
+    let weighted = match model_out {
+        Some(_) => Some(
+            ahp::apply_to_connotation(&model, connotation, &result).map_err(|e| {
+                CliError::file(&a.judgments, format!("cannot apply the weights: {e}"))
+            })?,
+        ),
+        None => None,
+    };
+    finish(stdout, &s, model_out.zip(weighted))
 }
 
-fn save(out: &Path, model: &Model) -> Result<(), CliError> {
-    model_file::save(out, model)?;
-    eprintln!(
-        "silkscore: wrote {}: {} with the new weights, fingerprint 0x{:08x}",
-        out.display(),
-        model_label(model),
-        model.fingerprint()
-    );
-    Ok(())
+/// `rows` under `header` as CSV text (quoted where needed).
+fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> std::io::Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header)?;
+    for row in rows {
+        w.write_record(&row)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    String::from_utf8(bytes).map_err(std::io::Error::other)
+}
+
+/// Writes the model with the new weights (when asked) and then the report on stdout.
+fn finish(
+    mut stdout: Output,
+    report: &str,
+    model: Option<(Output, Model)>,
+) -> Result<Exit, CliError> {
+    stdout.put(report.as_bytes())?;
+    if let Some((mut out, model)) = model {
+        let name = out.name().to_path_buf();
+        out.put(model_file::to_toml(&model).as_bytes())?;
+        out.commit()?;
+        term::info(&format_args!(
+            "wrote {}: {} with the new weights, fingerprint 0x{:08x}",
+            name.display(),
+            model_label(&model),
+            model.fingerprint()
+        ));
+    }
+    stdout.commit()?;
+    Ok(Exit::Success)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -363,11 +419,18 @@ struct Complete {
     path: PathBuf,
 }
 
-/// Reads every row of a records file, which must all be complete (SPEC §8).
-fn read_complete(input: &Path, model: &Model, method: Method) -> Result<Complete, CliError> {
-    let (reader, path) = open_input(input)?;
-    let rows = RecordsReader::from_reader(reader, &path, model)?;
-    let need = format!("{} weights need complete records (SPEC §8)", method.name());
+/// Reads every row of a records file, which must all be complete (docs/spec.md §8).
+fn read_complete(
+    records: &RecordsArgs,
+    model: &Model,
+    method: Method,
+) -> Result<Complete, CliError> {
+    let rows = records.open(model, &Progress::none())?;
+    let path = records.name();
+    let need = format!(
+        "{} weights need complete records (docs/spec.md §8)",
+        method.name()
+    );
     if let Some(first) = rows.absent_indicators().first() {
         return Err(CliError::at(
             &path,
@@ -459,8 +522,16 @@ struct Computed {
 }
 
 fn run_data(a: &DataArgs, method: Method) -> Result<Exit, CliError> {
+    let inputs = Inputs::new()
+        .with(a.records.path())
+        .with_opt(a.model.as_deref());
+    let stdout = Output::stdout(&inputs)?;
+    let model_out = match &a.write_model {
+        Some(path) => Some(Output::file(path, &inputs)?),
+        None => None,
+    };
     let model = model_or_default(a.model.as_deref())?;
-    let data = read_complete(&a.input, &model, method)?;
+    let data = read_complete(&a.records, &model, method)?;
     let inds = model.indicators();
     // Per indicator: the method's columns, its weight; per connotation: fallback.
     let Computed {
@@ -512,40 +583,42 @@ fn run_data(a: &DataArgs, method: Method) -> Result<Exit, CliError> {
     let mut s = String::new();
     match a.format {
         TableFormat::Csv => {
-            let _ = writeln!(
-                s,
-                "indicator,connotation,{},weight,fallback",
-                header.join(",")
-            );
-            for ((ind, cols), w) in inds.iter().zip(&rows).zip(&weights) {
-                let cols: Vec<String> = cols.iter().map(|v| format!("{v:.6}")).collect();
-                let _ = writeln!(
-                    s,
-                    "{},{},{},{w:.6},{}",
-                    ind.id.as_str(),
-                    ind.connotation.as_str(),
-                    cols.join(","),
-                    fell_back(ind.connotation)
-                );
-            }
+            let mut head = vec!["indicator", "connotation"];
+            head.extend(&header);
+            head.extend(["weight", "fallback"]);
+            let lines = inds
+                .iter()
+                .zip(&rows)
+                .zip(&weights)
+                .map(|((ind, cols), w)| {
+                    let mut line = vec![
+                        ind.id.as_str().to_owned(),
+                        ind.connotation.as_str().to_owned(),
+                    ];
+                    line.extend(cols.iter().map(|v| format!("{v:.6}")));
+                    line.push(format!("{w:.6}"));
+                    line.push(fell_back(ind.connotation).to_string());
+                    line
+                });
+            s = csv_text(&head, lines).map_err(|e| stdout.failed(e))?;
         }
         TableFormat::Table => {
             let _ = writeln!(
                 s,
-                "{} weights of {} from {} records of {}",
+                "{} weights of {} from {} of {}",
                 method.name(),
-                model_label(&model),
-                data.records.len(),
-                data.path.display()
+                escape(&model_label(&model)),
+                count(data.records.len(), "record", "records"),
+                escape(&data.path.display().to_string())
             );
             let _ = writeln!(s);
-            let width = inds
+            let id_w = inds
                 .iter()
-                .map(|i| i.id.as_str().len())
+                .map(|i| width(i.id.as_str()))
                 .max()
                 .unwrap_or(9)
                 .max(9);
-            let mut head = format!("{:<width$}  {:<11}", "indicator", "connotation");
+            let mut head = format!("{}  {:<11}", pad("indicator", id_w), "connotation");
             for h in &header {
                 let _ = write!(head, "  {h:>11}");
             }
@@ -555,8 +628,8 @@ fn run_data(a: &DataArgs, method: Method) -> Result<Exit, CliError> {
             let _ = writeln!(s, "{rule}");
             for ((ind, cols), w) in inds.iter().zip(&rows).zip(&weights) {
                 let mut line = format!(
-                    "{:<width$}  {:<11}",
-                    ind.id.as_str(),
+                    "{}  {:<11}",
+                    pad(ind.id.as_str(), id_w),
                     ind.connotation.as_str()
                 );
                 for v in cols {
@@ -586,15 +659,14 @@ fn run_data(a: &DataArgs, method: Method) -> Result<Exit, CliError> {
             let _ = writeln!(s, "weights are normalised within each connotation");
         }
     }
-    print!("{s}");
-
-    if let Some(out) = &a.write_model {
-        let weighted = model
-            .with_indicator_weights(&weights)
-            .map_err(|e| CliError::file(&data.path, format!("cannot apply the weights: {e}")))?;
-        save(out, &weighted)?;
-    }
-    Ok(Exit::Success)
+    let weighted =
+        match model_out {
+            Some(_) => Some(model.with_indicator_weights(&weights).map_err(|e| {
+                CliError::file(&data.path, format!("cannot apply the weights: {e}"))
+            })?),
+            None => None,
+        };
+    finish(stdout, &s, model_out.zip(weighted))
 }
 
 #[cfg(test)]

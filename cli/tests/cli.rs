@@ -1,4 +1,4 @@
-//! The `silkscore` binary against SPEC §7/§8: every conformance vector set through the real
+//! The `silkscore` binary against docs/spec.md §7 and §8: every conformance vector set through the real
 //! command line (within 0.005 points, grades and statuses exact, rows in order), the exit
 //! statuses, the stderr warnings, and the json and table formats.
 
@@ -66,7 +66,7 @@ fn read_scores(text: &str) -> Vec<ScoreRow> {
     assert_eq!(
         &header[..7],
         &SPEC_COLUMNS,
-        "the SPEC §7 columns come first"
+        "the docs/spec.md §7 columns come first"
     );
     rdr.records()
         .map(|r| {

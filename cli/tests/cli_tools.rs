@@ -325,7 +325,10 @@ fn keygen_sign_verify() {
     expect(&out, 0);
     let seed = fs::read_to_string(&key).unwrap();
     let pub_hex = fs::read_to_string(&public).unwrap();
-    assert_eq!(seed.trim().len(), 64);
+    // The secret key: a header line that tells it from a public key, then 64 hex digits.
+    let (header, seed_hex) = seed.trim().split_once('\n').unwrap();
+    assert_eq!(header, "silkscore-secret-key-v1 ed25519-seed");
+    assert_eq!(seed_hex.len(), 64);
     assert_eq!(pub_hex.trim().len(), 64);
     assert!(stdout(&out).contains(pub_hex.trim()));
     #[cfg(unix)]
@@ -337,7 +340,7 @@ fn keygen_sign_verify() {
         );
     }
     // The key files hold what the library derives.
-    let seed_bytes: [u8; 32] = hex32(seed.trim());
+    let seed_bytes: [u8; 32] = hex32(seed_hex);
     let signing = signed::SigningKey::from_bytes(&seed_bytes);
     assert_eq!(
         signing.verifying_key().to_bytes(),
@@ -516,6 +519,12 @@ fn ahp_matches_the_vectors() {
             "csv",
         ]);
         match status.as_str() {
+            // The library weighs one indicator from no judgments; the tool refuses an empty
+            // judgments file (it is the wrong file far more often than a 1-indicator AHP).
+            "ok" if fracs.is_empty() => {
+                expect(&out, 2);
+                assert!(stderr(&out).contains("no judgments"), "{}", stderr(&out));
+            }
             "ok" => {
                 expect(&out, 0);
                 let text = stdout(&out);
@@ -725,7 +734,7 @@ fn entropy_and_critic_refuse_incomplete_rows_naming_them() {
             ),
             "{err}"
         );
-        assert!(err.contains("SPEC §8"));
+        assert!(err.contains("docs/spec.md §8"));
     }
     let dir = tmp("incomplete");
     let file = dir.join("r.csv");
@@ -1039,7 +1048,7 @@ fn frames_round_trip_bit_for_bit() {
             }
         }
     }
-    // The raw CSV cells read back to the same bits too (the SPEC §8 f32 grammar).
+    // The raw CSV cells read back to the same bits too (the docs/spec.md §8 f32 grammar).
     let text = fs::read_to_string(&input).unwrap();
     let mut raw = csv::Reader::from_reader(text.as_bytes());
     let mut compared = 0;

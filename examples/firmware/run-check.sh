@@ -65,12 +65,15 @@ hostbin="$here/host/target/release/silkscore-fw-host"
 "$hostbin" verify || fail "host corruption checks"
 "$hostbin" expect >"$out/expected.txt"
 grep -E '^E ' "$out/expected.txt"
-# the README's UART kiosk loop, compiled and run against the library
+# the UART kiosk loop of docs/firmware.md and of this example's README (the first ```rust block
+# of each, after its three `use` lines and a blank line), compiled and run against the library
 cargo run -q --release --manifest-path host/Cargo.toml --example uart_kiosk || fail "uart_kiosk example"
-if ! diff <(sed -n '/--- README snippet starts ---/,/--- README snippet ends ---/p' host/examples/uart_kiosk.rs | sed '1d;$d') \
-  <(awk '/^```rust$/ {p = 1; next} /^```$/ {if (p) exit} p' README.md | sed '1,4d') >/dev/null; then
-  fail "README.md's kiosk code differs from host/examples/uart_kiosk.rs"
-fi
+for doc in ../../docs/firmware.md README.md; do
+  if ! diff <(sed -n '/--- README snippet starts ---/,/--- README snippet ends ---/p' host/examples/uart_kiosk.rs | sed '1d;$d') \
+    <(awk '/^```rust$/ {p = 1; next} /^```$/ {if (p) exit} p' "$doc" | sed '1,4d') >/dev/null; then
+    fail "the kiosk code of $doc differs from host/examples/uart_kiosk.rs"
+  fi
+done
 
 # corrupted frames named by the manifest: set -> frame index
 declare -A corrupt

@@ -1,5 +1,7 @@
-//! Host-side files (feature `host`): TOML model files, CSV records files and output formats.
-//! Uses the model and score modules; nothing in the core depends on it.
+//! Host-side files for silkscore: TOML model files ([`model_file`]), CSV records files
+//! ([`records`]), scoring rows ([`scoring`]) and writing them ([`output`]), portfolios
+//! ([`portfolio`]), the sensitivity analysis ([`sensitivity`]) and the HTML report
+//! ([`report`]). Built on the core crate `silkscore`; nothing in the core depends on it.
 //!
 //! This module uses `std` (files, `String`, `Vec`); it is what the `silkscore` command-line
 //! tool is built on, and is usable on its own:
@@ -15,7 +17,7 @@
 //! out.begin().map_err(|e| silkscore_host::HostError::io("<stdout>", e))?;
 //! for row in reader {
 //!     let row = row?;
-//!     let outcome = output::score_row(&model, &row.record);
+//!     let outcome = silkscore_host::scoring::score_row(&model, &row.record);
 //!     out.write_row(&output::OutputRow::new(&row, &outcome))
 //!         .map_err(|e| silkscore_host::HostError::io("<stdout>", e))?;
 //! }
@@ -25,8 +27,10 @@
 
 pub mod model_file;
 pub mod output;
+pub mod portfolio;
 pub mod records;
 pub mod report;
+pub mod scoring;
 pub mod sensitivity;
 
 use core::fmt;
@@ -46,8 +50,8 @@ pub enum HostError {
         /// The underlying error.
         source: io::Error,
     },
-    /// A model file is not valid TOML, does not have the shape of SPEC §7, or describes a
-    /// model that violates SPEC §3 / §8.
+    /// A model file is not valid TOML, does not have the shape of docs/spec.md §7, or describes a
+    /// model that violates docs/spec.md §3 / §8.
     Model {
         /// The model file.
         path: PathBuf,

@@ -1,7 +1,7 @@
-//! TOML model files (SPEC §7): [`load`] / [`parse`] a file into a validated [`Model`], and
+//! TOML model files (docs/spec.md §7): [`load`] / [`parse`] a file into a validated [`Model`], and
 //! [`to_toml`] to write one back (for instance with computed weights).
 //!
-//! Every key of SPEC §7 is required except `name`; an unknown key is an error naming it, so
+//! Every key of docs/spec.md §7 is required except `name`; an unknown key is an error naming it, so
 //! a typo never silently changes a model. Every error names the field and, where the file has
 //! one, the line:
 //!
@@ -26,6 +26,11 @@ use std::path::Path;
 use std::string::{String, ToString};
 use std::vec::Vec;
 
+use core::fmt;
+use core::marker::PhantomData;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -41,19 +46,19 @@ struct RawModel {
     name: Option<Spanned<String>>,
     within: Spanned<String>,
     across: Spanned<String>,
-    floor: Spanned<f32>,
-    min_coverage: Spanned<f32>,
-    grades: Spanned<Vec<f32>>,
-    weights: Spanned<RawWeights>,
-    indicator: Spanned<Vec<Spanned<RawIndicator>>>,
+    floor: Spanned<F32>,
+    min_coverage: Spanned<F32>,
+    grades: Spanned<Vec<F32>>,
+    weights: Spanned<Table<RawWeights>>,
+    indicator: Spanned<Vec<Spanned<Table<RawIndicator>>>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawWeights {
-    cultural: Spanned<f32>,
-    economic: Spanned<f32>,
-    security: Spanned<f32>,
+    cultural: Spanned<F32>,
+    economic: Spanned<F32>,
+    security: Spanned<F32>,
 }
 
 #[derive(Deserialize)]
@@ -63,9 +68,83 @@ struct RawIndicator {
     connotation: Spanned<String>,
     direction: Spanned<String>,
     transform: Spanned<String>,
-    lo: Spanned<f32>,
-    hi: Spanned<f32>,
-    weight: Spanned<f32>,
+    lo: Spanned<F32>,
+    hi: Spanned<F32>,
+    weight: Spanned<F32>,
+}
+
+/// A `T` read only from a TOML table. A derived `Deserialize` of a struct also accepts a
+/// sequence of its fields in order, so `weights = [1, 1, 1]` would be read as the three
+/// weights; this refuses it.
+struct Table<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Table<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OnlyTable<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for OnlyTable<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer
+            .deserialize_map(OnlyTable(PhantomData))
+            .map(Table)
+    }
+}
+
+/// A number of a model file, as the `f32` the model holds. TOML numbers are 64-bit; a value
+/// that does not survive the conversion is refused rather than changed: a finite value too
+/// large for f32 (it would become infinite), and a nonzero value too small for a normal f32
+/// (it would become 0 or a subnormal, and lose its precision). NaN and infinities pass (the
+/// model's validation names the field they break).
+#[derive(Clone, Copy)]
+struct F32(f32);
+
+impl F32 {
+    fn get(self) -> f32 {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for F32 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Number;
+        impl Visitor<'_> for Number {
+            type Value = F32;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<F32, E> {
+                let x = v as f32;
+                if v.is_finite() && x.is_infinite() {
+                    return Err(E::custom(format!(
+                        "{v} is too large for a 32-bit float (largest {:e})",
+                        f32::MAX
+                    )));
+                }
+                if v != 0.0 && x.is_finite() && !x.is_normal() {
+                    return Err(E::custom(format!(
+                        "{v:e} is too small for a 32-bit float (smallest normal {:e}); \
+                         write 0 for zero",
+                        f32::MIN_POSITIVE
+                    )));
+                }
+                Ok(F32(x))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<F32, E> {
+                // Every i64 is within f32's range.
+                Ok(F32(v as f32))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<F32, E> {
+                Ok(F32(v as f32))
+            }
+        }
+        deserializer.deserialize_any(Number)
+    }
 }
 
 /// Reads and validates the model file at `path`.
@@ -84,7 +163,7 @@ pub fn load(path: &Path) -> Result<Model, HostError> {
 /// value) and the field (`floor`, `weights.economic`, `indicator[3].hi`, …): TOML syntax
 /// errors, unknown or missing keys, values of the wrong type, unknown `within` / `across` /
 /// `connotation` / `direction` / `transform` names, a `grades` array that does not have
-/// exactly four thresholds, and every violation of SPEC §3 that [`Model::new`] finds.
+/// exactly four thresholds, and every violation of docs/spec.md §3 that [`Model::new`] finds.
 pub fn parse(text: &str, path: impl AsRef<Path>) -> Result<Model, HostError> {
     let path = path.as_ref();
     let raw: RawModel = toml::from_str(text).map_err(|e| toml_error(text, path, &e))?;
@@ -109,7 +188,8 @@ pub fn parse(text: &str, path: impl AsRef<Path>) -> Result<Model, HostError> {
     };
     let within = aggregation(&raw.within, "within")?;
     let across = aggregation(&raw.across, "across")?;
-    let grades: [f32; 4] = raw.grades.get_ref().as_slice().try_into().map_err(|_| {
+    let grades: Vec<f32> = raw.grades.get_ref().iter().map(|g| g.get()).collect();
+    let grades: [f32; 4] = grades.as_slice().try_into().map_err(|_| {
         err(
             raw.grades.span(),
             "grades".to_owned(),
@@ -119,23 +199,23 @@ pub fn parse(text: &str, path: impl AsRef<Path>) -> Result<Model, HostError> {
             ),
         )
     })?;
-    let w = raw.weights.get_ref();
+    let w = &raw.weights.get_ref().0;
     let params = ModelParams {
         within,
         across,
-        floor: *raw.floor.get_ref(),
-        min_coverage: *raw.min_coverage.get_ref(),
+        floor: raw.floor.get_ref().get(),
+        min_coverage: raw.min_coverage.get_ref().get(),
         grades,
         weights: [
-            *w.cultural.get_ref(),
-            *w.economic.get_ref(),
-            *w.security.get_ref(),
+            w.cultural.get_ref().get(),
+            w.economic.get_ref().get(),
+            w.security.get_ref().get(),
         ],
     };
 
     let mut indicators = Vec::with_capacity(raw.indicator.get_ref().len());
     for (k, ind) in raw.indicator.get_ref().iter().enumerate() {
-        let ind = ind.get_ref();
+        let ind = &ind.get_ref().0;
         let named = |v: &Spanned<String>, key: &str, expected: &str| {
             err(
                 v.span(),
@@ -161,10 +241,10 @@ pub fn parse(text: &str, path: impl AsRef<Path>) -> Result<Model, HostError> {
                 connotation,
                 direction,
                 transform,
-                *ind.lo.get_ref(),
-                *ind.hi.get_ref(),
+                ind.lo.get_ref().get(),
+                ind.hi.get_ref().get(),
             )
-            .with_weight(*ind.weight.get_ref()),
+            .with_weight(ind.weight.get_ref().get()),
         );
     }
 
@@ -185,7 +265,7 @@ fn model_error(text: &str, path: &Path, raw: &RawModel, e: &ModelError) -> HostE
 
 /// The span in the file of a model field, where it has one.
 fn span_of(raw: &RawModel, field: &ModelField) -> Option<Range<usize>> {
-    let w = raw.weights.get_ref();
+    let w = &raw.weights.get_ref().0;
     match field {
         ModelField::Name => raw.name.as_ref().map(Spanned::span),
         ModelField::Indicators => Some(raw.indicator.span()),
@@ -200,7 +280,7 @@ fn span_of(raw: &RawModel, field: &ModelField) -> Option<Range<usize>> {
         ModelField::ConnotationWeights => Some(raw.weights.span()),
         ModelField::Indicator { index, field } => {
             let ind = raw.indicator.get_ref().get(usize::from(*index))?;
-            let i = ind.get_ref();
+            let i = &ind.get_ref().0;
             Some(match field {
                 IndicatorField::Id => i.id.span(),
                 IndicatorField::Lo => i.lo.span(),
@@ -215,8 +295,8 @@ fn span_of(raw: &RawModel, field: &ModelField) -> Option<Range<usize>> {
             .indicator
             .get_ref()
             .iter()
-            .find(|i| Connotation::parse(i.get_ref().connotation.get_ref()) == Some(*c))
-            .map(|i| i.get_ref().weight.span()),
+            .find(|i| Connotation::parse(i.get_ref().0.connotation.get_ref()) == Some(*c))
+            .map(|i| i.get_ref().0.weight.span()),
         _ => None,
     }
 }
@@ -284,7 +364,7 @@ fn field_at(text: &str, line: usize, message: &str) -> Option<String> {
     }
 }
 
-/// Writes `model` as a model file in the layout of SPEC §7, one `[[indicator]]` table per
+/// Writes `model` as a model file in the layout of docs/spec.md §7, one `[[indicator]]` table per
 /// indicator in record order. [`parse`] reads it back to an equal model (same fingerprint);
 /// every number is written in the shortest form that reads back to the same `f32`.
 ///
@@ -506,5 +586,78 @@ mod tests {
         assert_eq!(e.field(), Some("indicator"));
         let e = err_of(&format!("indicator = []\n{head}"));
         assert_eq!(e.field(), Some("indicator"));
+    }
+
+    #[test]
+    fn weights_and_indicators_must_be_tables() {
+        let good = to_toml(&silkscore::BRI_CULTURAL_V1);
+        let head_end = good.find("\n[weights]").unwrap();
+        let weights_end = good.find("\n[[indicator]]").unwrap();
+        let arrays = format!(
+            "{}\nweights = [1, 1, 1]\n{}",
+            &good[..head_end],
+            &good[weights_end..]
+        );
+        let e = err_of(&arrays);
+        assert_eq!((e.field(), e.line()), (Some("weights"), Some(8)));
+        assert!(e.to_string().contains("expected a table"), "{e}");
+
+        // Array-form indicators: the fields in order, without keys.
+        let head = good.split("\n[[indicator]]").next().unwrap();
+        let e = err_of(&format!(
+            "indicator = [[\"a\", \"cultural\", \"benefit\", \"lin\", 0, 1, 1]]\n{head}"
+        ));
+        assert_eq!((e.field(), e.line()), (Some("indicator"), Some(1)));
+        assert!(e.to_string().contains("expected a table"), "{e}");
+    }
+
+    #[test]
+    fn numbers_that_do_not_fit_an_f32_are_errors() {
+        let good = to_toml(&silkscore::BRI_CULTURAL_V1);
+        for (from, to, field, line, why) in [
+            (
+                "economic = 1",
+                "economic = 1e-50",
+                "weights.economic",
+                10,
+                "too small",
+            ),
+            (
+                "economic = 1",
+                "economic = 1e-40",
+                "weights.economic",
+                10,
+                "too small",
+            ),
+            (
+                "hi = 500",
+                "hi = 1e39",
+                "indicator[2].hi",
+                13 + 2 * 9 + 6,
+                "too large",
+            ),
+            (
+                "lo = 0",
+                "lo = -1e39",
+                "indicator[0].lo",
+                13 + 5,
+                "too large",
+            ),
+            ("floor = 0.01", "floor = 1e-39", "floor", 4, "too small"),
+        ] {
+            let e = err_of(&good.replacen(from, to, 1));
+            assert_eq!(
+                (e.field(), e.line()),
+                (Some(field), Some(line)),
+                "{to}: {e}"
+            );
+            assert!(e.to_string().contains(why), "{to}: {e}");
+        }
+        let e = err_of(&good.replacen("weight = 1", "weight = 1e-45", 1));
+        assert_eq!(e.field(), Some("indicator[0].weight"));
+        // Zero, large-but-finite and the smallest normal are fine.
+        let ok = good.replacen("lo = 0", "lo = 1.1754944e-38", 1);
+        assert!(parse(&ok, "m.toml").is_ok());
+        assert!(parse(&good.replacen("hi = 500", "hi = 3.4e38", 1), "m.toml").is_ok());
     }
 }

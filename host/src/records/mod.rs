@@ -1,8 +1,15 @@
-//! Streaming reader of CSV records files (SPEC §7, §8).
+//! Streaming reader of CSV records files (docs/spec.md §7, §8).
 //!
 //! A records file has a header with `id` (required), `name` (optional) and one column per
 //! indicator id of the model, in any order. [`RecordsReader`] reads it one row at a time (it
-//! never holds more than one row), so memory stays flat however long the file is.
+//! never holds more than one row, itself at most [`Limits::max_record_bytes`] long), so
+//! memory stays flat however long the file is, and whatever it holds.
+//!
+//! Every data row is accounted for: it is a [`Row`] with a record or a [`RowError`], or the
+//! reader stops with a [`HostError::Records`] that names its line (a record over the size
+//! limit, a quoted field never closed, a NUL byte). Blank lines are not rows: they are
+//! skipped, and counted in the line numbers of the rows after them. The CSV grammar is in
+//! the `frame` module (`records/frame.rs`).
 //!
 //! ```
 //! use silkscore_host::records::{RecordsReader, RowError};
@@ -34,11 +41,14 @@ use std::path::{Path, PathBuf};
 use std::string::{String, ToString};
 use std::vec::Vec;
 
-use super::HostError;
+use crate::HostError;
+use frame::{FrameError, Framer, RawRecord};
+
+mod frame;
 use silkscore::model::{Model, MAX_INDICATORS};
 use silkscore::record::Record;
 
-/// Why a row has no record (SPEC §8). Scoring errors come later, from [`silkscore::score()`].
+/// Why a row has no record (docs/spec.md §8). Scoring errors come later, from [`silkscore::score()`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RowError {
@@ -58,7 +68,7 @@ pub enum RowError {
 }
 
 impl RowError {
-    /// The status of SPEC §7: `parse:COLUMN` or `parse:fields`.
+    /// The status of docs/spec.md §7: `parse:COLUMN` or `parse:fields`.
     pub fn status(&self) -> String {
         self.to_string()
     }
@@ -100,19 +110,110 @@ enum Column {
     Ignored,
 }
 
+/// Bounds on what one record may take, so that no input (one endless line, `/dev/zero`, a
+/// header of a million columns) makes the reader hold more than a few MiB.
+///
+/// ```
+/// use silkscore_host::records::{Limits, RecordsReader};
+/// let wide = format!("id,{}\n1,2\n", vec!["x"; 20].join(","));
+/// let model = &silkscore::BRI_CULTURAL_V1;
+/// let limits = Limits { max_columns: 8, ..Limits::DEFAULT };
+/// let err = RecordsReader::builder(model)
+///     .limits(limits)
+///     .from_reader(wide.as_bytes(), "wide.csv")
+///     .unwrap_err();
+/// assert_eq!(err.to_string(), "wide.csv:1: the header has more than 8 columns (the limit)");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Limits {
+    /// The most bytes one record may take: its fields with their quotes and separators, its
+    /// line break, and the blank lines before it. The header counts as a record. A longer
+    /// record stops the reading with an error on the line where it starts.
+    ///
+    /// Default 1 MiB: a row of the largest model (32 indicators, an id and a name) takes
+    /// well under 1 KiB, so this leaves room for long names and for columns the tool
+    /// ignores, while bounding the reader's memory at about 1 MiB plus a 64 KiB read buffer.
+    pub max_record_bytes: usize,
+    /// The most columns the header may have. A data row with more fields than the header
+    /// is a `parse:fields` row (its extra fields are counted, not kept).
+    ///
+    /// Default 16,384: the widest sheet that Excel and LibreOffice Calc save, so every
+    /// spreadsheet export is read.
+    pub max_columns: usize,
+}
+
+impl Limits {
+    /// 1 MiB per record, 16,384 header columns.
+    pub const DEFAULT: Limits = Limits {
+        max_record_bytes: 1 << 20,
+        max_columns: 16_384,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
+/// Opens records files with settings other than the defaults: see
+/// [`RecordsReader::builder`].
+#[derive(Clone, Copy, Debug)]
+pub struct RecordsReaderBuilder<'m> {
+    model: &'m Model,
+    limits: Limits,
+}
+
+impl<'m> RecordsReaderBuilder<'m> {
+    /// Sets both limits.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Sets [`Limits::max_record_bytes`] (at least 1).
+    pub fn max_record_bytes(mut self, bytes: usize) -> Self {
+        self.limits.max_record_bytes = bytes.max(1);
+        self
+    }
+
+    /// Sets [`Limits::max_columns`] (at least 1).
+    pub fn max_columns(mut self, columns: usize) -> Self {
+        self.limits.max_columns = columns.max(1);
+        self
+    }
+
+    /// Opens the records file at `path` and reads its header (see
+    /// [`RecordsReader::open`]).
+    pub fn open(self, path: &Path) -> Result<RecordsReader<'m, File>, HostError> {
+        let file = File::open(path).map_err(|e| HostError::io(path, e))?;
+        self.from_reader(file, path)
+    }
+
+    /// Reads the header from `reader` (see [`RecordsReader::from_reader`]).
+    pub fn from_reader<R: io::Read>(
+        self,
+        reader: R,
+        path: impl AsRef<Path>,
+    ) -> Result<RecordsReader<'m, R>, HostError> {
+        RecordsReader::with_limits(reader, path.as_ref(), self.model, self.limits)
+    }
+}
+
 /// Reads the rows of a records file for one model, as an iterator of
 /// `Result<Row, HostError>`.
 ///
 /// A row that does not parse is an `Ok(Row)` whose `record` is a [`RowError`]: one bad row
-/// never stops the batch. Only an unreadable file (an I/O error) yields an `Err`, after which
-/// the iterator ends.
+/// never stops the batch. The input as a whole can: an I/O error, a record longer than
+/// [`Limits::max_record_bytes`], a quoted field still open at the end of the file, or a NUL
+/// byte yields one `Err` naming the line, after which the iterator ends.
 ///
 /// Cells are trimmed; a blank cell is a missing value; otherwise Rust's `f32` grammar applies
 /// (`NaN`, `inf` and `1e3` parse, `1_000` and `0x10` do not; a value too large for f32 becomes
-/// infinite). The reader is CSV-flexible: a row with another field count than the header is
-/// reported as [`RowError::Fields`] instead of stopping the read.
+/// infinite). A row with another field count than the header is reported as
+/// [`RowError::Fields`] instead of stopping the read.
 pub struct RecordsReader<'m, R> {
-    reader: csv::Reader<R>,
+    framer: Framer<R>,
     model: &'m Model,
     path: PathBuf,
     columns: Vec<Column>,
@@ -122,7 +223,7 @@ pub struct RecordsReader<'m, R> {
     header_line: u64,
     absent: Vec<String>,
     unknown: Vec<String>,
-    buf: csv::ByteRecord,
+    record: RawRecord,
     rows: u64,
     done: bool,
 }
@@ -139,42 +240,72 @@ impl<R> fmt::Debug for RecordsReader<'_, R> {
 }
 
 impl<'m> RecordsReader<'m, File> {
-    /// Opens the records file at `path` and reads its header.
+    /// Opens the records file at `path` and reads its header, with the default [`Limits`].
     ///
     /// Errors: [`HostError::Io`] when the file cannot be opened; [`HostError::Records`] when
     /// the header is unusable (see [`RecordsReader::from_reader`]).
     pub fn open(path: &Path, model: &'m Model) -> Result<Self, HostError> {
-        let file = File::open(path).map_err(|e| HostError::io(path, e))?;
-        Self::from_reader(file, path, model)
+        Self::builder(model).open(path)
+    }
+}
+
+impl<'m> RecordsReader<'m, File> {
+    /// A builder for a reader with other [`Limits`] than the defaults.
+    ///
+    /// ```
+    /// use silkscore_host::records::RecordsReader;
+    /// let csv = "id,name\n1,a name longer than the limit\n";
+    /// let mut rows = RecordsReader::builder(&silkscore::BRI_CULTURAL_V1)
+    ///     .max_record_bytes(16)
+    ///     .from_reader(csv.as_bytes(), "p.csv")
+    ///     .unwrap();
+    /// let err = rows.next().unwrap().unwrap_err();
+    /// assert_eq!(err.line(), Some(2));
+    /// assert!(rows.next().is_none());
+    /// ```
+    pub fn builder(model: &'m Model) -> RecordsReaderBuilder<'m> {
+        RecordsReaderBuilder {
+            model,
+            limits: Limits::DEFAULT,
+        }
     }
 }
 
 impl<'m, R: io::Read> RecordsReader<'m, R> {
-    /// Reads the header from `reader`; `path` names the source in errors.
+    /// Reads the header from `reader`, with the default [`Limits`]; `path` names the source
+    /// in errors.
     ///
     /// Errors ([`HostError::Records`], on the header's line): the file is empty, the header
-    /// is not UTF-8, it has no `id` column, or it names `id`, `name` or an indicator twice.
+    /// is not UTF-8, it has no `id` column, it names `id`, `name` or an indicator twice, or
+    /// it breaks a limit or the CSV grammar (see [`Limits`]); [`HostError::Io`] when the
+    /// source fails.
     pub fn from_reader(
         reader: R,
         path: impl AsRef<Path>,
         model: &'m Model,
     ) -> Result<Self, HostError> {
-        let path = path.as_ref().to_path_buf();
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(reader);
-        let raw = reader
-            .byte_headers()
-            .map_err(|e| csv_error(&path, e))?
-            .clone();
-        let header_line = raw.position().map_or(1, |p| p.line().max(1));
+        Self::with_limits(reader, path.as_ref(), model, Limits::DEFAULT)
+    }
+
+    fn with_limits(
+        reader: R,
+        path: &Path,
+        model: &'m Model,
+        limits: Limits,
+    ) -> Result<Self, HostError> {
+        let path = path.to_path_buf();
+        let mut framer = Framer::new(reader, limits);
+        let mut raw = RawRecord::default();
+        let found = framer
+            .next_record(&mut raw, true)
+            .map_err(|e| frame_error(&path, e))?;
+        let header_line = if found { raw.line } else { framer.line() };
         let err = |message: String| HostError::Records {
             path: path.clone(),
             line: Some(header_line),
             message,
         };
-        if raw.is_empty() || (raw.len() == 1 && raw.get(0).is_some_and(<[u8]>::is_empty)) {
+        if !found || (raw.len() == 1 && raw.get(0).is_some_and(<[u8]>::is_empty)) {
             return Err(err(
                 "the file is empty: expected a header with an `id` column".to_owned(),
             ));
@@ -233,8 +364,11 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
             .filter(|(_, s)| !s)
             .map(|(ind, _)| ind.id.as_str().to_owned())
             .collect();
+        // Data rows keep one field more than the header: enough to see that a row is too
+        // wide, without holding a row of a million empty fields.
+        framer.keep_fields(columns.len().saturating_add(1));
         Ok(RecordsReader {
-            reader,
+            framer,
             model,
             path,
             columns,
@@ -244,7 +378,7 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
             header_line,
             absent,
             unknown,
-            buf: csv::ByteRecord::new(),
+            record: raw,
             rows: 0,
             done: false,
         })
@@ -282,12 +416,11 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
         self.name_col.is_some()
     }
 
-    /// Builds the row from the record in `self.buf`.
+    /// Builds the row from `self.record`.
     fn row(&mut self) -> Row {
         self.rows += 1;
-        let line = self.buf.position().map_or(0, |p| p.line());
         let text = |i: usize| {
-            self.buf
+            self.record
                 .get(i)
                 .map(|c| String::from_utf8_lossy(c).trim().to_owned())
                 .unwrap_or_default()
@@ -296,7 +429,7 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
         let name = self.name_col.map(text).unwrap_or_default();
         let record = self.parse_record(&name);
         Row {
-            line,
+            line: self.record.line,
             index: self.rows,
             id,
             name,
@@ -305,15 +438,20 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
     }
 
     fn parse_record(&self, name: &str) -> Result<Record, RowError> {
-        if self.buf.len() != self.columns.len() {
+        if self.record.len() != self.columns.len() {
             return Err(RowError::Fields {
                 expected: self.columns.len(),
-                found: self.buf.len(),
+                found: self.record.len(),
             });
         }
         let mut values = [None; MAX_INDICATORS];
         let mut id = 0u32;
-        for ((column, cell), header) in self.columns.iter().zip(&self.buf).zip(&self.headers) {
+        for ((column, cell), header) in self
+            .columns
+            .iter()
+            .zip(self.record.iter())
+            .zip(&self.headers)
+        {
             let fail = || RowError::Parse {
                 column: header.clone(),
             };
@@ -341,7 +479,7 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
         // row error rather than panic if it ever did.
         let record = Record::from_values(id, values).map_err(|_| RowError::Fields {
             expected: self.columns.len(),
-            found: self.buf.len(),
+            found: self.record.len(),
         })?;
         Ok(if self.name_col.is_some() {
             record.with_name(name)
@@ -358,7 +496,7 @@ impl<R: io::Read> Iterator for RecordsReader<'_, R> {
         if self.done {
             return None;
         }
-        match self.reader.read_byte_record(&mut self.buf) {
+        match self.framer.next_record(&mut self.record, false) {
             Ok(true) => Some(Ok(self.row())),
             Ok(false) => {
                 self.done = true;
@@ -366,21 +504,24 @@ impl<R: io::Read> Iterator for RecordsReader<'_, R> {
             }
             Err(e) => {
                 self.done = true;
-                Some(Err(csv_error(&self.path, e)))
+                Some(Err(frame_error(&self.path, e)))
             }
         }
     }
 }
 
-fn csv_error(path: &Path, e: csv::Error) -> HostError {
-    let line = e.position().map(csv::Position::line);
-    let message = e.to_string();
-    match e.into_kind() {
-        csv::ErrorKind::Io(source) => HostError::io(path, source),
-        _ => HostError::Records {
+impl<R: io::Read> core::iter::FusedIterator for RecordsReader<'_, R> {}
+
+fn frame_error(path: &Path, e: FrameError) -> HostError {
+    match e {
+        FrameError::Io(source) => HostError::io(path, source),
+        FrameError::Invalid { line, message } => HostError::Records {
             path: path.to_path_buf(),
-            line,
+            line: Some(line),
             message,
         },
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,318 @@
+//! Tests of the records reader: line numbers, the limits, the refusals, accounting.
+
+use std::borrow::ToOwned;
+use std::format;
+use std::io::{self, Read};
+use std::string::String;
+use std::vec::Vec;
+
+use super::{Limits, RecordsReader, Row, RowError};
+use crate::HostError;
+use silkscore::model::BRI_CULTURAL_V1 as M;
+
+/// Reads every row (and the error that ends the reading, if any).
+fn read(text: &[u8]) -> Result<(Vec<Row>, Option<HostError>), HostError> {
+    read_with(text, Limits::DEFAULT)
+}
+
+fn read_with(text: &[u8], limits: Limits) -> Result<(Vec<Row>, Option<HostError>), HostError> {
+    let reader = RecordsReader::builder(&M)
+        .limits(limits)
+        .from_reader(text, "t.csv")?;
+    let mut rows = Vec::new();
+    for row in reader {
+        match row {
+            Ok(r) => rows.push(r),
+            Err(e) => return Ok((rows, Some(e))),
+        }
+    }
+    Ok((rows, None))
+}
+
+fn lines(rows: &[Row]) -> Vec<u64> {
+    rows.iter().map(|r| r.line).collect()
+}
+
+fn records_error(e: &HostError) -> (Option<u64>, String) {
+    match e {
+        HostError::Records { line, message, .. } => (*line, message.clone()),
+        other => panic!("not a records error: {other}"),
+    }
+}
+
+#[test]
+fn line_numbers_for_lf_crlf_cr_and_mixed_endings() {
+    for (text, want) in [
+        (&b"id\n1\n2\n3\n"[..], [2, 3, 4]),
+        (b"id\r\n1\r\n2\r\n3\r\n", [2, 3, 4]),
+        (b"id\r1\r2\r3", [2, 3, 4]),
+        (b"id\r\n1\n2\r3\r\n", [2, 3, 4]),
+    ] {
+        let (rows, err) = read(text).unwrap();
+        assert!(err.is_none());
+        assert_eq!(lines(&rows), want, "{:?}", String::from_utf8_lossy(text));
+        assert_eq!(
+            rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["1", "2", "3"]
+        );
+    }
+}
+
+#[test]
+fn blank_lines_are_skipped_but_counted() {
+    // Blank lines before the header, between rows (LF and CRLF) and at the end.
+    let text = b"\n\r\nid,name\n\n1,a\r\n\r\n\r\n2,b\n\n";
+    let reader = RecordsReader::from_reader(&text[..], "t.csv", &M).unwrap();
+    assert_eq!(reader.header_line(), 3);
+    let rows: Vec<Row> = reader.map(Result::unwrap).collect();
+    assert_eq!(lines(&rows), [5, 8]);
+    assert_eq!(rows[1].index, 2);
+}
+
+#[test]
+fn quoted_fields_may_span_lines() {
+    let text = b"id,name\r\n1,\"Kashgar\r\nold town\"\r\n2,\"a \"\"b\"\"\nc\n\nd\"\n3,x\n";
+    let (rows, err) = read(text).unwrap();
+    assert!(err.is_none());
+    assert_eq!(lines(&rows), [2, 4, 8]);
+    assert_eq!(rows[0].name, "Kashgar\r\nold town");
+    assert_eq!(rows[1].name, "a \"b\"\nc\n\nd");
+    // After the closing quote the field goes on as written; a quote inside an unquoted
+    // field is an ordinary character.
+    let (rows, _) = read(b"id,name\n1,\"ab\"c\n2,x\"y\n").unwrap();
+    assert_eq!(
+        (rows[0].name.as_str(), rows[1].name.as_str()),
+        ("abc", "x\"y")
+    );
+}
+
+#[test]
+fn an_unclosed_quote_is_an_error_at_the_line_where_the_field_began() {
+    let text = b"id,name\n1,ok\n2,\"never closed\n3,x\n4,y\n";
+    let (rows, err) = read(text).unwrap();
+    assert_eq!(lines(&rows), [2]);
+    let (line, message) = records_error(&err.unwrap());
+    assert_eq!(line, Some(3));
+    assert!(message.contains("never closed"), "{message}");
+    // In the header too, and with CRLF endings.
+    let e = read(b"id,\"name\r\n1,2\r\n").unwrap_err();
+    assert_eq!(records_error(&e).0, Some(1));
+    let (_, err) = read(b"id,name\r\n\r\n1,a\r\n2,b\"\r\n3,\"c\r\n").unwrap();
+    assert_eq!(records_error(&err.unwrap()).0, Some(5));
+}
+
+#[test]
+fn an_over_long_record_is_an_error_naming_its_line() {
+    let limits = Limits {
+        max_record_bytes: 64,
+        ..Limits::DEFAULT
+    };
+    let long = "x".repeat(100);
+    let text = format!("id,name\n1,a\n\n2,{long}\n3,b\n");
+    let (rows, err) = read_with(text.as_bytes(), limits).unwrap();
+    assert_eq!(lines(&rows), [2]);
+    let (line, message) = records_error(&err.unwrap());
+    assert_eq!(line, Some(4));
+    assert!(message.contains("longer than 64 bytes"), "{message}");
+    // Exactly at the limit is fine (the line break counts).
+    let fits = format!("id,name\n1,{}\n", "y".repeat(61));
+    let (rows, err) = read_with(fits.as_bytes(), limits).unwrap();
+    assert!(err.is_none() && rows.len() == 1);
+    // The header too.
+    let e = read_with(format!("id,{long}\n").as_bytes(), limits).unwrap_err();
+    assert_eq!(records_error(&e).0, Some(1));
+    // Blank lines count towards the record after them.
+    let blanks = format!("id\n{}1\n", "\n".repeat(100));
+    let (_, err) = read_with(blanks.as_bytes(), limits).unwrap();
+    assert_eq!(records_error(&err.unwrap()).0, Some(2));
+}
+
+#[test]
+fn the_header_width_is_limited_and_wide_rows_are_counted() {
+    let limits = Limits {
+        max_columns: 4,
+        ..Limits::DEFAULT
+    };
+    assert!(read_with(b"id,a,b,c\n1,2,3,4\n", limits).is_ok());
+    let e = read_with(b"id,a,b,c,d\n1\n", limits).unwrap_err();
+    let (line, message) = records_error(&e);
+    assert_eq!(line, Some(1));
+    assert!(message.contains("more than 4 columns"), "{message}");
+    // A data row wider than the header (and than the limit) is a parse:fields row.
+    let wide = format!("id,name\n1{}\n2,b\n", ",".repeat(10_000));
+    let (rows, err) = read_with(wide.as_bytes(), limits).unwrap();
+    assert!(err.is_none());
+    assert_eq!(
+        rows[0].record,
+        Err(RowError::Fields {
+            expected: 2,
+            found: 10_001
+        })
+    );
+    assert_eq!(rows[0].id, "1");
+    assert!(rows[1].record.is_ok());
+}
+
+#[test]
+fn nul_bytes_are_an_error() {
+    let (rows, err) = read(b"id\n1\n2\0\n3\n").unwrap();
+    assert_eq!(lines(&rows), [2]);
+    let (line, message) = records_error(&err.unwrap());
+    assert_eq!(line, Some(3));
+    assert!(message.contains("NUL"), "{message}");
+    // UTF-16 (with its byte order mark) is refused on the header.
+    let utf16: Vec<u8> = "id\n1\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let e = read(&[&[0xFF, 0xFE][..], &utf16].concat()).unwrap_err();
+    assert!(records_error(&e).1.contains("NUL"));
+}
+
+#[test]
+fn a_byte_order_mark_is_dropped() {
+    let (rows, err) = read(b"\xEF\xBB\xBFid,name\n1,a\n").unwrap();
+    assert!(err.is_none());
+    assert_eq!(rows[0].id, "1");
+}
+
+#[test]
+fn empty_inputs() {
+    for text in [&b""[..], b"\n\n\r\n", b"\xEF\xBB\xBF"] {
+        let e = read(text).unwrap_err();
+        assert!(records_error(&e).1.contains("empty"));
+    }
+    // A header and nothing else: no rows.
+    let (rows, err) = read(b"id,name").unwrap();
+    assert!(rows.is_empty() && err.is_none());
+}
+
+/// A source of zeros (or any byte) that never ends, counting what was read.
+struct Endless {
+    byte: u8,
+    read: u64,
+}
+
+impl Read for Endless {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        buf.fill(self.byte);
+        self.read += buf.len() as u64;
+        Ok(buf.len())
+    }
+}
+
+#[test]
+fn endless_inputs_end_with_an_error() {
+    // /dev/zero: refused at the first byte.
+    let mut zeros = Endless { byte: 0, read: 0 };
+    let e = RecordsReader::from_reader(&mut zeros, "/dev/zero", &M).unwrap_err();
+    assert_eq!(records_error(&e).0, Some(1));
+    assert!(zeros.read <= 64 * 1024);
+    // An endless line without a line break: refused after one record's worth.
+    let mut xs = Endless {
+        byte: b'x',
+        read: 0,
+    };
+    let e = RecordsReader::from_reader(&mut xs, "xs", &M).unwrap_err();
+    assert_eq!(records_error(&e).0, Some(1));
+    assert!(xs.read <= Limits::DEFAULT.max_record_bytes as u64 + 64 * 1024);
+    // Endless blank lines after the header.
+    let mut blank = io::Cursor::new(b"id\n".to_vec()).chain(Endless {
+        byte: b'\n',
+        read: 0,
+    });
+    let mut reader = RecordsReader::from_reader(&mut blank, "blank", &M).unwrap();
+    let e = reader.next().unwrap().unwrap_err();
+    assert_eq!(records_error(&e).0, Some(2));
+    assert!(reader.next().is_none());
+}
+
+#[test]
+fn a_50_mb_line_is_refused_after_one_mib() {
+    let mut text = b"id,name\n1,".to_vec();
+    text.resize(text.len() + 50 * 1024 * 1024, b'a');
+    text.extend_from_slice(b"\n2,b\n");
+    let mut source = Counting {
+        inner: &text[..],
+        read: 0,
+    };
+    let mut reader = RecordsReader::from_reader(&mut source, "big.csv", &M).unwrap();
+    let (line, message) = records_error(&reader.next().unwrap().unwrap_err());
+    assert_eq!(line, Some(2));
+    assert!(message.contains("longer than 1048576 bytes"), "{message}");
+    assert!(reader.next().is_none());
+    // It stopped reading soon after the limit, holding at most one record.
+    assert!(source.read <= (1 << 20) + 2 * 64 * 1024, "{}", source.read);
+    // With the limit raised, the line is a row.
+    let mut reader = RecordsReader::builder(&M)
+        .max_record_bytes(64 << 20)
+        .from_reader(&text[..], "big.csv")
+        .unwrap();
+    let row = reader.next().unwrap().unwrap();
+    assert_eq!((row.line, row.name.len()), (2, 50 * 1024 * 1024));
+    assert_eq!(reader.next().unwrap().unwrap().line, 3);
+}
+
+struct Counting<R> {
+    inner: R,
+    read: u64,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+#[test]
+fn io_errors_end_the_reading() {
+    struct Failing;
+    impl Read for Failing {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Err(io::Error::other("disk on fire"))
+        }
+    }
+    let mut source = io::Cursor::new(b"id\n1\n".to_vec()).chain(Failing);
+    let mut reader = RecordsReader::from_reader(&mut source, "t.csv", &M).unwrap();
+    assert!(reader.next().unwrap().is_ok());
+    assert!(matches!(reader.next(), Some(Err(HostError::Io { .. }))));
+    assert!(reader.next().is_none());
+}
+
+#[test]
+fn every_row_has_a_status_in_spec_order() {
+    let head = M
+        .indicators()
+        .iter()
+        .map(|i| i.id.as_str().to_owned())
+        .collect::<Vec<_>>()
+        .join(",");
+    let full = vec!["1"; M.len()].join(",");
+    let mut nan = vec!["1"; M.len()];
+    nan[0] = "NaN";
+    let text = format!(
+        "id,name,{head}\n7,ok,{full}\nx,bad id,{full}\n8,short\n9,nan,{}\n10,empty,{}\n",
+        nan.join(","),
+        vec![""; M.len()].join(",")
+    );
+    let (rows, err) = read(text.as_bytes()).unwrap();
+    assert!(err.is_none());
+    let statuses: Vec<String> = rows
+        .iter()
+        .map(|r| crate::scoring::score_row(&M, &r.record).status())
+        .collect();
+    let first = M.indicators()[0].id.as_str();
+    assert_eq!(
+        statuses,
+        [
+            "ok".to_owned(),
+            "parse:id".to_owned(),
+            "parse:fields".to_owned(),
+            format!("non_finite:{first}"),
+            "insufficient_data:cultural".to_owned(),
+        ]
+    );
+    assert_eq!(lines(&rows), [2, 3, 4, 5, 6]);
+}
