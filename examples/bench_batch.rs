@@ -82,7 +82,7 @@ fn main() {
         std::fs::write(format!("{dir}/values.f32"), v).unwrap();
         let p: Vec<u8> = present.iter().flat_map(|x| x.to_le_bytes()).collect();
         std::fs::write(format!("{dir}/present.u32"), p).unwrap();
-        // The same records as a records CSV (SPEC §7), for the end-to-end comparison.
+        // The same records as a records CSV (docs/spec.md §7), for the end-to-end comparison.
         use std::io::Write;
         let mut csv =
             std::io::BufWriter::new(std::fs::File::create(format!("{dir}/records.csv")).unwrap());

@@ -688,7 +688,7 @@ fn calibrate() -> (u64, u64) {
     ((2 * N as u64) * 1000 / t, t)
 }
 
-/// The `ln`/`exp` calls that scoring one record needs (SPEC §4), found by replaying the
+/// The `ln`/`exp` calls that scoring one record needs (docs/spec.md §4), found by replaying the
 /// pipeline outside the timed region, with their exact arguments.
 struct Calls {
     /// `ln` calls any implementation needs: f(x') of each present log/ln indicator, the
@@ -727,7 +727,7 @@ impl Calls {
         }
     }
 
-    /// Replays SPEC §4 for `rec` in the library's order of operations.
+    /// Replays docs/spec.md §4 for `rec` in the library's order of operations.
     fn collect(&mut self, model: &Model, rec: &Record) {
         *self = Calls::new();
         if rec.len() != model.len() {

@@ -33,7 +33,7 @@
 //! * `compare` diffs the result lines (`signed:`, `M`, `F`, `E`) of two outputs and fails on
 //!   any difference.
 //!
-//! CSV cells (SPEC §7, §8): blank is missing; `NaN`, `inf`, `-inf` and overflowing numbers are
+//! CSV cells (docs/spec.md §7, §8): blank is missing; `NaN`, `inf`, `-inf` and overflowing numbers are
 //! kept as values (scoring rejects them as non-finite); a cell that does not parse as `f32`
 //! (`abc`, `1_000`, `0x10`, ...) is encoded as **missing** (the record still goes to the
 //! device, where the CLI would report `parse:<column>`), and counted in the manifest. A row
@@ -173,14 +173,14 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Model files (SPEC §7): the crate's own reader (`silkscore_host::model_file`).
+// Model files (docs/spec.md §7): the crate's own reader (`silkscore_host::model_file`).
 
 fn load_model(path: &Path) -> Result<Model, String> {
     silkscore_host::model_file::load(path).map_err(|e| e.to_string())
 }
 
 // ---------------------------------------------------------------------------------------------
-// Records files (SPEC §7, §8).
+// Records files (docs/spec.md §7, §8).
 
 struct Loaded {
     records: Vec<Record>,
