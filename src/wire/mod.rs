@@ -38,6 +38,7 @@
 
 mod error;
 pub mod frame;
+mod model;
 
 use serde::Serialize;
 
@@ -167,10 +168,17 @@ impl Message for Record {
 
 impl Message for Model {
     const MAX_SIZE: usize = MODEL_MAX_SIZE;
+    /// Through [`Model::decode_into`] (a blank model overwritten in place), not serde.
     fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let mut model: Model = decode_exact(body(bytes)?)?;
-        model.validate_decoded()?;
-        Ok(model)
+        // One local, returned on every path, so that the model can be built in the caller's
+        // return slot instead of being moved there.
+        let mut out = Ok(model::blank());
+        if let Ok(m) = &mut out {
+            if let Err(e) = m.decode_into(bytes) {
+                out = Err(e);
+            }
+        }
+        out
     }
 }
 
@@ -230,7 +238,8 @@ pub fn encode_model<'a>(model: &Model, buf: &'a mut [u8]) -> Result<&'a mut [u8]
 
 /// Decodes and validates a model message: a decoded model passed every check of
 /// [`Model::new`] (else [`DecodeError::InvalidModel`]), and its fingerprint is recomputed
-/// from its content.
+/// from its content. The convenient form of [`Model::decode_into`], which a device with
+/// little stack should call instead: this one returns the 1.6 KiB model by value.
 pub fn decode_model(bytes: &[u8]) -> Result<Model, DecodeError> {
     Model::decode(bytes)
 }

@@ -237,15 +237,15 @@ fn signed_kind(l: &mut Line, e: &silkscore::signed::VerifyError) {
 }
 
 /// Signed model update, as a kiosk that runs nothing yet would do it: verify the default
-/// envelope with the trusted test key (revision 0 → 2) and print `signed: ok ...`, then offer
-/// the tampered copy (to a device that runs nothing, so that only the signature can refuse
-/// it) and the revision-1 envelope (the device now runs revision 2), one `signed:` line each;
-/// then score the default set with the verified model, the only one it may use. The model
-/// stays where `signed::verify` put it and [`print_set`] borrows it: one model on the stack
-/// (the Cortex-M0 has 16 KiB of RAM, and `verify` nests `decode_model`).
+/// envelope with the trusted test key (revision 0 → 2) into `slot` and print
+/// `signed: ok ...`, then offer the tampered copy (to a device that runs nothing, so that only
+/// the signature can refuse it) and the revision-1 envelope (the device now runs revision 2),
+/// one `signed:` line each; then score the default set with the verified model, the only one
+/// it may use. `signed::verify_into` decodes the model where it stays: one model in RAM, and
+/// the peak stack is the signature check's, not that plus a model's.
 #[cfg(feature = "signed")]
 #[inline(never)]
-fn signed_default_set(out: &mut Out, set: &DataSet) -> bool {
+fn signed_default_set(out: &mut Out, set: &DataSet, slot: &mut Model) -> bool {
     use silkscore::signed;
     let mut l = Line::new();
     let trusted = match signed::verifying_key(envelopes::TEST_KEY) {
@@ -257,11 +257,11 @@ fn signed_default_set(out: &mut Out, set: &DataSet) -> bool {
             return false;
         }
     };
-    let verified = signed::verify(envelopes::DEFAULT, &trusted, 0);
+    let verified = signed::verify_into(envelopes::DEFAULT, &trusted, 0, slot);
     match &verified {
-        Ok(v) => {
-            l.s("signed: ok revision=").u(v.revision as u64);
-            l.s(" fingerprint=0x").x(v.model.fingerprint());
+        Ok(revision) => {
+            l.s("signed: ok revision=").u(*revision as u64);
+            l.s(" fingerprint=0x").x(slot.fingerprint());
         }
         Err(e) => {
             l.s("signed: refused default: ");
@@ -269,33 +269,44 @@ fn signed_default_set(out: &mut Out, set: &DataSet) -> bool {
         }
     }
     out.emit(&mut l);
-    let running = verified.as_ref().map_or(0, |v| v.revision);
-    signed_refusals(out, &trusted, running);
-    match &verified {
-        Ok(v) => print_set(out, set, Some(&v.model)),
+    let running = verified.unwrap_or(0);
+    signed_refusals(out, &trusted, running, slot);
+    match verified {
+        Ok(_) => print_set(out, set, slot, true),
         Err(_) => false, // not scored: no verified model
     }
 }
 
-/// The two envelopes the device must refuse (see [`signed_update`]).
+/// The two envelopes the device must refuse (see [`signed_default_set`]), offered to
+/// `verify_into` with the running model as the destination: a refusal leaves it untouched
+/// (checked: its fingerprint is the same afterwards, else the line says `clobbered`).
 #[cfg(feature = "signed")]
 #[inline(never)]
-fn signed_refusals(out: &mut Out, trusted: &silkscore::signed::VerifyingKey, running: u32) {
+fn signed_refusals(
+    out: &mut Out,
+    trusted: &silkscore::signed::VerifyingKey,
+    running: u32,
+    slot: &mut Model,
+) {
     let mut l = Line::new();
     for (what, envelope, run) in [
         ("tampered", envelopes::TAMPERED, 0),
         ("rollback", envelopes::REV1, running),
     ] {
-        match silkscore::signed::verify(envelope, trusted, run) {
-            Ok(v) => {
+        let before = slot.fingerprint();
+        match silkscore::signed::verify_into(envelope, trusted, run, slot) {
+            Ok(revision) => {
                 l.s("signed: accepted ")
                     .s(what)
                     .s(": revision=")
-                    .u(v.revision as u64);
+                    .u(revision as u64);
             }
             Err(e) => {
                 l.s("signed: refused ").s(what).s(": ");
                 signed_kind(&mut l, &e);
+                if slot.fingerprint() != before {
+                    l.s(" clobbered");
+                }
             }
         }
         out.emit(&mut l);
@@ -319,28 +330,23 @@ fn scores_line(l: &mut Line, s: &Scores) {
     l.s(" fp=").x(s.fingerprint);
 }
 
-/// Decodes a set's model (or borrows `verified`, the model of a verified signed envelope:
-/// [`signed_default_set`]), then scores its frame stream byte by byte as a UART would deliver
-/// it, printing one line per frame. Returns false when the model does not decode.
+/// Decodes a set's model into `slot`, the one model the firmware holds, in place
+/// ([`Model::decode_into`]: a few hundred bytes of stack, and the model is never moved), or,
+/// with `verified`, uses the model a verified signed envelope was decoded into
+/// ([`signed_default_set`]); then scores its frame stream byte by byte as a UART would
+/// deliver it, printing one line per frame. Returns false when the model does not decode.
 #[inline(never)]
-fn print_set(out: &mut Out, set: &DataSet, verified: Option<&Model>) -> bool {
+fn print_set(out: &mut Out, set: &DataSet, slot: &mut Model, verified: bool) -> bool {
     let mut l = Line::new();
-    let decoded;
-    let model: &Model = match verified {
-        Some(m) => m,
-        None => match wire::decode_model(set.model) {
-            Ok(m) => {
-                decoded = m;
-                &decoded
-            }
-            Err(e) => {
-                l.s("M ").s(set.name).s(" error=");
-                decode_kind(&mut l, &e);
-                out.emit(&mut l);
-                return false;
-            }
-        },
-    };
+    if !verified {
+        if let Err(e) = slot.decode_into(set.model) {
+            l.s("M ").s(set.name).s(" error=");
+            decode_kind(&mut l, &e);
+            out.emit(&mut l);
+            return false;
+        }
+    }
+    let model: &Model = slot;
     l.s("M ").s(set.name).s(" fp=").x(model.fingerprint());
     l.s(" n=")
         .u(model.len() as u64)
@@ -435,9 +441,16 @@ fn high_water(lo: usize) -> usize {
     p
 }
 
+/// `wire::decode_model`, the convenient form: the model comes back by value.
 #[inline(never)]
-fn decode_model_into(bytes: &[u8], slot: &mut Option<Model>) {
+fn decode_model_by_value(bytes: &[u8], slot: &mut Option<Model>) {
     *slot = wire::decode_model(bytes).ok();
+}
+
+/// `Model::decode_into`: the model is decoded where it stays.
+#[inline(never)]
+fn decode_model_in_place(bytes: &[u8], slot: &mut Model) -> bool {
+    slot.decode_into(bytes).is_ok()
 }
 
 /// Frame decoding (and optionally scoring) of a whole stream, with its own reader.
@@ -474,46 +487,49 @@ fn scorer_one(scorer: &Scorer<'_>, rec: &Record) -> Result<Scores, ScoreError> {
 #[derive(Default)]
 struct StackPeaks {
     model: usize,
+    model_by_value: usize,
     decode: usize,
     score_fn: usize,
     scorer: usize,
     kiosk_loop: usize,
 }
 
-/// Model decoding alone, in its own frame so that the decoded model is not on the stack
-/// below the measurements that follow.
+/// Model decoding alone: `Model::decode_into` into the firmware's model (`slot`, above this
+/// frame), and `wire::decode_model` by value into an `Option` in this frame.
 #[inline(never)]
-fn stack_model(set: &DataSet, peaks: &mut StackPeaks) {
-    let mut slot = None;
+fn stack_model(set: &DataSet, slot: &mut Model, peaks: &mut StackPeaks) {
     let sp = cortex_m::register::msp::read() as usize;
     let lo = paint(PAINT_WINDOW);
-    decode_model_into(black_box(set.model), &mut slot);
+    black_box(decode_model_in_place(black_box(set.model), slot));
     peaks.model = sp.saturating_sub(high_water(lo)).max(peaks.model);
-    black_box(&slot);
+
+    let mut by_value = None;
+    let sp = cortex_m::register::msp::read() as usize;
+    let lo = paint(PAINT_WINDOW);
+    decode_model_by_value(black_box(set.model), &mut by_value);
+    peaks.model_by_value = sp.saturating_sub(high_water(lo)).max(peaks.model_by_value);
+    black_box(&by_value);
 }
 
 #[inline(never)]
-fn stack_records(set: &DataSet, peaks: &mut StackPeaks) {
-    let Ok(model) = wire::decode_model(set.model) else {
-        return;
-    };
+fn stack_records(set: &DataSet, model: &Model, peaks: &mut StackPeaks) {
     let sp = cortex_m::register::msp::read() as usize;
     let lo = paint(PAINT_WINDOW);
-    black_box(run_stream(black_box(&model), black_box(set.frames), false));
+    black_box(run_stream(black_box(model), black_box(set.frames), false));
     peaks.decode = sp.saturating_sub(high_water(lo)).max(peaks.decode);
 
     let sp = cortex_m::register::msp::read() as usize;
     let lo = paint(PAINT_WINDOW);
-    black_box(run_stream(black_box(&model), black_box(set.frames), true));
+    black_box(run_stream(black_box(model), black_box(set.frames), true));
     peaks.kiosk_loop = sp.saturating_sub(high_water(lo)).max(peaks.kiosk_loop);
 
-    let scorer = Scorer::new(&model);
+    let scorer = Scorer::new(model);
     let mut reader = FrameReader::<RECORD_FRAME_MAX_SIZE>::new();
     for &b in set.frames {
         if let Some(Ok(rec)) = reader.push::<Record>(b) {
             let sp = cortex_m::register::msp::read() as usize;
             let lo = paint(4096);
-            let _ = black_box(score_one(black_box(&model), black_box(&rec)));
+            let _ = black_box(score_one(black_box(model), black_box(&rec)));
             peaks.score_fn = sp.saturating_sub(high_water(lo)).max(peaks.score_fn);
             let sp = cortex_m::register::msp::read() as usize;
             let lo = paint(4096);
@@ -526,14 +542,15 @@ fn stack_records(set: &DataSet, peaks: &mut StackPeaks) {
 /// Peak stack, in bytes below the caller's stack pointer, of model decoding, frame decoding,
 /// scoring and the whole kiosk loop (Scorer + FrameReader + decode + score), over every set.
 #[inline(never)]
-fn stack_report(out: &mut Out) {
+fn stack_report(out: &mut Out, slot: &mut Model) {
     let mut p = StackPeaks::default();
     for set in SETS.iter() {
-        stack_model(set, &mut p);
-        stack_records(set, &mut p);
+        stack_model(set, slot, &mut p);
+        stack_records(set, slot, &mut p);
     }
     let mut l = Line::new();
     l.s("# stack decode_model=").u(p.model as u64);
+    l.s(" decode_model_by_value=").u(p.model_by_value as u64);
     l.s(" decode_frame_loop=").u(p.decode as u64);
     l.s(" score_fn=").u(p.score_fn as u64);
     l.s(" scorer_score=").u(p.scorer as u64);
@@ -553,9 +570,9 @@ fn stack_report(out: &mut Out) {
 fn verify_into(
     envelope: &[u8],
     trusted: &silkscore::signed::VerifyingKey,
-    slot: &mut Option<silkscore::signed::Verified>,
-) {
-    *slot = silkscore::signed::verify(envelope, trusted, 0).ok();
+    slot: &mut Model,
+) -> bool {
+    silkscore::signed::verify_into(envelope, trusted, 0, slot).is_ok()
 }
 
 #[cfg(feature = "signed")]
@@ -573,20 +590,17 @@ fn key_only(bytes: &[u8; 32], slot: &mut Option<silkscore::signed::VerifyingKey>
 }
 
 /// Peak stack (bytes below this function's stack pointer) and SysTick ticks of one
-/// `signed::verify` of the default envelope, one slot for the result (16 KiB of RAM on the M0).
+/// `signed::verify_into` of the default envelope into the firmware's model.
 #[cfg(feature = "signed")]
 #[inline(never)]
-fn measure_verify(trusted: &silkscore::signed::VerifyingKey) -> (usize, u64, bool) {
-    let mut slot = None;
+fn measure_verify(trusted: &silkscore::signed::VerifyingKey, slot: &mut Model) -> (usize, u64, bool) {
     let sp = cortex_m::register::msp::read() as usize;
     let lo = paint(16 * 1024);
-    verify_into(black_box(envelopes::DEFAULT), trusted, &mut slot);
+    let ok = black_box(verify_into(black_box(envelopes::DEFAULT), trusted, slot));
     let stack = sp.saturating_sub(high_water(lo));
-    let ok = black_box(&slot).is_some();
     let t0 = now();
-    verify_into(black_box(envelopes::DEFAULT), trusted, &mut slot);
+    black_box(verify_into(black_box(envelopes::DEFAULT), trusted, slot));
     let t1 = now();
-    black_box(&slot);
     (stack, ticks(t0, t1), ok)
 }
 
@@ -622,25 +636,23 @@ fn measure_key() -> (usize, u64) {
 }
 
 /// Peak stack (stack painting) and instructions (SysTick under `-icount shift=0`) of one
-/// signed-model verification: `signed::verify` of the default envelope (parse, signer,
+/// signed-model verification: `signed::verify_into` of the default envelope (parse, signer,
 /// Ed25519 `verify_strict`, revision, `decode_model`), the signature check alone, and turning
 /// the 32 key bytes into a `VerifyingKey`.
 #[cfg(feature = "signed")]
 #[inline(never)]
-fn signed_report(out: &mut Out) {
+fn signed_report(out: &mut Out, slot: &mut Model) {
     let (ipt, _) = calibrate();
     let mut key = None;
     key_only(black_box(envelopes::TEST_KEY), &mut key);
     let Some(trusted) = key else { return };
-    let (v_stack, v_ticks, ok) = measure_verify(&trusted);
+    let (v_stack, v_ticks, ok) = measure_verify(&trusted, slot);
     let (s_stack, s_ticks, sig_ok) = measure_signature(&trusted);
     let (k_stack, k_ticks) = measure_key();
     let mut l = Line::new();
     l.s("# stack signed_verify=").u(v_stack as u64);
     l.s(" signature_only=").u(s_stack as u64);
     l.s(" verifying_key=").u(k_stack as u64);
-    l.s(" verified_size=")
-        .u(core::mem::size_of::<silkscore::signed::Verified>() as u64);
     l.s(" ok=").u(ok as u64).s(" sig_ok=").u(sig_ok as u64);
     out.emit(&mut l);
     let instr = |t: u64| t * ipt / 1000;
@@ -949,7 +961,7 @@ fn measure(set: &DataSet, model: &Model) -> Cost {
 }
 
 #[inline(never)]
-fn cost_report(out: &mut Out) {
+fn cost_report(out: &mut Out, model: &mut Model) {
     let mut l = Line::new();
     let (ipt, cal_ticks) = calibrate();
     l.s("# calibrate instructions=")
@@ -959,10 +971,10 @@ fn cost_report(out: &mut Out) {
     l.s(" instr_per_tick=").milli(ipt);
     out.emit(&mut l);
     for set in SETS.iter() {
-        let Ok(model) = wire::decode_model(set.model) else {
+        if model.decode_into(set.model).is_err() {
             continue;
-        };
-        let c = measure(set, &model);
+        }
+        let c = measure(set, model);
         let per = |t: u64, n: u64| t * ipt / 1000 / n.max(1);
         let ratio = |a: u64, b: u64| a * 1000 / b.max(1);
         // instructions per frame / record, from ticks times the calibrated ratio
@@ -1096,17 +1108,26 @@ fn main() -> ! {
     p.SYST.clear_current();
     p.SYST.enable_counter();
 
+    // The one model the firmware holds: every set's model is decoded into it in place. A
+    // device starts with the model it was built with (here the custom5 set's, from flash).
+    let Some(mut model) = SETS.get(1).and_then(|s| wire::decode_model(s.model).ok()) else {
+        l.s("# no factory model");
+        out.emit(&mut l);
+        debug::exit(debug::EXIT_FAILURE);
+        #[allow(clippy::empty_loop)]
+        loop {}
+    };
     let mut ok = true;
     // With `signed`, the default set's model is the verified envelope's (without a verified
     // envelope the default set is not scored at all).
     for (i, set) in SETS.iter().enumerate() {
         #[cfg(feature = "signed")]
         if i == 0 {
-            ok &= signed_default_set(&mut out, set);
+            ok &= signed_default_set(&mut out, set, &mut model);
             continue;
         }
         let _ = i;
-        ok &= print_set(&mut out, set, None);
+        ok &= print_set(&mut out, set, &mut model, false);
     }
     let peak = stack_top().saturating_sub(high_water(painted));
     l.s("# ram stack_top=")
@@ -1116,10 +1137,10 @@ fn main() -> ! {
     l.s(" peak_stack_whole_run=").u(peak as u64);
     out.emit(&mut l);
 
-    stack_report(&mut out);
-    cost_report(&mut out);
+    stack_report(&mut out, &mut model);
+    cost_report(&mut out, &mut model);
     #[cfg(feature = "signed")]
-    signed_report(&mut out);
+    signed_report(&mut out, &mut model);
 
     l.s(if ok { "# done" } else { "# done with errors" });
     out.emit(&mut l);
