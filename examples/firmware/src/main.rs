@@ -32,15 +32,21 @@ use core::hint::black_box;
 use core::panic::PanicInfo;
 use core::ptr;
 
-use cortex_m::peripheral::{syst::SystClkSource, SYST};
-use cortex_m_rt::{entry, exception, ExceptionFrame};
-use cortex_m_semihosting::{debug, hio};
+use silkscore::journal::Journal;
 use silkscore::score::Scorer;
 use silkscore::wire::{
     self,
     frame::{FrameReader, RECORD_FRAME_MAX_SIZE},
 };
 use silkscore::{score, Aggregation, DecodeError, Model, Record, ScoreError, Scores, Transform};
+
+#[cfg_attr(target_arch = "arm", path = "arm.rs")]
+#[cfg_attr(target_arch = "riscv32", path = "riscv.rs")]
+mod board;
+mod journal;
+
+use board::{debug, hio};
+use journal::Region;
 
 const BOARD: &str = env!("SILKSCORE_BOARD");
 const CORE: &str = env!("SILKSCORE_CORE");
@@ -245,7 +251,12 @@ fn signed_kind(l: &mut Line, e: &silkscore::signed::VerifyError) {
 /// the peak stack is the signature check's, not that plus a model's.
 #[cfg(feature = "signed")]
 #[inline(never)]
-fn signed_default_set(out: &mut Out, set: &DataSet, slot: &mut Model) -> bool {
+fn signed_default_set(
+    out: &mut Out,
+    set: &DataSet,
+    slot: &mut Model,
+    journal: &mut Journal<Region>,
+) -> bool {
     use silkscore::signed;
     let mut l = Line::new();
     let trusted = match signed::verifying_key(envelopes::TEST_KEY) {
@@ -272,7 +283,7 @@ fn signed_default_set(out: &mut Out, set: &DataSet, slot: &mut Model) -> bool {
     let running = verified.unwrap_or(0);
     signed_refusals(out, &trusted, running, slot);
     match verified {
-        Ok(_) => print_set(out, set, slot, true),
+        Ok(_) => print_set(out, set, slot, true, journal),
         Err(_) => false, // not scored: no verified model
     }
 }
@@ -336,7 +347,13 @@ fn scores_line(l: &mut Line, s: &Scores) {
 /// ([`signed_default_set`]); then scores its frame stream byte by byte as a UART would
 /// deliver it, printing one line per frame. Returns false when the model does not decode.
 #[inline(never)]
-fn print_set(out: &mut Out, set: &DataSet, slot: &mut Model, verified: bool) -> bool {
+fn print_set(
+    out: &mut Out,
+    set: &DataSet,
+    slot: &mut Model,
+    verified: bool,
+    journal: &mut Journal<Region>,
+) -> bool {
     let mut l = Line::new();
     if !verified {
         if let Err(e) = slot.decode_into(set.model) {
@@ -358,6 +375,7 @@ fn print_set(out: &mut Out, set: &DataSet, slot: &mut Model, verified: bool) -> 
     let scorer = Scorer::new(model);
     let mut reader = FrameReader::<RECORD_FRAME_MAX_SIZE>::new();
     let (mut n, mut ok, mut failed, mut rejected) = (0u64, 0u64, 0u64, 0u64);
+    let mut journal_failed = 0u64;
     for &byte in set.frames {
         let Some(res) = reader.push::<Record>(byte) else {
             continue;
@@ -368,6 +386,10 @@ fn print_set(out: &mut Out, set: &DataSet, slot: &mut Model, verified: bool) -> 
                 Ok(s) => {
                     ok += 1;
                     scores_line(&mut l, &s);
+                    // Every score goes into the journal, as an offline kiosk keeps them.
+                    if journal.append(&s).is_err() {
+                        journal_failed += 1;
+                    }
                 }
                 Err(e) => {
                     failed += 1;
@@ -387,37 +409,27 @@ fn print_set(out: &mut Out, set: &DataSet, slot: &mut Model, verified: bool) -> 
     l.s("E ").s(set.name).s(" frames=").u(n).s(" ok=").u(ok);
     l.s(" error=").u(failed).s(" rejected=").u(rejected);
     out.emit(&mut l);
-    true
+    if journal_failed > 0 {
+        l.s("# journal append failed ").u(journal_failed).s(" times");
+        out.emit(&mut l);
+    }
+    journal_failed == 0
 }
 
 // ---------------------------------------------------------------------------------------------
 // Stack painting.
 
-extern "C" {
-    /// Initial stack pointer: the top of RAM (cortex-m-rt's `link.x`).
-    static _stack_start: u32;
-    /// The lowest address the stack may reach: the end of `.bss`/`.uninit` (cortex-m-rt).
-    static _stack_end: u32;
-}
-
 const PAINT: u32 = 0x5AA5_C33C;
 /// How far below the current stack pointer a repaint reaches (bounded by `_stack_end`).
 const PAINT_WINDOW: usize = 12 * 1024;
 
-fn stack_top() -> usize {
-    // Taking the address of a linker symbol is safe; it is never read.
-    ptr::addr_of!(_stack_start) as usize
-}
-
-fn stack_floor() -> usize {
-    ptr::addr_of!(_stack_end) as usize
-}
+use board::{now, spin, stack_floor, stack_top, ticks};
 
 /// Paints the free stack below the current stack pointer, `window` bytes at most; returns
 /// the lowest painted address.
 #[inline(never)]
 fn paint(window: usize) -> usize {
-    let sp = cortex_m::register::msp::read() as usize;
+    let sp = board::sp();
     let hi = sp.saturating_sub(64) & !3;
     let lo = hi.saturating_sub(window).max((stack_floor() + 3) & !3);
     let mut p = lo;
@@ -498,13 +510,13 @@ struct StackPeaks {
 /// frame), and `wire::decode_model` by value into an `Option` in this frame.
 #[inline(never)]
 fn stack_model(set: &DataSet, slot: &mut Model, peaks: &mut StackPeaks) {
-    let sp = cortex_m::register::msp::read() as usize;
+    let sp = board::sp();
     let lo = paint(PAINT_WINDOW);
     black_box(decode_model_in_place(black_box(set.model), slot));
     peaks.model = sp.saturating_sub(high_water(lo)).max(peaks.model);
 
     let mut by_value = None;
-    let sp = cortex_m::register::msp::read() as usize;
+    let sp = board::sp();
     let lo = paint(PAINT_WINDOW);
     decode_model_by_value(black_box(set.model), &mut by_value);
     peaks.model_by_value = sp.saturating_sub(high_water(lo)).max(peaks.model_by_value);
@@ -513,12 +525,12 @@ fn stack_model(set: &DataSet, slot: &mut Model, peaks: &mut StackPeaks) {
 
 #[inline(never)]
 fn stack_records(set: &DataSet, model: &Model, peaks: &mut StackPeaks) {
-    let sp = cortex_m::register::msp::read() as usize;
+    let sp = board::sp();
     let lo = paint(PAINT_WINDOW);
     black_box(run_stream(black_box(model), black_box(set.frames), false));
     peaks.decode = sp.saturating_sub(high_water(lo)).max(peaks.decode);
 
-    let sp = cortex_m::register::msp::read() as usize;
+    let sp = board::sp();
     let lo = paint(PAINT_WINDOW);
     black_box(run_stream(black_box(model), black_box(set.frames), true));
     peaks.kiosk_loop = sp.saturating_sub(high_water(lo)).max(peaks.kiosk_loop);
@@ -527,11 +539,11 @@ fn stack_records(set: &DataSet, model: &Model, peaks: &mut StackPeaks) {
     let mut reader = FrameReader::<RECORD_FRAME_MAX_SIZE>::new();
     for &b in set.frames {
         if let Some(Ok(rec)) = reader.push::<Record>(b) {
-            let sp = cortex_m::register::msp::read() as usize;
+            let sp = board::sp();
             let lo = paint(4096);
             let _ = black_box(score_one(black_box(model), black_box(&rec)));
             peaks.score_fn = sp.saturating_sub(high_water(lo)).max(peaks.score_fn);
-            let sp = cortex_m::register::msp::read() as usize;
+            let sp = board::sp();
             let lo = paint(4096);
             let _ = black_box(scorer_one(black_box(&scorer), black_box(&rec)));
             peaks.scorer = sp.saturating_sub(high_water(lo)).max(peaks.scorer);
@@ -594,7 +606,7 @@ fn key_only(bytes: &[u8; 32], slot: &mut Option<silkscore::signed::VerifyingKey>
 #[cfg(feature = "signed")]
 #[inline(never)]
 fn measure_verify(trusted: &silkscore::signed::VerifyingKey, slot: &mut Model) -> (usize, u64, bool) {
-    let sp = cortex_m::register::msp::read() as usize;
+    let sp = board::sp();
     let lo = paint(16 * 1024);
     let ok = black_box(verify_into(black_box(envelopes::DEFAULT), trusted, slot));
     let stack = sp.saturating_sub(high_water(lo));
@@ -608,7 +620,7 @@ fn measure_verify(trusted: &silkscore::signed::VerifyingKey, slot: &mut Model) -
 #[cfg(feature = "signed")]
 #[inline(never)]
 fn measure_signature(trusted: &silkscore::signed::VerifyingKey) -> (usize, u64, bool) {
-    let sp = cortex_m::register::msp::read() as usize;
+    let sp = board::sp();
     let lo = paint(16 * 1024);
     let ok = black_box(signature_only(black_box(envelopes::DEFAULT), trusted));
     let stack = sp.saturating_sub(high_water(lo));
@@ -623,7 +635,7 @@ fn measure_signature(trusted: &silkscore::signed::VerifyingKey) -> (usize, u64, 
 #[inline(never)]
 fn measure_key() -> (usize, u64) {
     let mut slot = None;
-    let sp = cortex_m::register::msp::read() as usize;
+    let sp = board::sp();
     let lo = paint(16 * 1024);
     key_only(black_box(envelopes::TEST_KEY), &mut slot);
     let stack = sp.saturating_sub(high_water(lo));
@@ -665,30 +677,6 @@ fn signed_report(out: &mut Out, slot: &mut Model) {
 
 // ---------------------------------------------------------------------------------------------
 // Cost: SysTick under `-icount shift=0`.
-
-fn now() -> u32 {
-    SYST::get_current()
-}
-
-/// Ticks from `start` to `end` of the 24-bit down-counter.
-fn ticks(start: u32, end: u32) -> u64 {
-    (start.wrapping_sub(end) & 0x00FF_FFFF) as u64
-}
-
-/// `n` iterations of `subs; bne`: exactly 2·n instructions.
-#[inline(never)]
-fn spin(n: u32) {
-    // SAFETY: a register-only loop.
-    unsafe {
-        core::arch::asm!(
-            "2:",
-            "subs r0, #1",
-            "bne 2b",
-            inout("r0") n => _,
-            options(nomem, nostack)
-        );
-    }
-}
 
 /// Instructions per SysTick tick, times 1000, from a loop of known length.
 fn calibrate() -> (u64, u64) {
@@ -1070,7 +1058,8 @@ fn minimal(out: &mut Out) -> bool {
 }
 
 #[cfg(any(feature = "footprint-kiosk", feature = "footprint-baseline"))]
-#[entry]
+#[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
+#[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
 fn main() -> ! {
     let painted = paint(64 * 1024);
     let mut out = Out::new();
@@ -1089,7 +1078,8 @@ fn main() -> ! {
 }
 
 #[cfg(not(any(feature = "footprint-kiosk", feature = "footprint-baseline")))]
-#[entry]
+#[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
+#[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
 fn main() -> ! {
     // Paint the whole free stack (64 KiB at most) before anything else runs.
     let painted = paint(64 * 1024);
@@ -1101,17 +1091,19 @@ fn main() -> ! {
         .s(CORE);
     out.emit(&mut l);
 
-    // SAFETY: the only user of the peripherals; SysTick is a free-running counter here.
-    let mut p = unsafe { cortex_m::Peripherals::steal() };
-    p.SYST.set_clock_source(SystClkSource::Core);
-    p.SYST.set_reload(0x00FF_FFFF);
-    p.SYST.clear_current();
-    p.SYST.enable_counter();
+    board::timer_start();
 
     // The one model the firmware holds: every set's model is decoded into it in place. A
     // device starts with the model it was built with (here the custom5 set's, from flash).
     let Some(mut model) = SETS.get(1).and_then(|s| wire::decode_model(s.model).ok()) else {
         l.s("# no factory model");
+        out.emit(&mut l);
+        debug::exit(debug::EXIT_FAILURE);
+        #[allow(clippy::empty_loop)]
+        loop {}
+    };
+    let Some(mut journal) = journal::open() else {
+        l.s("# journal: the region does not open");
         out.emit(&mut l);
         debug::exit(debug::EXIT_FAILURE);
         #[allow(clippy::empty_loop)]
@@ -1123,12 +1115,13 @@ fn main() -> ! {
     for (i, set) in SETS.iter().enumerate() {
         #[cfg(feature = "signed")]
         if i == 0 {
-            ok &= signed_default_set(&mut out, set, &mut model);
+            ok &= signed_default_set(&mut out, set, &mut model, &mut journal);
             continue;
         }
         let _ = i;
-        ok &= print_set(&mut out, set, &mut model, false);
+        ok &= print_set(&mut out, set, &mut model, false, &mut journal);
     }
+    ok &= journal::finish(&mut out, journal);
     let peak = stack_top().saturating_sub(high_water(painted));
     l.s("# ram stack_top=")
         .x(stack_top() as u32)
@@ -1149,16 +1142,6 @@ fn main() -> ! {
     } else {
         debug::EXIT_FAILURE
     });
-    #[allow(clippy::empty_loop)]
-    loop {}
-}
-
-#[exception]
-unsafe fn HardFault(_frame: &ExceptionFrame) -> ! {
-    if let Ok(mut s) = hio::hstdout() {
-        let _ = s.write_all(b"# HARDFAULT\n");
-    }
-    debug::exit(debug::EXIT_FAILURE);
     #[allow(clippy::empty_loop)]
     loop {}
 }
