@@ -2,7 +2,7 @@
 //! and security indices (docs/spec.md §7).
 //!
 //! `main` only parses the arguments and dispatches. One module per subcommand (`score`,
-//! `sensitivity`, `report`, `model`, `weights`, `rank`, `explain`, `frames`); each returns an
+//! `sensitivity`, `report`, `model`, `weights`, `rank`, `explain`, `frames`, `journal`); each returns an
 //! [`error::Exit`] or an [`error::CliError`] and never imports another subcommand. What they
 //! share is the shared layer: `error` (the one error type and the exit statuses), `files`
 //! (inputs, outputs written atomically, the same-file check, standard output), `records` (the
@@ -19,6 +19,7 @@ mod term;
 
 mod explain;
 mod frames;
+mod journal;
 mod model;
 mod rank;
 mod report;
@@ -77,6 +78,8 @@ enum Command {
     Encode(frames::EncodeArgs),
     /// Read record frames: print the records, or score them.
     Decode(frames::DecodeArgs),
+    /// Read score journals dumped by kiosks: recover, check the model, merge dumps.
+    Journal(journal::JournalArgs),
 }
 
 fn main() -> ExitCode {
@@ -94,6 +97,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Encode(args) => frames::encode(args),
         Command::Decode(args) => frames::decode(args),
+        Command::Journal(args) => journal::run(args),
     })
 }
 
