@@ -138,7 +138,13 @@ fn entries_of_another_model_are_reported_not_mixed_in() {
     );
     // and in JSON
     let o = run(&[
-        "journal", "read", p(&d), "--model", p(&model), "--format", "json",
+        "journal",
+        "read",
+        p(&d),
+        "--model",
+        p(&model),
+        "--format",
+        "json",
     ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let key = format!("0x{:08x}", M.fingerprint());
@@ -237,7 +243,11 @@ fn a_dump_larger_than_64_mib_is_refused_without_reading_it_all() {
     f.set_len(64 * 1024 * 1024 + 1).unwrap(); // sparse: zeros
     let o = run(&["journal", "read", p(&d)]);
     assert_eq!(code(&o), 2);
-    assert!(text(&o.stderr).contains("not a journal dump"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("not a journal dump"),
+        "{}",
+        text(&o.stderr)
+    );
     #[cfg(unix)]
     {
         let o = run(&["journal", "read", "/dev/zero"]);
@@ -258,5 +268,7 @@ fn the_output_is_never_one_of_the_dumps() {
     let out = dir.join("scores.csv");
     let o = run(&["journal", "read", p(&d), "-o", p(&out)]);
     assert_eq!(code(&o), 0);
-    assert!(fs::read_to_string(&out).unwrap().starts_with("id,cultural,"));
+    assert!(fs::read_to_string(&out)
+        .unwrap()
+        .starts_with("id,cultural,"));
 }
