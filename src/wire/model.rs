@@ -51,47 +51,65 @@ impl<'a> Reader<'a> {
         Ok(head)
     }
 
-    /// A varint of an integer of `bits` bits, as postcard reads it: at most
-    /// ⌈bits / 7⌉ bytes, and the last of that many carries no bits beyond `bits`.
-    /// Non-canonical encodings (`0x80 0x00` for 0) are accepted, as postcard accepts them.
-    fn varint(&mut self, bits: u32) -> Result<u64, DecodeError> {
-        let max = bits.div_ceil(7);
-        let last_max = (1u8 << (bits % 7)) - 1;
-        let mut out = 0u64;
-        for i in 0..max {
+    /// A `u32` varint as postcard reads it: at most 5 bytes, and a fifth byte carries no
+    /// bits beyond the 32 (at most `0x0F`). Non-canonical encodings (`0x80 0x00` for 0) are
+    /// accepted, as postcard accepts them.
+    fn varint(&mut self) -> Result<u32, DecodeError> {
+        let mut out = 0u32;
+        let mut shift = 0u32;
+        loop {
             let b = self.byte()?;
-            out |= u64::from(b & 0x7F).wrapping_shl(7 * i);
+            if shift == 28 && b > 0x0F {
+                return Err(MALFORMED);
+            }
+            out |= u32::from(b & 0x7F) << shift;
             if b & 0x80 == 0 {
-                if i == max - 1 && b > last_max {
-                    return Err(MALFORMED);
-                }
                 return Ok(out);
+            }
+            shift += 7;
+        }
+    }
+
+    /// A sequence or string length: postcard reads a `usize` varint, so its longest form
+    /// depends on the pointer width (as serde's path does): 5 bytes on 32-bit targets.
+    #[cfg(target_pointer_width = "32")]
+    fn len(&mut self) -> Result<usize, DecodeError> {
+        self.varint().map(|v| v as usize)
+    }
+
+    /// A sequence or string length: postcard reads a `usize` varint, so its longest form
+    /// depends on the pointer width (as serde's path does): 10 bytes on 64-bit targets, the
+    /// tenth carrying at most one bit.
+    #[cfg(not(target_pointer_width = "32"))]
+    fn len(&mut self) -> Result<usize, DecodeError> {
+        let mut out = 0u64;
+        for i in 0..10u32 {
+            let b = self.byte()?;
+            if i == 9 && b > 0x01 {
+                return Err(MALFORMED);
+            }
+            out |= u64::from(b & 0x7F) << (7 * i);
+            if b & 0x80 == 0 {
+                return usize::try_from(out).map_err(|_| MALFORMED);
             }
         }
         Err(MALFORMED)
     }
 
-    /// A sequence or string length: postcard reads a `usize` varint, so its longest form
-    /// depends on the pointer width (as serde's path does).
-    fn len(&mut self) -> Result<usize, DecodeError> {
-        let v = self.varint(usize::BITS)?;
-        usize::try_from(v).map_err(|_| MALFORMED)
-    }
-
     /// An enum variant index (a `u32` varint) below `count`.
     fn variant(&mut self, count: u32) -> Result<u32, DecodeError> {
-        let v = self.varint(u32::BITS)?;
-        if v < u64::from(count) {
-            Ok(v as u32)
+        let v = self.varint()?;
+        if v < count {
+            Ok(v)
         } else {
             Err(MALFORMED)
         }
     }
 
     fn f32(&mut self) -> Result<f32, DecodeError> {
-        let b = self.take(4)?;
-        let bytes: [u8; 4] = b.try_into().map_err(|_| MALFORMED)?;
-        Ok(f32::from_le_bytes(bytes))
+        let (b, rest) = self.rest.split_first_chunk::<4>().ok_or(MALFORMED)?;
+        self.rest = rest;
+        Ok(f32::from_le_bytes(*b))
     }
 
     fn f32s<const K: usize>(&mut self) -> Result<[f32; K], DecodeError> {
