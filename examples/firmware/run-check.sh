@@ -262,6 +262,12 @@ fi
 step "panic sites in the signed builds (feature signed): only the known one in curve25519-dalek"
 if command -v llvm-objdump >/dev/null && command -v llvm-symbolizer >/dev/null; then
   for t in "${targets[@]}"; do
+    if [[ "$t" == riscv32* ]]; then
+      # RISC-V calls are auipc+jalr pairs, which llvm-objdump does not resolve to symbols:
+      # this scan would find nothing. The unsigned RISC-V build passes the link check below.
+      echo "$t: not scanned (calls are auipc+jalr pairs); the unsigned build's link check covers decoding and scoring"
+      continue
+    fi
     elf="$here/target/$t/release/silkscore-firmware"
     [ -f "$elf" ] || continue
     sites="$(llvm-objdump -d --no-show-raw-insn -C "$elf" |
