@@ -6,12 +6,14 @@
 //! [`error::Exit`] or an [`error::CliError`] and never imports another subcommand. What they
 //! share is the shared layer: `error` (the one error type and the exit statuses), `files`
 //! (inputs, outputs written atomically, the same-file check, standard output), `records` (the
-//! records file option and reader), `term` (escaping, widths, stderr diagnostics that never
-//! fail), `progress`, `common` (models, keys, numbers) and `portfolio`.
+//! records file option and reader), `models` (the `--model FILE [--key PUB]` option: TOML,
+//! compiled or signed), `term` (escaping, widths, stderr diagnostics that never fail),
+//! `progress`, `common` (model descriptions, keys, numbers) and `portfolio`.
 
 mod common;
 mod error;
 mod files;
+mod models;
 mod portfolio;
 mod progress;
 mod records;
