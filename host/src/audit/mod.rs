@@ -274,7 +274,7 @@ impl Audit {
                     continue;
                 }
                 if let Some(r) = self.pearson.get(j, k) {
-                    if r > COLLINEAR_THRESHOLD || r < NEGATIVE_THRESHOLD {
+                    if !(NEGATIVE_THRESHOLD..=COLLINEAR_THRESHOLD).contains(&r) {
                         out.push(FlaggedPair {
                             a: a.id.clone(),
                             b: b.id.clone(),
