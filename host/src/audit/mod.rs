@@ -624,3 +624,143 @@ impl Builder<'_> {
         Ok((model, out))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use silkscore::model::{Direction, Indicator, ModelParams};
+
+    /// Three indicators, one per connotation; b is a cost indicator.
+    fn model() -> Model {
+        let lin = |id, c, d| Indicator::new(id, c, d, Transform::Lin, 0.0, 10.0);
+        Model::new(
+            "audit-test",
+            ModelParams::DEFAULT,
+            &[
+                lin("a", Connotation::Cultural, Direction::Benefit),
+                lin("a2", Connotation::Cultural, Direction::Benefit),
+                lin("b", Connotation::Economic, Direction::Cost),
+                lin("c", Connotation::Security, Direction::Benefit),
+            ],
+        )
+        .unwrap()
+    }
+
+    fn rec(id: u32, v: [Option<f32>; 4]) -> Record {
+        Record::from_values(id, &v).unwrap()
+    }
+
+    #[test]
+    fn counts_clamps_and_flags() {
+        let m = model();
+        let records = [
+            rec(1, [Some(1.0), Some(9.0), Some(2.0), Some(5.0)]),
+            rec(2, [Some(2.0), Some(8.0), Some(4.0), None]),
+            rec(3, [Some(3.0), Some(7.0), Some(6.0), Some(f32::INFINITY)]),
+            rec(4, [Some(4.0), Some(6.0), Some(8.0), Some(12.0)]),
+            rec(5, [Some(-5.0), Some(10.0), Some(20.0), Some(1.0)]),
+        ];
+        let a = Audit::of_records(&m, &records);
+        assert_eq!(a.rows, 5);
+        // Row 2 misses c (coverage 0 < 0.5) and row 3 has inf: 3 score.
+        assert_eq!(a.scored, 3);
+        let c = &a.indicators[3];
+        assert_eq!((c.present, c.missing, c.non_finite), (3, 1, 1));
+        assert!((c.missing_share() - 0.4).abs() < 1e-12);
+        assert_eq!(c.above_hi, Some(1.0 / 3.0));
+        assert_eq!(a.indicators[0].below_lo, Some(0.2));
+        assert_eq!(a.indicators[0].min, Some(-5.0));
+        assert_eq!(a.indicators[2].above_hi, Some(0.2));
+        // a and a2 move against each other: flagged within the cultural connotation.
+        let pairs = a.flagged_pairs();
+        assert_eq!(pairs.len(), 1);
+        assert_eq!((pairs[0].a.as_str(), pairs[0].b.as_str()), ("a", "a2"));
+        assert!(pairs[0].r < NEGATIVE_THRESHOLD);
+        // b is a cost: its score falls as its value rises; its economic index is its score,
+        // so its correlation with its own index is 1 (among rows that score).
+        assert!((a.indicators[2].own_pearson.unwrap() - 1.0).abs() < 1e-9);
+        // Undefined statistics are None, never NaN.
+        let one = Audit::of_records(&m, &records[..1]);
+        assert_eq!(one.indicators[0].sd, None);
+        assert_eq!(one.pearson.get(0, 1), None);
+        assert_eq!(one.alpha[0].alpha, None);
+        assert_eq!(a.pearson.get(0, 9), None);
+    }
+
+    #[test]
+    fn outliers_by_coinr_rule() {
+        let m = model();
+        let mut records: Vec<Record> = (0..30)
+            .map(|i| {
+                let x = (i % 5) as f32;
+                rec(i, [Some(x), Some(x), Some(x), Some(x)])
+            })
+            .collect();
+        records.push(rec(99, [Some(1000.0), Some(1.0), Some(1.0), Some(1.0)]));
+        let a = Audit::of_records(&m, &records);
+        let out: Vec<&str> = a.outliers().iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(out, ["a"]);
+        assert!(a.indicators[0].skewness.unwrap() > SKEW_THRESHOLD);
+        assert!(a.indicators[0].kurtosis.unwrap() > KURTOSIS_THRESHOLD);
+        assert!(!a.indicators[1].outlier());
+    }
+
+    #[test]
+    fn goalposts_from_percentiles_or_kept_with_a_reason() {
+        let m = model();
+        let records: Vec<Record> = (0..21)
+            .map(|i| rec(i, [Some(i as f32), Some(3.0), Some(100.0 + i as f32), None]))
+            .collect();
+        let p = Percentiles { lo: 5.0, hi: 95.0 };
+        let (suggested, g) = Audit::suggest_goalposts(&m, &records, p).unwrap();
+        // a: 0..20, positions 1 and 19.
+        assert_eq!(g[0].suggested, (1.0, 19.0));
+        assert_eq!(g[0].kept, None);
+        assert_eq!(suggested.indicators()[0].lo, 1.0);
+        // a2 does not vary, c has no values: kept, and said why.
+        assert_eq!(g[1].suggested, (0.0, 10.0));
+        assert!(g[1].kept.as_deref().unwrap().contains("hardly vary"));
+        assert!(g[3].kept.as_deref().unwrap().contains("fewer than 2"));
+        assert_eq!(g[2].suggested, (101.0, 119.0));
+        assert_eq!(suggested.indicators()[2].direction, Direction::Cost);
+        assert_eq!(suggested.params(), m.params());
+    }
+
+    #[test]
+    fn goalposts_that_do_not_suit_the_transform_are_kept() {
+        let lg = Indicator::new(
+            "l",
+            Connotation::Cultural,
+            Direction::Benefit,
+            Transform::Ln,
+            1.0,
+            10.0,
+        );
+        let lin = |id, c| Indicator::new(id, c, Direction::Benefit, Transform::Lin, 0.0, 1.0);
+        let m = Model::new(
+            "t",
+            ModelParams::DEFAULT,
+            &[
+                lg,
+                lin("e", Connotation::Economic),
+                lin("s", Connotation::Security),
+            ],
+        )
+        .unwrap();
+        let records: Vec<Record> = (0..10)
+            .map(|i| rec3(i, [Some(i as f32 - 3.0), Some(0.5), Some(0.5)]))
+            .collect();
+        let (_, g) =
+            Audit::suggest_goalposts(&m, &records, Percentiles { lo: 0.0, hi: 100.0 }).unwrap();
+        assert_eq!(g[0].suggested, (1.0, 10.0));
+        assert!(
+            g[0].kept.as_deref().unwrap().contains("ln"),
+            "{:?}",
+            g[0].kept
+        );
+    }
+
+    fn rec3(id: u32, v: [Option<f32>; 3]) -> Record {
+        Record::from_values(id, &v).unwrap()
+    }
+}
