@@ -164,11 +164,11 @@ fn write_heatmap(out: &mut dyn fmt::Write, audit: &Audit) -> fmt::Result {
     let top = 150.0f32;
     let size = cell * n as f32;
     let (w, h) = (label_w + size + 150.0, top + size + 10.0);
-    write!(
+    writeln!(
         out,
         "<figure><svg role=\"img\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" aria-label=\"Heat map \
          of the Pearson correlations of {n} indicators' scores, grouped by connotation\">\
-         <title>Pearson correlations of the indicators' scores</title>\n"
+         <title>Pearson correlations of the indicators' scores</title>"
     )?;
     let p = &audit.pearson;
     for (r, j) in order.iter().enumerate() {
