@@ -238,7 +238,11 @@ impl Computed {
             vec!["indicator", "connotation"]
         };
         head.extend(&self.header);
-        head.extend(["weight", "fallback", "excluded"]);
+        head.extend(["weight", "fallback"]);
+        let critic = self.header.first() == Some(&"sigma");
+        if critic {
+            head.push("excluded");
+        }
         let lines = self.rows.iter().map(|r| {
             let mut line = vec![r.label.clone()];
             if !self.across {
@@ -247,7 +251,9 @@ impl Computed {
             line.extend(r.values.iter().map(|v| format!("{v:.6}")));
             line.push(format!("{:.6}", r.weight));
             line.push(r.fallback.to_string());
-            line.push(r.excluded.to_string());
+            if critic {
+                line.push(r.excluded.to_string());
+            }
             line
         });
         csv_text(&head, lines)

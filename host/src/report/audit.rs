@@ -166,7 +166,7 @@ fn write_heatmap(out: &mut dyn fmt::Write, audit: &Audit) -> fmt::Result {
     let (w, h) = (label_w + size + 150.0, top + size + 10.0);
     writeln!(
         out,
-        "<figure><svg role=\"img\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" aria-label=\"Heat map \
+        "<figure><svg class=\"heatmap\" role=\"img\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" aria-label=\"Heat map \
          of the Pearson correlations of {n} indicators' scores, grouped by connotation\">\
          <title>Pearson correlations of the indicators' scores</title>"
     )?;
