@@ -196,16 +196,13 @@ fn weights_csv(args: &[&str]) -> Vec<(String, f64, bool)> {
     );
     let mut r = csv::Reader::from_reader(out.stdout.as_slice());
     let head: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
-    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
-    let (w, x) = (col("weight"), col("excluded"));
+    let col = |name: &str| head.iter().position(|h| h == name);
+    let (w, x) = (col("weight").unwrap(), col("excluded"));
     r.records()
         .map(|rec| {
             let rec = rec.unwrap();
-            (
-                rec[0].to_owned(),
-                rec[w].parse().unwrap(),
-                &rec[x] == "true",
-            )
+            let excluded = x.is_some_and(|x| &rec[x] == "true");
+            (rec[0].to_owned(), rec[w].parse().unwrap(), excluded)
         })
         .collect()
 }
