@@ -697,7 +697,16 @@ mod tests {
             })
             .collect();
         records.push(rec(99, [Some(1000.0), Some(1.0), Some(1.0), Some(1.0)]));
+        // a2: symmetric heavy tails: kurtosis far above 3.5 but no skew, so no flag.
+        for (r, v) in records.iter_mut().zip([-100.0, 100.0]) {
+            r.set(1, v).unwrap();
+        }
+        for r in records.iter_mut().skip(2) {
+            r.set(1, 0.0).unwrap();
+        }
         let a = Audit::of_records(&m, &records);
+        assert!(a.indicators[1].kurtosis.unwrap() > KURTOSIS_THRESHOLD);
+        assert!(a.indicators[1].skewness.unwrap().abs() < SKEW_THRESHOLD);
         let out: Vec<&str> = a.outliers().iter().map(|i| i.id.as_str()).collect();
         assert_eq!(out, ["a"]);
         assert!(a.indicators[0].skewness.unwrap() > SKEW_THRESHOLD);
