@@ -335,7 +335,7 @@ mod tests {
             .expect("an audit section");
         let section = &html[at..html[at..].find("</section>").unwrap() + at];
         assert!(section.contains("over the 12 projects that score"));
-        assert!(section.contains("<svg role=\"img\""));
+        assert!(section.contains("<svg class=\"heatmap\" role=\"img\""));
         // x and y move against each other: flagged, and red in the heat map.
         assert!(
             section.contains("x-1 – y (cultural, r = -1.00)"),
