@@ -27,7 +27,7 @@ best goalpost), its weight, its contribution to its connotation index and flags 
 outside the goalposts; missing). With arithmetic aggregation within connotations the
 contributions are points that add up to the index; with geometric aggregation they are each
 indicator's share of the log sum (they add up to 1, and a larger share pulls the index down
-more). Then the three indices, the composite, the grade and the coverage.
+more; an index of 100 has no log sum, and its shares are the weight shares). Then the three indices, the composite, the grade and the coverage.
 
 Exit status: 0 the project scored, 1 it could not be scored (the reason is shown), 2
 unusable arguments, model or file, or no row with that id, 141 the output was closed early.")]
