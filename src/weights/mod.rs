@@ -19,7 +19,7 @@
 //! connotation (scoring divides by the connotation's weight sum), so AHP, entropy and CRITIC
 //! weights, which sum to 1 within a connotation, and equal weights of 1 are all valid inputs;
 //! likewise connotation weights only matter relative to each other. A computed weight below
-//! `f32::MIN_POSITIVE` (a subnormal, which docs/spec.md §3 advises against) is reported as 0:
+//! `f32::MIN_POSITIVE` (a subnormal, which a model refuses, docs/spec.md §3) is reported as 0:
 //! it is that much smaller than the other weights. Nothing here allocates or panics.
 
 pub mod ahp;
