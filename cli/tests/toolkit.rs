@@ -571,7 +571,10 @@ fn audit_formats_and_hostile_inputs() {
         assert!(!v[key].is_null(), "{key}");
     }
     assert!(v["left_out"].as_u64().unwrap() >= 1);
-    assert_eq!(v["rows"].as_u64().unwrap() + v["left_out"].as_u64().unwrap(), 151);
+    assert_eq!(
+        v["rows"].as_u64().unwrap() + v["left_out"].as_u64().unwrap(),
+        151
+    );
     for table in ["indicators", "pearson", "spearman", "indices", "alpha"] {
         let o = run(
             &f.dir,
