@@ -38,7 +38,7 @@
 //! assert_eq!(audit.rows, 20);
 //! assert_eq!(audit.indicators[0].present, 20);
 //! assert!(audit.indicators[0].skewness.is_some());
-//! assert!(audit.alpha[0].is_some());
+//! assert!(audit.alpha[0].alpha.is_some());
 //! ```
 
 pub mod stats;
