@@ -124,7 +124,7 @@ fn kiosk_events(model: &Model, input: &[u8], chunks: &[usize]) -> Vec<Event> {
     p.reset();
     let mut buf = vec![0u8; 2 * MAX_ITEM];
     let mut events = Vec::new();
-    let mut decode = |bytes: &[u8], events: &mut Vec<Event>| {
+    let decode = |bytes: &[u8], events: &mut Vec<Event>| {
         let mut r = Reader { b: bytes, at: 0 };
         while r.at < bytes.len() {
             match r.u8() {

@@ -59,6 +59,11 @@
     return el;
   }
 
+  // Children for replaceChildren: nested arrays flattened, empty ones left out.
+  function kids(...k) {
+    return k.flat(Infinity).filter((x) => x !== null && x !== undefined && x !== false);
+  }
+
   function num(v, d) { return Number.isFinite(v) ? v.toFixed(d) : '–'; }
   function pct(v) { return Math.round(v * 1000) / 10 + ' %'; }
   function shortNum(v) { return Number.isInteger(v) ? v.toLocaleString('en-US').replace(/,/g, ' ') : String(v); }
@@ -207,7 +212,7 @@
     });
     idInput.value = state.projectId;
     const nErrors = Object.keys(state.errors).length;
-    panel.replaceChildren(
+    panel.replaceChildren(...kids(
       h('p', { class: 'intro' }, t('score_intro')),
       h('form', { id: 'score-form', novalidate: true, onsubmit: (e) => { e.preventDefault(); submitProject(); } },
         h('div', { class: 'form-top' },
@@ -221,7 +226,7 @@
           h('button', { class: 'btn primary', type: 'submit', id: 'score-button' }, t('score_button')),
           h('button', { class: 'btn', type: 'button', onclick: example, id: 'example-button' }, t('example_button')),
           h('button', { class: 'btn', type: 'button', onclick: () => { resetForm(); state.projectId = ''; renderScore(); } }, t('clear_button')))),
-      h('div', { id: 'result', class: 'result', 'aria-live': 'polite' }, state.result ? renderResult(state.result) : null));
+      h('div', { id: 'result', class: 'result', 'aria-live': 'polite' }, state.result ? renderResult(state.result) : null)));
   }
 
   // Scores the form: every field must hold a value or be marked unknown; the core parses
@@ -363,9 +368,9 @@
       if (p) p.textContent = t('reading', { name: state.portfolioName, pct: Math.round(f * 100) + ' %' });
     });
     state.progress = null;
+    // Logged in file order; ranked by composite, the earlier row first among equals.
     const ok = result.rows.filter((r) => r.scored);
-    ok.sort((a, b) => (b.composite - a.composite) || (a.index - b.index));
-    result.ranked = ok;
+    result.ranked = ok.slice().sort((a, b) => (b.composite - a.composite) || (a.index - b.index));
     result.failed = result.rows.filter((r) => !r.scored);
     try {
       const seqs = await logScores(ok.map((r) => r.message));
@@ -395,14 +400,14 @@
       if (f) readFile(f);
     });
     const p = state.portfolio;
-    panel.replaceChildren(
+    panel.replaceChildren(...kids(
       h('p', { class: 'intro' }, t('portfolio_intro')),
       h('div', { class: 'picker' },
         h('span', { class: 'btn primary file-btn' }, t('choose_file'), input), drop),
       state.progress !== null ? h('p', { class: 'progress', id: 'progress', 'aria-live': 'polite' },
         t('reading', { name: state.portfolioName, pct: Math.round(state.progress * 100) + ' %' })) : null,
       state.portfolioNote ? h('p', { class: 'warn', role: 'alert' }, state.portfolioNote) : null,
-      p ? portfolioResult(p) : null);
+      p ? portfolioResult(p) : null));
   }
 
   function portfolioResult(p) {
@@ -563,7 +568,7 @@
         },
       }));
     const msg = state.modelMessage;
-    panel.replaceChildren(
+    panel.replaceChildren(...kids(
       h('p', { class: 'intro' }, t('models_intro')),
       h('div', { class: 'card' }, h('h2', {}, t('active_model')),
         h('dl', { class: 'facts' },
@@ -577,7 +582,7 @@
       h('div', { class: 'buttons' },
         h('button', { class: 'btn', type: 'button', id: 'use-builtin', onclick: useBuiltin }, t('use_builtin')),
         fileButton('load_compiled', 'compiled', '.bin,application/octet-stream', 'model-file'),
-        core.signedModels ? fileButton('load_signed', 'signed', '.env,application/octet-stream', 'envelope-file') : null));
+        core.signedModels ? fileButton('load_signed', 'signed', '.env,application/octet-stream', 'envelope-file') : null)));
   }
 
   // ---- log ------------------------------------------------------------------------
@@ -636,7 +641,7 @@
   function renderLog() {
     const panel = doc.getElementById('panel-log');
     const msg = state.logMessage;
-    panel.replaceChildren(
+    panel.replaceChildren(...kids(
       h('p', { class: 'intro' }, t('log_intro')),
       journal ? h('p', { id: 'log-count' }, state.logCount ? t('log_count', { n: state.logCount }) : t('log_empty'))
         : h('p', { class: 'reason', role: 'alert' }, t('log_unavailable', { err: journalError })),
@@ -652,7 +657,7 @@
           h('td', { class: 'n' }, e.ok ? num(e.values[3], 2) : '–'),
           h('td', {}, e.ok ? h('span', { class: 'badge' }, e.grade) : '–'),
           h('td', { class: 'mono' }, e.ok ? e.fingerprint.toString(16).padStart(8, '0') : '–'),
-          h('td', {}, e.at ? new Date(e.at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB') : '')))))) : null);
+          h('td', {}, e.at ? new Date(e.at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB') : '')))))) : null));
   }
 
   function showError(e) {

@@ -38,7 +38,11 @@ const script = [
   read('store.js'),
   read('app.js'),
 ].join('\n');
-const style = read('style.css');
+// The embedded font (fonts/subset.py): Noto Sans CJK SC cut to the page's own characters,
+// so that Chinese is readable on a kiosk without CJK fonts; user data in other scripts
+// falls back to the system's fonts.
+const font = (weight) => `@font-face { font-family: "Kiosk Sans"; font-weight: ${weight}; font-style: normal; font-display: block; src: url(data:font/woff2;base64,${readFileSync(join(here, 'fonts', `kiosk-sans-${weight}.woff2`)).toString('base64')}) format("woff2"); }`;
+const style = [font(400), font(700), read('style.css')].join('\n');
 for (const [name, text] of [['script', script], ['style', style]]) {
   if (/<\/(script|style)/i.test(text)) {
     console.error(`bundle: the ${name} holds a closing tag`);
@@ -52,7 +56,7 @@ const csp = [
   `style-src ${sha(style)}`,
   "connect-src 'none'",
   "img-src 'none'",
-  "font-src 'none'",
+  'font-src data:',
   "media-src 'none'",
   "object-src 'none'",
   "frame-src 'none'",
