@@ -411,7 +411,10 @@ mod tests {
     use std::vec;
     use std::vec::Vec;
 
-    fn records(input: &[u8]) -> (Vec<(u64, Vec<Vec<u8>>)>, Option<FrameError>) {
+    /// Records as (line, fields), and the error that ended the input.
+    type Framed = (Vec<(u64, Vec<Vec<u8>>)>, Option<FrameError>);
+
+    fn records(input: &[u8]) -> Framed {
         let mut f: Framer<64, 8> = Framer::new();
         let mut out = Vec::new();
         let skip = f.skip_bom(input);

@@ -7,8 +7,8 @@
 //! of the formula.
 //!
 //! The crate is `no_std` and allocation-free, like the core: every buffer is static and
-//! bounded. The page and the module talk through two byte buffers (see [`ffi`] on
-//! WebAssembly): the page writes its input (cells, a model, an envelope, a chunk of a CSV
+//! bounded. The page and the module talk through two byte buffers (see `ffi.rs`, built
+//! for WebAssembly only): the page writes its input (cells, a model, an envelope, a chunk of a CSV
 //! file, a journal) into the input buffer, calls an exported function, and reads the
 //! result from the output buffer. What the functions do is plain Rust, tested natively:
 //!

@@ -86,7 +86,7 @@ pub fn coverage(model: &Model, record: &Record) -> [f32; 3] {
     out
 }
 
-/// The bytes [`write`] takes at most.
+/// The bytes [`write()`] takes at most.
 pub const MAX_SIZE: usize = 3 + 1 + 12 + 16 + 8 + 1 + SCORES_MAX_SIZE;
 
 /// What happened to one record: its scores, or its status and (when it parsed) coverage.

@@ -298,48 +298,38 @@
       h('div', { class: 'headline' },
         h('div', { class: 'composite', id: 'composite' }, num(o.composite, 2), h('small', {}, t('composite'), ' (0–100)')),
         h('div', { class: 'grade', 'aria-label': t('grade') + ' ' + o.grade }, o.grade),
-        h('div', { class: 'grade-word' }, t('grade'), ': ', gw)),
+        h('div', { class: 'grade-word' }, t('grade_is', { word: gw }))),
       h('div', { class: 'indices' }, core.CONNOTATIONS.map((c, k) =>
         h('div', { class: 'index conn-' + c },
           h('div', {}, connLabel(c)), h('b', {}, num(o.values[k], 2)),
           h('div', { class: 'cov' }, t('coverage', { pct: pct(o.coverage[k]) }))))),
       h('h3', {}, t('breakdown_title')),
-      h('p', { class: 'note' }, t('breakdown_note')),
+      h('p', { class: 'note' }, t('breakdown_note'), ' ', t('flags_note')),
       breakdownChart(m, o),
       o.note ? h('p', { class: 'okmsg' }, o.note) : null);
   }
 
+  // The breakdown as bars, one block per connotation (three columns on a landscape screen):
+  // each indicator's normalised score, and whether it was unknown or clamped.
   function breakdownChart(m, o) {
-    const rowH = 44;
-    const groupH = 40;
-    const W = 1000;
-    const labelW = 370;
-    const barW = 430;
-    const kids = [];
-    let y = 8;
-    for (const c of core.CONNOTATIONS) {
-      const items = m.indicators.map((ind, i) => [ind, i]).filter(([ind]) => ind.connotation === c);
-      if (!items.length) continue;
-      kids.push(s('text', { x: 0, y: y + 28, 'font-size': 22, 'font-weight': 700, fill: connColor[c] }, connLabel(c)));
-      y += groupH;
-      for (const [ind, i] of items) {
-        const b = o.breakdown[i];
-        const v = b.missing ? 0 : b.score * 100;
-        kids.push(s('text', { x: 0, y: y + 28, 'font-size': 19 }, trimText(indName(ind), 30)));
-        kids.push(s('rect', { x: labelW, y: y + 8, width: barW, height: 28, fill: '#ece9e2', rx: 4 }));
-        if (!b.missing) {
-          kids.push(s('rect', { x: labelW, y: y + 8, width: Math.max(2, barW * v / 100), height: 28, fill: connColor[c], rx: 4 }));
-        }
-        const flag = b.missing ? t('flag_missing') : b.clamped ? t('flag_clamped') : '';
-        kids.push(s('text', { x: labelW + barW + 12, y: y + 29, 'font-size': 19, 'font-weight': 700 },
-          b.missing ? '–' : num(v, 1)));
-        if (flag) {
-          kids.push(s('text', { x: labelW + barW + 82, y: y + 29, 'font-size': 17, fill: b.missing ? '#4a525c' : '#6b4e00' }, trimText(flag, 22)));
-        }
-        y += rowH;
-      }
-    }
-    return s('svg', { class: 'chart', viewBox: '0 0 ' + W + ' ' + (y + 8), role: 'img', 'aria-label': t('breakdown_title') }, kids);
+    return h('div', { class: 'breakdown', role: 'list', 'aria-label': t('breakdown_title') },
+      core.CONNOTATIONS.map((c) => {
+        const items = m.indicators.map((ind, i) => [ind, i]).filter(([ind]) => ind.connotation === c);
+        return h('div', { class: 'bd-block conn-' + c },
+          h('h4', {}, connLabel(c)),
+          items.map(([ind, i]) => {
+            const b = o.breakdown[i];
+            const v = b.missing ? 0 : b.score * 100;
+            const fill = h('span', { class: 'fill' });
+            fill.style.width = v.toFixed(2) + '%';
+            const flag = b.missing ? t('flag_missing') : b.clamped ? t('flag_clamped') : null;
+            return h('div', { class: 'bd-row', role: 'listitem', 'data-indicator': ind.id },
+              h('span', { class: 'bd-name' }, indName(ind)),
+              h('span', { class: 'track', 'aria-hidden': 'true' }, fill),
+              h('span', { class: 'bd-value' }, b.missing ? '–' : num(v, 1)),
+              flag ? h('span', { class: 'bd-flag' + (b.missing ? ' missing' : ' clamped') }, flag) : null);
+          }));
+      }));
   }
 
   function trimText(str, max) {
@@ -441,14 +431,22 @@
           h('td', {}, r.id),
           h('td', {}, h('button', {
             class: 'pick', type: 'button', 'aria-pressed': k === state.selected ? 'true' : 'false',
-            onclick: () => { state.selected = k; renderPortfolio(); const b = doc.querySelectorAll('button.pick')[k]; if (b) b.focus(); },
+            onclick: () => {
+              state.selected = k;
+              renderPortfolio();
+              const b = doc.querySelectorAll('button.pick')[k];
+              if (b) b.focus({ preventScroll: true });
+              // On a portrait screen the profile sits above the table: bring it into view.
+              const profile = doc.querySelector('.profile');
+              if (profile && global.matchMedia('(orientation: portrait)').matches) profile.scrollIntoView({ block: 'start' });
+            },
           }, r.name || r.id)),
           h('td', { class: 'n' }, num(r.composite, 2)),
           h('td', {}, h('span', { class: 'badge' }, r.grade)),
           h('td', { class: 'n' }, num(r.cultural, 1)), h('td', { class: 'n' }, num(r.economic, 1)),
           h('td', { class: 'n' }, num(r.security, 1)))))),
       p.ranked.length > TOP_ROWS ? h('p', { class: 'note' }, t('more_rows', { n: TOP_ROWS, total: p.ranked.length })) : null);
-    const profile = h('div', { class: 'card profile' },
+    const profile = h('div', { class: 'card profile', id: 'profile' },
       sel ? [h('h3', {}, t('profile_title', { name: sel.name || sel.id })), profileChart(sel)]
         : h('p', {}, t('profile_hint')));
     parts.push(h('div', { class: 'portfolio-grid' }, table, profile));
@@ -468,8 +466,8 @@
   // The three-axis profile: cultural at the top, economic lower right, security lower left.
   function profileChart(r) {
     const cx = 300;
-    const cy = 270;
-    const R = 200;
+    const cy = 300;
+    const R = 190;
     const angles = [-90, 30, 150].map((a) => a * Math.PI / 180);
     const pt = (k, v) => [cx + R * v / 100 * Math.cos(angles[k]), cy + R * v / 100 * Math.sin(angles[k])];
     const kids = [];
@@ -486,15 +484,16 @@
       const [x, y] = pt(k, v);
       kids.push(s('circle', { cx: x, cy: y, r: 7, fill: connColor[core.CONNOTATIONS[k]] }));
     });
-    const labels = [[cx, 38, 'middle'], [cx + 175, cy + 150, 'middle'], [cx - 175, cy + 150, 'middle']];
-    labels.forEach(([x, y, anchor], k) => {
+    // Labels outside the triangle: above the top corner, below the two lower ones.
+    const labels = [[cx, 50], [cx + 175, cy + 140], [cx - 175, cy + 140]];
+    labels.forEach(([x, y], k) => {
       const c = core.CONNOTATIONS[k];
-      kids.push(s('text', { x, y, 'text-anchor': anchor, 'font-size': 24, 'font-weight': 700, fill: connColor[c] }, connLabel(c)));
-      kids.push(s('text', { x, y: y + 28, 'text-anchor': anchor, 'font-size': 22 }, num(vals[k], 1)));
+      kids.push(s('text', { x, y, 'text-anchor': 'middle', 'font-size': 26, 'font-weight': 700, fill: connColor[c] },
+        connLabel(c) + '  ' + num(vals[k], 1)));
     });
-    kids.push(s('text', { x: cx, y: 500, 'text-anchor': 'middle', 'font-size': 22 },
+    kids.push(s('text', { x: cx, y: 545, 'text-anchor': 'middle', 'font-size': 24 },
       t('composite') + ' ' + num(r.composite, 2) + ' · ' + t('grade') + ' ' + r.grade));
-    return s('svg', { class: 'chart', viewBox: '0 0 600 520', role: 'img', 'aria-label': t('profile_title', { name: r.name || r.id }) }, kids);
+    return s('svg', { class: 'chart radar', viewBox: '0 0 600 570', role: 'img', 'aria-label': t('profile_title', { name: r.name || r.id }) }, kids);
   }
 
   // ---- models -------------------------------------------------------------------
@@ -516,7 +515,7 @@
 
   // Loads a model file as the operator picked it: 'compiled' or 'signed'. The result says
   // whether it runs now, or why it was refused.
-  function loadModelFile(bytes, kind) {
+  function loadModelFile(bytes, kind, name) {
     let message;
     if (kind === 'signed') {
       const running = settings.revision();
@@ -542,6 +541,7 @@
         message = { ok: false, code: r.error.kind, text: t('refused', { why: decodeWhy(r.error) }) };
       }
     }
+    if (name) message.text = name + ': ' + message.text;
     afterModelChange(message);
     return message;
   }
@@ -564,7 +564,7 @@
         onchange: async (e) => {
           const f = e.target.files[0];
           e.target.value = '';
-          if (f) loadModelFile(new Uint8Array(await f.arrayBuffer()), kind);
+          if (f) loadModelFile(new Uint8Array(await f.arrayBuffer()), kind, f.name);
         },
       }));
     const msg = state.modelMessage;

@@ -42,7 +42,10 @@ mod native {
             .to_vec())
     }
 
-    fn vectors(root: &Path) -> Result<Vec<(&'static str, Option<Model>, Vec<u8>)>> {
+    /// A conformance case: its name, its model (`None`: the built-in one) and its records.
+    type Case = (&'static str, Option<Model>, Vec<u8>);
+
+    fn vectors(root: &Path) -> Result<Vec<Case>> {
         let read = |name: &str| {
             fs::read(root.join(name)).map_err(|e| format!("{}: {e}", root.join(name).display()))
         };
