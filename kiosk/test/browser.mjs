@@ -58,8 +58,15 @@ function check(ok, what) {
 }
 function section(name) { console.log('--- ' + name); }
 
-// Everything a page or the browser asks for: only the page's own file is not network.
-function watch(context) {
+// Everything a page or the browser asks for: only the page's own file is not network. An
+// attempt that the page's CSP blocks before it reaches the network counts too.
+async function watch(context) {
+  await context.exposeBinding('__kioskViolation', (_, what) => network.push('blocked by the CSP: ' + what));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__kioskViolation(e.violatedDirective + ' ' + e.blockedURI);
+    });
+  });
   const own = pathToFileURL(dist).href;
   context.on('request', (r) => {
     const url = r.url();
@@ -77,7 +84,7 @@ async function launch(userDataDir, viewport) {
     executablePath: chromiumPath, headless: true, args: ARGS, viewport, offline: true,
     acceptDownloads: true, locale: 'en-GB',
   });
-  watch(context);
+  await watch(context);
   for (const p of context.pages()) {
     p.on('pageerror', (e) => check(false, 'page error: ' + e.message));
   }
