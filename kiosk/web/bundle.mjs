@@ -55,7 +55,9 @@ const csp = [
   `script-src ${sha(script)} 'wasm-unsafe-eval'`,
   `style-src ${sha(style)}`,
   "connect-src 'none'",
-  "img-src 'none'",
+  // data: only, for the empty favicon (`<link rel="icon" href="data:,">`) that keeps the
+  // browser from asking a server for /favicon.ico
+  'img-src data:',
   'font-src data:',
   "media-src 'none'",
   "object-src 'none'",
