@@ -130,12 +130,17 @@ async function bitIdentical(page) {
         basisPoints: o.basisPoints, line: o.line, id: o.id,
       });
       const form = rows.map((row) => (row.cells ? pick(s.score(row.cells, row.record_id)) : null));
-      return { fingerprint, rows: csvResult.rows.map(pick), form, fatal: csvResult.fatal };
+      return { fingerprint, rows: csvResult.rows.map(pick), form, fatal: csvResult.fatal, csv: s.toCsv(csvResult) };
     }, { model: c.model, csv: c.csv, rows: c.rows });
     if (!check(!got.error, c.name + ': model loads: ' + got.error)) continue;
     check(got.fingerprint === c.fingerprint, c.name + ': fingerprint');
     check(got.fatal === null, c.name + ': no fatal error');
     check(got.rows.length === c.rows.length, c.name + ': row count ' + got.rows.length + ' vs ' + c.rows.length);
+    const cliLines = c.cli_csv.split('\n');
+    const pageLines = got.csv.split('\n');
+    const differ = cliLines.findIndex((line, i) => line !== pageLines[i]);
+    check(got.csv === c.cli_csv, c.name + ': silkscore.toCsv writes what `silkscore score` writes; first difference: '
+      + JSON.stringify([cliLines[differ], pageLines[differ]]));
     let same = 0;
     c.rows.forEach((want, i) => {
       const g = got.rows[i] || {};
@@ -439,6 +444,15 @@ async function staticServer(browser) {
   server.close();
 }
 
+// Rust's `{:.6}` rounds exact ties to even; the page's formatter must too.
+async function formatting(page) {
+  section('number formatting');
+  const got = await page.evaluate(() => [50.0078125, 50.0234375, 0.25, 2.5, 0.03125, 0, 100, 1e-7]
+    .map((v, i) => window.silkscore.fixed(v, i === 2 ? 1 : i === 3 ? 0 : i === 4 ? 4 : 6)));
+  const want = ['50.007812', '50.023438', '0.2', '2', '0.0312', '0.000000', '100.000000', '0.000000'];
+  check(JSON.stringify(got) === JSON.stringify(want), 'formatting as Rust: ' + got.join(' '));
+}
+
 // ---- the embedded font ----------------------------------------------------------------------
 async function fonts(page) {
   section('embedded font');
@@ -467,6 +481,7 @@ async function main() {
     check(await page.evaluate(() => window.silkscore.signedModels), 'the page verifies signed models');
     check(await page.evaluate(() => window.silkscore.config.publicKey) === keys.public_key, 'the page trusts the test key');
     await fonts(page);
+    await formatting(page);
     records = await bitIdentical(page);
     refusals = await signedModels(page);
     const log = await logEntries(page, csv);

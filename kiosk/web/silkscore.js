@@ -58,6 +58,42 @@
     str16() { return utf8.decode(this.take(this.u16())); }
   }
 
+  // `value` (an f32, exact in a JS number) with `d` decimals exactly as Rust's `{:.d}`
+  // writes it: the exact binary value rounded half to even (JavaScript's toFixed rounds
+  // ties up, so 50.0078125 would differ in the last digit).
+  function fixed(value, d) {
+    if (!Number.isFinite(value)) return String(value);
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, Math.abs(value));
+    const bits = view.getBigUint64(0);
+    let exp = Number((bits >> 52n) & 0x7ffn);
+    let mant = bits & ((1n << 52n) - 1n);
+    if (exp === 0) exp = 1; else mant |= 1n << 52n;
+    const e = exp - 1075;
+    const scale = 10n ** BigInt(d);
+    let q;
+    if (e >= 0) {
+      q = (mant << BigInt(e)) * scale;
+    } else {
+      const num = mant * scale;
+      const den = 1n << BigInt(-e);
+      q = num / den;
+      const twice = 2n * (num % den);
+      if (twice > den || (twice === den && (q & 1n) === 1n)) q += 1n;
+    }
+    const digits = q.toString().padStart(d + 1, '0');
+    const text = d ? digits.slice(0, -d) + '.' + digits.slice(-d) : digits;
+    return (value < 0 || Object.is(value, -0) ? '-' : '') + text;
+  }
+
+  // One CSV field as the csv crate writes it: quoted when it holds a separator, a quote or
+  // a line break.
+  function csvField(text) {
+    return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+
+  const CSV_HEADER = 'id,cultural,economic,security,composite,grade,status,name,cultural_coverage,economic_coverage,security_coverage';
+
   function bitsOf(values) {
     return new Uint32Array(Float32Array.from(values).buffer);
   }
@@ -333,6 +369,22 @@
         used: r.u64(), first: r.u32(), last: r.u32(), consecutive: r.u8() === 1,
       };
     };
+
+    // The CSV that `silkscore score` writes for the same file (docs/spec.md §7.3), from a
+    // `scoreCsv` result: six decimals for scores, four for coverage, formatted from the
+    // exact f32 values. Names over 256 bytes are cut in the page (nameCut), so their rows
+    // differ from the tool's.
+    api.toCsv = function (result) {
+      const lines = [CSV_HEADER];
+      for (const r of result.rows) {
+        const score = (k) => (r.scored ? fixed(r.values[k], 6) : '');
+        const cov = (k) => (r.coverage ? fixed(r.coverage[k], 4) : '');
+        lines.push([r.id, score(0), score(1), score(2), score(3), r.grade || '', r.status, r.name,
+          cov(0), cov(1), cov(2)].map(csvField).join(','));
+      }
+      return lines.join('\n') + '\n';
+    };
+    api.fixed = fixed;
 
     api.ioSize = ioSize;
     return api;

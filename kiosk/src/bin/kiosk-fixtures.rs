@@ -26,6 +26,7 @@ mod native {
     use silkscore::model::Model;
     use silkscore::signed::{self, SigningKey};
     use silkscore::wire;
+    use silkscore_host::output::{Format, OutputRow, RowWriter};
     use silkscore_host::records::RecordsReader;
     use silkscore_host::scoring::score_row;
 
@@ -80,6 +81,9 @@ mod native {
             let lines: Vec<&str> = text.lines().collect();
             let header: Vec<&str> = lines.first().copied().unwrap_or("").split(',').collect();
             let mut rows = Vec::new();
+            // What `silkscore score` writes for the file: the host's CSV writer.
+            let mut cli = RowWriter::new(Format::Csv, Vec::new());
+            cli.begin().map_err(|e| e.to_string())?;
             for row in reader {
                 let row = row.map_err(|e| e.to_string())?;
                 let line = lines
@@ -87,6 +91,8 @@ mod native {
                     .copied()
                     .unwrap_or("");
                 let o = score_row(m, &row.record);
+                cli.write_row(&OutputRow::new(&row, &o))
+                    .map_err(|e| e.to_string())?;
                 let cells: Vec<&str> = line.split(',').collect();
                 let form: Vec<&str> = m
                     .indicators()
@@ -114,8 +120,10 @@ mod native {
                     "cells": (row.record.is_ok() && !line.contains('"')).then_some(form),
                 }));
             }
+            let cli = cli.finish().map_err(|e| e.to_string())?;
             cases.push(json!({
                 "name": name,
+                "cli_csv": String::from_utf8_lossy(&cli),
                 "model": model.as_ref().map(compiled).transpose()?.map(|b| hex(&b)),
                 "fingerprint": m.fingerprint(),
                 "csv": text,
