@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use silkscore::score::Scorer;
 use silkscore::{Aggregation, Breakdown, Connotation, Model};
-use silkscore_host::output::{coverage, score_row};
 use silkscore_host::records::Row;
+use silkscore_host::scoring::{coverage, score_row};
 
 use crate::common::{model_label, model_or_default};
 use crate::error::{CliError, Exit};

@@ -8,7 +8,8 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 use silkscore::wire::frame::{self, FrameReader, RECORD_FRAME_MAX_SIZE};
 use silkscore::{Model, Record};
-use silkscore_host::output::{score_row, Format, OutputRow, RowWriter};
+use silkscore_host::output::{Format, OutputRow, RowWriter};
+use silkscore_host::scoring::score_row;
 
 use crate::common::{model_label, model_or_default};
 use crate::error::{CliError, Exit};

@@ -148,8 +148,9 @@ refuses 3 or below. Revision 4294967295 (u32::MAX) is the last one: a kiosk that
 can never be updated again, so it needs --force.
 
 --key must be a secret key written by `model keygen` (with its header line). A key file of
-64 hex digits alone (written by earlier versions) is still read, but refused when it is
-named *.pub or is the same key as KEY.pub beside it: those are public keys.")]
+64 hex digits alone is refused: that is the format of a public key (KEY.pub), which must
+never sign. A secret key written by silkscore 0.1 (64 hex digits alone) is converted by
+adding the line `silkscore-secret-key-v1 ed25519-seed` before its hex digits.")]
 struct SignArgs {
     /// The model: a TOML model file (*.toml) or a compiled model (any other name).
     #[arg(value_name = "FILE")]
@@ -479,46 +480,32 @@ fn public_of(seed: &[u8; 32]) -> [u8; 32] {
         .to_bytes()
 }
 
-/// The seed of the secret key file `path` for `model sign`. A file in the secret key format
-/// is one. A bare 32-byte key (the format before the header line) is accepted unless it is
-/// recognisably a public key: named `*.pub`, or equal to the key in `KEY.pub` beside it (the
-/// public key of a secret key is never the secret key itself).
+/// The seed of the secret key file `path` for `model sign`: a file in the secret key format
+/// (the `SECRET_KEY_HEADER` line, then 64 hex digits). A bare 32-byte key is refused: it is
+/// the format of a public key (`KEY.pub`), and a secret key of silkscore 0.1 (which wrote bare
+/// keys) cannot be told from one by its content — signing with a public key would publish a
+/// "signature" anyone can forge. The error says how to convert a genuine old secret key.
 fn read_secret_key(path: &Path) -> Result<[u8; 32], CliError> {
     let seed = match read_key(path, "an Ed25519 secret key")? {
         KeyFile::Secret(seed) => seed,
         KeyFile::Bare(key) => {
-            let public = || {
-                CliError::file(
-                    path,
-                    "this is a public key, not a secret key: sign with the secret key that \
-                     `silkscore model keygen` wrote (KEY, not KEY.pub)",
+            let named_pub = path.extension().is_some_and(|e| e == "pub");
+            let sibling_same = read_limited(&pub_path(path), 4096)
+                .ok()
+                .and_then(|bytes| parse_key(&bytes))
+                .is_some_and(|k| matches!(k, KeyFile::Bare(p) if p == key));
+            let message = if named_pub || sibling_same {
+                "this is a public key, not a secret key: sign with the secret key that \
+                 `silkscore model keygen` wrote (KEY, not KEY.pub)"
+                    .to_owned()
+            } else {
+                format!(
+                    "64 hex digits without the `{SECRET_KEY_HEADER}` line: this is the format \
+                     of a public key, and a public key must never sign. If it is a secret key \
+                     written by silkscore 0.1, add that line before the hex digits"
                 )
             };
-            if path.extension().is_some_and(|e| e == "pub") {
-                return Err(public());
-            }
-            let sibling = pub_path(path);
-            if let Ok(bytes) = read_limited(&sibling, 4096) {
-                match parse_key(&bytes) {
-                    Some(KeyFile::Bare(p)) if p == key => return Err(public()),
-                    Some(KeyFile::Bare(p)) if p != public_of(&key) => {
-                        term::warning(&format_args!(
-                            "{} is not the public key of {}: kiosks that trust it will \
-                             refuse this envelope",
-                            sibling.display(),
-                            path.display()
-                        ));
-                    }
-                    _ => {}
-                }
-            }
-            term::note(&format_args!(
-                "{}: a secret key without the `{SECRET_KEY_HEADER}` line (an earlier \
-                 format), which cannot be told from a public key by its content; add that \
-                 line before the hex digits",
-                path.display()
-            ));
-            key
+            return Err(CliError::file(path, message));
         }
     };
     #[cfg(unix)]

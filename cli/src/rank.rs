@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use silkscore::score::batch::Ranked;
-use silkscore_host::output::score_row;
+use silkscore_host::scoring::score_row;
 
 use crate::common::{fixed, model_or_default};
 use crate::error::{CliError, Exit};

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use silkscore::score::Scorer;
 use silkscore::Model;
-use silkscore_host::output::{score_row_with, Format, OutputRow, RowWriter};
+use silkscore_host::output::{Format, OutputRow, RowWriter};
 use silkscore_host::records::RecordsReader;
+use silkscore_host::scoring::score_row_with;
 
 use crate::common::model_or_default;
 use crate::error::{CliError, Exit};

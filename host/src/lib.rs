@@ -32,6 +32,7 @@ pub mod records;
 pub mod report;
 pub mod scoring;
 pub mod sensitivity;
+pub mod term;
 
 use core::fmt;
 use std::io;

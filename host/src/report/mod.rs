@@ -260,9 +260,10 @@ fn median(values: &mut [f32]) -> Option<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::Failure;
+    use crate::portfolio::Excluded;
     use crate::records::RowError;
-    use crate::sensitivity::{analyse, Excluded, Settings};
+    use crate::scoring::Failure;
+    use crate::sensitivity::{analyse, Settings};
     use silkscore::model::Aggregation;
     use silkscore::model::BRI_CULTURAL_V1 as M;
     use silkscore::record::Record;
