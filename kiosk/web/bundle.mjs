@@ -36,7 +36,13 @@ const script = [
   read('i18n.js'),
   read('silkscore.js'),
   read('store.js'),
+  read('ui.js'),
   read('app.js'),
+  read('view-score.js'),
+  read('view-portfolio.js'),
+  read('view-models.js'),
+  read('view-log.js'),
+  read('main.js'),
 ].join('\n');
 // The embedded font (fonts/subset.py): Noto Sans CJK SC cut to the page's own characters,
 // so that Chinese is readable on a kiosk without CJK fonts; user data in other scripts
