@@ -17,6 +17,7 @@ use crate::term::{self, escape};
 Examples:
   silkscore model check my-model.toml
   silkscore model compile my-model.toml -o my-model.bin
+  silkscore model decompile my-model.bin -o my-model.toml
   silkscore model export-rust my-model.toml -o src/model.rs --name KIOSK_MODEL
   silkscore model keygen -o operator.key
   silkscore model sign my-model.toml --key operator.key --revision 4 -o my-model.env
@@ -40,6 +41,9 @@ enum ModelCommand {
     Compile(CompileArgs),
     /// Decode a compiled model (or a signed envelope), validate it and print it like check.
     Show(ShowArgs),
+    /// Turn a compiled model (or the model of a signed envelope) back into a TOML model file
+    /// that compiles to the same bytes.
+    Decompile(DecompileArgs),
     /// Write a compiled model as a Rust source file (`pub const NAME: [u8; N]`) for firmware
     /// to include!.
     ExportRust(ExportArgs),
@@ -91,6 +95,27 @@ struct ShowArgs {
     /// A compiled model (from `model compile`) or a signed envelope (from `model sign`).
     #[arg(value_name = "FILE.bin")]
     file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  silkscore model decompile custom5.bin -o custom5.toml
+  silkscore model decompile my-model.env > my-model.toml
+
+Writes the model file (docs/spec.md §7.1) of a compiled model, every number in the shortest
+form that reads back to the same 32-bit float, after checking that it reads back to a model
+that compiles to exactly the same bytes (and so the same fingerprint). A model no model file
+can hold (a subnormal goalpost, which model files refuse) is an error naming the field. For a
+signed envelope the model inside is written; its signature is not checked here (use `model
+verify`), and the TOML carries no signature.")]
+struct DecompileArgs {
+    /// A compiled model (from `model compile`) or a signed envelope (from `model sign`).
+    #[arg(value_name = "FILE.bin")]
+    file: PathBuf,
+    /// Where to write the model file (standard output without it).
+    #[arg(short, long, value_name = "FILE.toml")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -196,6 +221,7 @@ pub fn run(args: &ModelArgs) -> Result<Exit, CliError> {
         ModelCommand::Check(a) => check(a),
         ModelCommand::Compile(a) => compile(a),
         ModelCommand::Show(a) => show(a),
+        ModelCommand::Decompile(a) => decompile(a),
         ModelCommand::ExportRust(a) => export_rust(a),
         ModelCommand::Keygen(a) => keygen(a),
         ModelCommand::Sign(a) => sign(a),
@@ -277,6 +303,61 @@ fn show(a: &ShowArgs) -> Result<Exit, CliError> {
     out.put(text.as_bytes())?;
     out.commit()?;
     Ok(Exit::Success)
+}
+
+fn decompile(a: &DecompileArgs) -> Result<Exit, CliError> {
+    let mut out = Output::create(a.output.as_deref(), &Inputs::new().with(&a.file))?;
+    let bytes = read_limited(&a.file, 64 * 1024)?;
+    let (model_bytes, what) = if bytes.starts_with(&signed::ENVELOPE_TAG) {
+        let env = signed::Envelope::parse(&bytes)
+            .map_err(|e| CliError::file(&a.file, format!("not a usable envelope: {e}")))?;
+        let what = format!(
+            "the model of the signed envelope {} (revision {}, signer {}; signature NOT \
+             verified)",
+            a.file.display(),
+            env.revision(),
+            hex(env.signer())
+        );
+        (env.model_bytes().to_vec(), what)
+    } else {
+        (bytes, format!("the compiled model {}", a.file.display()))
+    };
+    let text = model_file::decompile(&model_bytes, &a.file)?;
+    // The fingerprint is that of the bytes, which the text compiles back to.
+    let fingerprint = silkscore::model::fingerprint_bytes(&model_bytes);
+    let header = format!(
+        "# Decompiled by `silkscore model decompile` from {}: {} bytes, fingerprint \
+         0x{fingerprint:08x}.\n# `silkscore model compile` turns this file back into the same \
+         bytes.\n",
+        toml_comment(&what),
+        model_bytes.len()
+    );
+    let to_stdout = out.is_stdout();
+    let out_name = out.name().to_path_buf();
+    out.put(header.as_bytes())?;
+    out.put(text.as_bytes())?;
+    out.commit()?;
+    if !to_stdout {
+        term::info(&format_args!(
+            "wrote {}: the model file of {what}, fingerprint 0x{fingerprint:08x}",
+            out_name.display()
+        ));
+    }
+    Ok(Exit::Success)
+}
+
+/// `text` for a TOML comment line: control characters (a line break would end the comment)
+/// escaped.
+fn toml_comment(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
 }
 
 /// The keywords of every Rust edition (strict, reserved, and `gen` of 2024), which `--name`

@@ -10,9 +10,9 @@ use silkscore::{Connotation, Model};
 use silkscore_host::portfolio::Portfolio;
 use silkscore_host::sensitivity::{Analysis, Settings, SobolIndices, MAX_RANK_ENTRIES};
 
-use crate::common::model_or_default;
 use crate::error::{CliError, Exit};
 use crate::files::{Inputs, Output};
+use crate::models::ModelArg;
 use crate::portfolio::{self, parse_spread};
 use crate::records::RecordsArgs;
 use crate::term::{escape, pad, width};
@@ -51,9 +51,8 @@ Exit status: 0 every row analysed, 1 some rows left out (the analysis is still w
 2 unusable arguments, model or file, or no row that scores, 141 the output was closed
 early (`| head`).")]
 pub struct SensitivityArgs {
-    /// Model file (TOML, docs/spec.md §7). Without it, the built-in model bri-cultural-v1.
-    #[arg(short, long, value_name = "FILE")]
-    model: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArg,
 
     #[command(flatten)]
     records: RecordsArgs,
@@ -92,11 +91,9 @@ enum FormatArg {
 
 /// Runs `silkscore sensitivity`.
 pub fn run(args: &SensitivityArgs) -> Result<Exit, CliError> {
-    let inputs = Inputs::new()
-        .with(args.records.path())
-        .with_opt(args.model.as_deref());
+    let inputs = args.model.inputs(Inputs::new().with(args.records.path()));
     let mut out = Output::create(args.output.as_deref(), &inputs)?;
-    let model = model_or_default(args.model.as_deref())?;
+    let model = args.model.load()?;
     let portfolio = portfolio::load(&model, &args.records, "analysis")?;
     let settings = Settings {
         samples: args.samples,
