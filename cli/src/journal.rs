@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 use silkscore_host::journal::{read_dump, read_dumps, report_lines, write_csv, write_json};
 
-use crate::common::{model_from_any, model_label};
+use crate::common::model_label;
 use crate::error::{CliError, Exit};
 use crate::files::{open_input, Inputs, Output};
+use crate::models;
 use crate::term;
 
 /// `silkscore journal …`
@@ -35,12 +36,12 @@ Examples:
 A dump is the journal's whole flash region as the device holds it (erased bytes 0xFF). It is
 recovered exactly as the device recovers it after a reset: intact entries are kept, a write
 cut short by a power loss and damaged regions are skipped and reported, never guessed at.
-With --model (a TOML model file or a compiled model message), entries scored by another
-model (another fingerprint) are reported and left out; without it every entry is written
-and its fingerprint column says which model made it. Several dumps of the same device are
-merged: an entry read before (same sequence number and record id) is dropped as a
-duplicate; the same sequence number with another record id is a conflict, kept and
-reported.
+With --model (a TOML model file, a compiled model, or a signed envelope with --key), entries
+scored by another model (another fingerprint) are reported and left out; without it every
+entry is written and its fingerprint column says which model made it. Several dumps of
+the same device are merged: an entry read before (same sequence number and record id) is
+dropped as a duplicate; the same sequence number with another record id is a conflict,
+kept and reported.
 
 The CSV has the columns of `silkscore score` (docs/spec.md §7.3; status ok, name empty: a
 journal keeps no names), then sequence and fingerprint (0x and 8 hex digits), ordered by
@@ -56,10 +57,13 @@ struct ReadArgs {
     /// The dumps, oldest first; `-` reads standard input.
     #[arg(value_name = "DUMP", required = true)]
     dumps: Vec<PathBuf>,
-    /// The model the entries must have been scored by (TOML model file, or a compiled model
-    /// message).
+    /// The model the entries must have been scored by: a TOML model file, a compiled model or
+    /// a signed envelope (with --key). Without it, every entry is kept.
     #[arg(short, long, value_name = "FILE")]
     model: Option<PathBuf>,
+    /// The public key a signed envelope given as --model must be signed with (KEY.pub).
+    #[arg(long, value_name = "PUB", requires = "model")]
+    key: Option<PathBuf>,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = JournalFormat::Csv)]
     format: JournalFormat,
@@ -84,12 +88,19 @@ pub fn run(args: &JournalArgs) -> Result<Exit, CliError> {
 }
 
 fn read(args: &ReadArgs) -> Result<Exit, CliError> {
-    let mut inputs = Inputs::new().with_opt(args.model.as_deref());
+    let key_file = args.key.as_deref().filter(|k| k.exists());
+    let mut inputs = Inputs::new()
+        .with_opt(args.model.as_deref())
+        .with_opt(key_file);
     for d in &args.dumps {
         inputs = inputs.with(d);
     }
     let out = Output::create(args.output.as_deref(), &inputs)?;
-    let model = args.model.as_deref().map(model_from_any).transpose()?;
+    let model = args
+        .model
+        .as_deref()
+        .map(|path| models::load(path, args.key.as_deref()))
+        .transpose()?;
     let mut dumps = Vec::with_capacity(args.dumps.len());
     for path in &args.dumps {
         let (input, name) = open_input(path)?;

@@ -236,6 +236,16 @@ async function logEntries(page, csv) {
   writeFileSync(file, Buffer.from(a.bytes, 'base64'));
   const native = JSON.parse(fixturesTool('journal', file));
   check(native.entries === count && native.clean, 'read back natively as a journal region: ' + native.entries + ' entries, clean ' + native.clean);
+  // …and by the host tool, as a device's journal dump: `silkscore journal read`.
+  const cli = spawnSync('cargo', ['run', '-q', '-p', 'silkscore-cli', '--', 'journal', 'read', file, '--format', 'json'],
+    { cwd: resolve(kioskDir, '..'), encoding: 'utf8' });
+  check(cli.status === 0, 'silkscore journal read: exit 0 (clean): ' + cli.stderr);
+  const host = JSON.parse(cli.stdout || '{"entries":[],"report":{}}');
+  const f32 = (x) => { const b = new DataView(new ArrayBuffer(4)); b.setFloat32(0, x); return b.getUint32(0); };
+  const hostSame = host.report.clean === true && host.entries.length === native.records.length
+    && host.entries.every((e, i) => e.sequence === native.records[i].sequence && e.id === native.records[i].record_id
+      && JSON.stringify([e.cultural, e.economic, e.security, e.composite].map(f32)) === JSON.stringify(native.records[i].values.slice(0, 4)));
+  check(hostSame, 'silkscore journal read recovers the same entries, bit for bit (' + host.entries.length + ')');
   const seqOk = native.records.every((e, i) => e.sequence === i);
   check(seqOk, 'sequence numbers 0..n-1, none lost, none twice');
   // the entries this run added, in order: the portfolio's scored rows in file order, then
