@@ -105,14 +105,15 @@ impl Transform {
             .into_iter()
             .find(|t| t.as_str() == s)
     }
-    /// Applies f, using the crate's one [`crate::math::ln`]. For a validated indicator's
-    /// values in [lo, hi] the argument of the logarithm is positive and finite.
+    /// Applies f, with the crate's one logarithm ([`crate::math::ln`], in its scalar shape:
+    /// docs/spec.md §4.5). For a validated indicator's values in [lo, hi] the argument of
+    /// the logarithm is positive and finite.
     #[inline]
     pub fn apply(self, x: f32) -> f32 {
         match self {
             Transform::Lin => x,
-            Transform::Log => crate::math::ln_positive(1.0 + x),
-            Transform::Ln => crate::math::ln_positive(x),
+            Transform::Log => crate::math::ln_call(1.0 + x),
+            Transform::Ln => crate::math::ln_call(x),
         }
     }
 }

@@ -10,9 +10,9 @@ pub use error::ScoreError;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Aggregation, Connotation, Model, Prepared, MAX_INDICATORS};
+use crate::model::{Aggregation, Connotation, Model, MAX_INDICATORS};
 use crate::record::Record;
-use aggregate::WeightedMean;
+use aggregate::{Item, NonFinite, Sums, WeightedMean};
 
 /// Letter grade of the composite, against the model's four thresholds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -243,21 +243,22 @@ pub fn score_with_breakdown(
 #[derive(Clone, Debug)]
 pub struct Scorer<'m> {
     model: &'m Model,
-    prepared: heapless::Vec<Prepared, MAX_INDICATORS, u8>,
+    /// The model's indicators prepared for the loop, in model order; positions past the
+    /// model's length hold [`Item::UNUSED`].
+    prepared: [Item; MAX_INDICATORS],
     /// Σ w_i over each connotation's indicators, in model order.
     totals: [f32; 3],
+    /// Bit i of `masks[c]`: indicator i belongs to connotation c.
+    masks: [u32; 3],
 }
 
 impl<'m> Scorer<'m> {
     /// Prepares `model`.
     pub fn new(model: &'m Model) -> Self {
-        let mut prepared = heapless::Vec::new();
-        for ind in model.indicators() {
-            // A model has at most MAX_INDICATORS indicators: this never overflows.
-            let _ = prepared.push(ind.prepare());
-        }
+        let mut prepared = [Item::UNUSED; MAX_INDICATORS];
         let mut totals = [0.0f32; 3];
-        for ind in model.indicators() {
+        for (ind, slot) in model.indicators().iter().zip(&mut prepared) {
+            *slot = Item::new(ind);
             if let Some(t) = totals.get_mut(ind.connotation.index()) {
                 *t += ind.weight;
             }
@@ -266,6 +267,7 @@ impl<'m> Scorer<'m> {
             model,
             prepared,
             totals,
+            masks: aggregate::connotation_masks(model.indicators()),
         }
     }
 
@@ -275,8 +277,26 @@ impl<'m> Scorer<'m> {
     }
 
     /// Scores one record, as [`score`].
+    ///
+    /// One loop per connotation over the record's present values only, each connotation's
+    /// sums in registers ([`aggregate::accumulate`]); the same operations in the same order as
+    /// [`Scorer::score_with_breakdown`], so the same bits.
     pub fn score(&self, record: &Record) -> Result<Scores, ScoreError> {
-        self.pipeline(record, None)
+        let model = self.model;
+        check_length(model, record)?;
+        let (present, values) = record.raw();
+        let params = model.params();
+        match aggregate::accumulate(
+            &self.prepared,
+            &self.masks,
+            present,
+            values,
+            params.within,
+            params.floor,
+        ) {
+            Ok(sums) => finish(model, &sums, &self.totals, record.id()),
+            Err(NonFinite) => Err(first_non_finite(record)),
+        }
     }
 
     /// Scores one record and fills a breakdown, as [`score_with_breakdown`].
@@ -285,25 +305,13 @@ impl<'m> Scorer<'m> {
         record: &Record,
         breakdown: &mut Breakdown,
     ) -> Result<Scores, ScoreError> {
-        self.pipeline(record, Some(breakdown))
-    }
-
-    fn pipeline(
-        &self,
-        record: &Record,
-        breakdown: Option<&mut Breakdown>,
-    ) -> Result<Scores, ScoreError> {
-        pipeline(self.model, &self.prepared, &self.totals, record, breakdown)
+        with_breakdown(self.model, &self.prepared, &self.totals, record, breakdown)
     }
 }
 
-fn pipeline(
-    model: &Model,
-    prepared: &[Prepared],
-    totals: &[f32; 3],
-    record: &Record,
-    mut breakdown: Option<&mut Breakdown>,
-) -> Result<Scores, ScoreError> {
+/// [`ScoreError::RecordLength`] unless the record has one value per indicator.
+#[inline]
+fn check_length(model: &Model, record: &Record) -> Result<(), ScoreError> {
     let n = model.len();
     if record.len() != n {
         return Err(ScoreError::RecordLength {
@@ -311,6 +319,86 @@ fn pipeline(
             found: record.len() as u8,
         });
     }
+    Ok(())
+}
+
+/// The error for a record with a NaN or infinite value: the first one in model order.
+#[cold]
+#[inline(never)]
+fn first_non_finite(record: &Record) -> ScoreError {
+    let i = record
+        .iter()
+        .position(|v| v.is_some_and(|x| !x.is_finite()))
+        .unwrap_or(0);
+    ScoreError::NonFiniteValue { indicator: i as u8 }
+}
+
+/// docs/spec.md §4.2–4.4 from the sums of the present indicators: coverage, the three
+/// indices, the composite, basis points and grade.
+fn finish(model: &Model, sums: &Sums, totals: &[f32; 3], id: u32) -> Result<Scores, ScoreError> {
+    let params = model.params();
+    let mut index = [0.0f32; 3];
+    let mut coverage = [0.0f32; 3];
+    // Neither the coverage nor an index needs a clamp to [0, 1] (aggregate::mean).
+    for ((((c, acc), present), total), (ix, cv)) in Connotation::ALL
+        .into_iter()
+        .zip(sums.acc)
+        .zip(sums.weight)
+        .zip(totals)
+        .zip(index.iter_mut().zip(coverage.iter_mut()))
+    {
+        let cov = present / *total;
+        if present <= 0.0 || cov < params.min_coverage {
+            return Err(ScoreError::InsufficientData { connotation: c });
+        }
+        *ix = aggregate::mean(params.within, acc, present);
+        *cv = cov;
+    }
+
+    // The composite: the connotations with a positive weight (validation guarantees one).
+    let (mut acc, mut weight) = (0.0f32, 0.0f32);
+    for (w, ix) in params.weights.into_iter().zip(index) {
+        if w > 0.0 {
+            acc += aggregate::term(params.across, w, ix, params.floor);
+            weight += w;
+        }
+    }
+    let composite = if weight > 0.0 {
+        aggregate::mean(params.across, acc, weight)
+    } else {
+        0.0
+    };
+
+    let [ci, ei, si] = index;
+    let composite100 = 100.0 * composite;
+    Ok(Scores {
+        record_id: id,
+        fingerprint: model.fingerprint(),
+        cultural: 100.0 * ci,
+        economic: 100.0 * ei,
+        security: 100.0 * si,
+        composite: composite100,
+        basis_points: [
+            basis_points(ci),
+            basis_points(ei),
+            basis_points(si),
+            basis_points(composite),
+        ],
+        coverage,
+        grade: Grade::from_composite(composite100, &params.grades),
+    })
+}
+
+/// The scoring of [`Scorer::score_with_breakdown`]: one pass over the indicators in model
+/// order, recording each one's normalised score, flags and term, then the contributions.
+fn with_breakdown(
+    model: &Model,
+    prepared: &[Item],
+    totals: &[f32; 3],
+    record: &Record,
+    b: &mut Breakdown,
+) -> Result<Scores, ScoreError> {
+    check_length(model, record)?;
     let params = model.params();
     let indicators = model.indicators();
 
@@ -341,80 +429,34 @@ fn pipeline(
                 ..IndicatorBreakdown::default()
             },
         };
-        if let Some(b) = breakdown.as_deref_mut() {
-            if let Some(slot) = b.items.get_mut(i) {
-                *slot = entry;
-            }
+        if let Some(slot) = b.items.get_mut(i) {
+            *slot = entry;
         }
     }
+    let mut sums = Sums::default();
+    for ((acc, weight), m) in sums.acc.iter_mut().zip(sums.weight.iter_mut()).zip(&means) {
+        *acc = m.acc();
+        *weight = m.weight();
+    }
+    let scores = finish(model, &sums, totals, record.id())?;
 
-    let mut index = [0.0f32; 3];
-    let mut coverage = [0.0f32; 3];
-    for c in Connotation::ALL {
-        let k = c.index();
-        let (Some(m), Some(total)) = (means.get(k), totals.get(k)) else {
+    b.len = indicators.len() as u8;
+    for (i, ind) in indicators.iter().enumerate() {
+        let k = ind.connotation.index();
+        let Some(item) = b.items.get_mut(i) else {
             continue;
         };
-        let present = m.weight();
-        let cov = present / *total;
-        if present <= 0.0 || cov < params.min_coverage {
-            return Err(ScoreError::InsufficientData { connotation: c });
+        if item.missing {
+            continue;
         }
-        let Some(mean) = m.mean() else {
-            return Err(ScoreError::InsufficientData { connotation: c });
+        let m = means.get(k).copied();
+        item.contribution = match (params.within, m) {
+            (Aggregation::Arithmetic, Some(m)) => item.contribution / m.weight(),
+            (Aggregation::Geometric, Some(m)) if m.acc() != 0.0 => item.contribution / m.acc(),
+            // A log sum of 0 (the index is 100): shares by weight (docs/spec.md §4.4).
+            (Aggregation::Geometric, Some(m)) if m.weight() > 0.0 => ind.weight / m.weight(),
+            _ => 0.0,
         };
-        if let (Some(ix), Some(cv)) = (index.get_mut(k), coverage.get_mut(k)) {
-            *ix = mean;
-            *cv = if cov > 1.0 { 1.0 } else { cov };
-        }
     }
-
-    let mut across = WeightedMean::new(params.across, params.floor);
-    for (w, ix) in params.weights.iter().zip(index) {
-        if *w > 0.0 {
-            across.add(*w, ix);
-        }
-    }
-    // Validation guarantees a positive connotation weight.
-    let composite = across.mean().unwrap_or(0.0);
-
-    if let Some(b) = breakdown {
-        b.len = n as u8;
-        for (i, ind) in indicators.iter().enumerate() {
-            let k = ind.connotation.index();
-            let Some(item) = b.items.get_mut(i) else {
-                continue;
-            };
-            if item.missing {
-                continue;
-            }
-            let m = means.get(k).copied();
-            item.contribution = match (params.within, m) {
-                (Aggregation::Arithmetic, Some(m)) => item.contribution / m.weight(),
-                (Aggregation::Geometric, Some(m)) if m.acc() != 0.0 => item.contribution / m.acc(),
-                // A log sum of 0 (the index is 100): shares by weight (docs/spec.md §4.4).
-                (Aggregation::Geometric, Some(m)) if m.weight() > 0.0 => ind.weight / m.weight(),
-                _ => 0.0,
-            };
-        }
-    }
-
-    let [ci, ei, si] = index;
-    let composite100 = 100.0 * composite;
-    Ok(Scores {
-        record_id: record.id(),
-        fingerprint: model.fingerprint(),
-        cultural: 100.0 * ci,
-        economic: 100.0 * ei,
-        security: 100.0 * si,
-        composite: composite100,
-        basis_points: [
-            basis_points(ci),
-            basis_points(ei),
-            basis_points(si),
-            basis_points(composite),
-        ],
-        coverage,
-        grade: Grade::from_composite(composite100, &params.grades),
-    })
+    Ok(scores)
 }
