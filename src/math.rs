@@ -182,8 +182,7 @@ pub fn exp(x: f32) -> f32 {
 
 /// [`ln`] for the scalar scoring path (`Scorer::score`): the same function, shaped like
 /// `libm::logf` itself rather than branch-free. A positive normal argument, which is what
-/// scoring almost always takes, goes straight to the reduction and polynomial of
-/// [`ln_positive`] (whose subnormal scaling the branch makes dead); every other argument
+/// scoring almost always takes, goes straight to [`ln_normal_scalar`]; every other argument
 /// (0, subnormal, negative, ∞, NaN) goes to [`ln`] out of line. Same bits as [`ln`] and
 /// `libm::logf` for every input (tests below, exhaustive in the ignored one): on a
 /// microcontroller it costs no more than `logf` per call, where the branch-free form costs
@@ -191,10 +190,36 @@ pub fn exp(x: f32) -> f32 {
 #[inline]
 pub(crate) fn ln_scalar(x: f32) -> f32 {
     if x.to_bits().wrapping_sub(0x0080_0000) < 0x7f80_0000 - 0x0080_0000 {
-        ln_positive(x)
+        ln_normal_scalar(x)
     } else {
         ln_special(x)
     }
+}
+
+/// [`ln`] of a positive, normal, finite `x` (`f32::MIN_POSITIVE` ≤ x < ∞): `logf`'s
+/// reduction and polynomial, nothing else (for any other `x` the result is meaningless, never
+/// a panic). The reduction is [`ln_positive`]'s with one identity used: the mantissa
+/// `(ix & 0x7fffff) + 0x3f3504f3`, where `ix = bits + 0x004afb0d`, equals
+/// `bits + 0x3f800000 − (ix >> 23 << 23)`, whose constant a Cortex-M instruction holds
+/// (`ln_scalar`'s tests check every input).
+#[inline]
+pub(crate) fn ln_normal_scalar(x: f32) -> f32 {
+    let bits = x.to_bits();
+    let ix = bits.wrapping_add(0x3f80_0000 - 0x3f35_04f3);
+    let e = ix >> 23;
+    let k = e as i32 - 0x7f;
+    let m = f32::from_bits(bits.wrapping_add(0x3f80_0000).wrapping_sub(e << 23));
+
+    let f = m - 1.0;
+    let s = f / (2.0 + f);
+    let z = s * s;
+    let w = z * z;
+    let t1 = w * (LG2 + w * LG4);
+    let t2 = z * (LG1 + w * LG3);
+    let r = t2 + t1;
+    let hfsq = 0.5 * f * f;
+    let dk = k as f32;
+    s * (hfsq + r) + dk * LN_LN2_LO - hfsq + f + dk * LN_LN2_HI
 }
 
 /// [`ln_scalar`] called rather than inlined: one copy for the callers that are not a hot
@@ -355,6 +380,12 @@ mod tests {
             let x = f32::from_bits(bits);
             assert!(same(ln_scalar(x), libm::logf(x)), "ln_scalar {bits:#x}");
             assert!(same(ln_call(x), libm::logf(x)), "ln_call {bits:#x}");
+            if x >= f32::MIN_POSITIVE && x.is_finite() {
+                assert!(
+                    same(ln_normal_scalar(x), libm::logf(x)),
+                    "ln_normal_scalar {bits:#x}"
+                );
+            }
             assert!(same(exp_scalar(x), libm::expf(x)), "exp_scalar {bits:#x}");
         }
     }
@@ -365,9 +396,25 @@ mod tests {
         check_scalar(3067);
         // each side of every branch of ln_scalar and exp_scalar, both signs
         let edges = [
-            0u32, 1, 0x007f_ffff, 0x0080_0000, 0x0080_0001, 0x3f80_0000, 0x7f7f_ffff,
-            0x7f80_0000, 0x7f80_0001, 0x7fc0_0000, 0x3900_0000, 0x3900_0001, 0x3eb1_7218,
-            0x3eb1_7219, 0x3f85_1592, 0x3f85_1593, 0x42ae_ac4f, 0x42ae_ac50, 0x42b1_7218,
+            0u32,
+            1,
+            0x007f_ffff,
+            0x0080_0000,
+            0x0080_0001,
+            0x3f80_0000,
+            0x7f7f_ffff,
+            0x7f80_0000,
+            0x7f80_0001,
+            0x7fc0_0000,
+            0x3900_0000,
+            0x3900_0001,
+            0x3eb1_7218,
+            0x3eb1_7219,
+            0x3f85_1592,
+            0x3f85_1593,
+            0x42ae_ac4f,
+            0x42ae_ac50,
+            0x42b1_7218,
             0x42cf_f1b5,
         ];
         for e in edges {
@@ -419,7 +466,13 @@ mod tests {
         check_monotone(1531);
         // where the polynomial's interval changes: around 1 and sqrt(2)/2 (ln), the argument
         // reduction's thresholds (exp)
-        for centre in [0x3f80_0000u32, 0x3f35_04f3, 0x3eb1_7218, 0x3f85_1592, 0x3900_0000] {
+        for centre in [
+            0x3f80_0000u32,
+            0x3f35_04f3,
+            0x3eb1_7218,
+            0x3f85_1592,
+            0x3900_0000,
+        ] {
             for bits in centre - 4096..centre + 4096 {
                 let (a, b) = (f32::from_bits(bits), f32::from_bits(bits + 1));
                 assert!(ln_scalar(a) <= ln_scalar(b), "ln at {bits:#x}");

@@ -35,9 +35,17 @@ pub(crate) struct Item {
     off: f32,
     /// What the logarithm is taken of: x' + 1 (`log`) or x' + 0 (`ln`).
     add: f32,
-    /// Transform `log` or `ln`.
-    takes_ln: bool,
+    /// How f is computed: [`LIN`], [`LN_NORMAL`] or [`LN_ANY`].
+    kind: u8,
 }
+
+/// f(x') = x'.
+const LIN: u8 = 0;
+/// f(x') = ln(x' + add) with x' + add always normal: transform `log` (x' + 1 ≥ 1 + lo > 0 is
+/// a multiple of 2⁻²⁴ at least, and at most f32::MAX), or `ln` with lo ≥ f32::MIN_POSITIVE.
+const LN_NORMAL: u8 = 1;
+/// f(x') = ln(x'), where x' may be subnormal: transform `ln` with a subnormal lo.
+const LN_ANY: u8 = 2;
 
 impl Item {
     /// The positions a model does not use: the identity on [0, 1], weight 0.
@@ -49,7 +57,7 @@ impl Item {
         weight: 0.0,
         off: 0.0,
         add: 0.0,
-        takes_ln: false,
+        kind: LIN,
     };
 
     /// Prepares one indicator: f(lo) and f(hi) − f(lo) as [`Indicator::prepare`] computes
@@ -70,7 +78,12 @@ impl Item {
                 Transform::Log => 1.0,
                 Transform::Lin | Transform::Ln => 0.0,
             },
-            takes_ln: ind.transform != Transform::Lin,
+            kind: match ind.transform {
+                Transform::Lin => LIN,
+                Transform::Log => LN_NORMAL,
+                Transform::Ln if ind.lo >= f32::MIN_POSITIVE => LN_NORMAL,
+                Transform::Ln => LN_ANY,
+            },
         }
     }
 
@@ -102,10 +115,10 @@ impl Item {
     /// is the `log` transform's 1 + x'.
     #[inline(always)]
     fn score(&self, xc: f32) -> f32 {
-        let f = if self.takes_ln {
-            math::ln_scalar(xc + self.add)
-        } else {
-            xc
+        let f = match self.kind {
+            LIN => xc,
+            LN_NORMAL => math::ln_normal_scalar(xc + self.add),
+            _ => math::ln_call(xc + self.add),
         };
         let t = (f - self.f_lo) / self.span;
         (self.off - t).abs()
@@ -115,10 +128,10 @@ impl Item {
     /// the breakdown.
     pub(crate) fn normalise(&self, x: f32) -> Normalised {
         let xc = math::clamp(x, self.lo, self.hi);
-        let f = if self.takes_ln {
-            math::ln_call(xc + self.add)
-        } else {
+        let f = if self.kind == LIN {
             xc
+        } else {
+            math::ln_call(xc + self.add)
         };
         let t = (f - self.f_lo) / self.span;
         let s = if self.off == 0.0 { t } else { 1.0 - t };
@@ -175,8 +188,17 @@ pub(crate) fn accumulate(
     Ok(sums)
 }
 
-/// One connotation's (Σ term, Σ w) over the present indicators in `bits`; `GEO`: geometric
-/// within.
+/// The scorer's loop (docs/spec.md §4.1–4.2 up to the means) for one connotation: Σ w·s
+/// (`GEO`: Σ w·ln(max(s, ε))) and Σ w over its present indicators, the bits of `bits`, with
+/// the values of `values` (the record's, [`crate::Record::raw`]).
+///
+/// The indicators are taken in model order (ascending bits), the order of the one-pass
+/// [`WeightedMean`] of the breakdown path, and the sums are kept in registers: the same
+/// operations in the same order, so the same bits; a missing value costs nothing. Per value,
+/// in the common case, two comparisons decide that it is finite and inside its goalposts;
+/// only a value outside them is looked at again (clamped, or refused as [`NonFinite`] when it
+/// is NaN or ±∞). The normalised score is not clamped to [0, 1]: it is in [0, 1] already
+/// ([`Item::score`]).
 #[inline(always)]
 fn connotation<const GEO: bool>(
     items: &[Item; MAX_INDICATORS],

@@ -337,27 +337,31 @@ fn first_non_finite(record: &Record) -> ScoreError {
 /// indices, the composite, basis points and grade.
 fn finish(model: &Model, sums: &Sums, totals: &[f32; 3], id: u32) -> Result<Scores, ScoreError> {
     let params = model.params();
-    let mut index = [0.0f32; 3];
-    let mut coverage = [0.0f32; 3];
     // Neither the coverage nor an index needs a clamp to [0, 1] (aggregate::mean).
-    for ((((c, acc), present), total), (ix, cv)) in Connotation::ALL
-        .into_iter()
-        .zip(sums.acc)
-        .zip(sums.weight)
-        .zip(totals)
-        .zip(index.iter_mut().zip(coverage.iter_mut()))
-    {
-        let cov = present / *total;
+    let connotation = |k: usize, c: Connotation| -> Result<(f32, f32), ScoreError> {
+        let (Some(&acc), Some(&present), Some(&total)) =
+            (sums.acc.get(k), sums.weight.get(k), totals.get(k))
+        else {
+            return Err(ScoreError::InsufficientData { connotation: c });
+        };
+        let cov = present / total;
         if present <= 0.0 || cov < params.min_coverage {
             return Err(ScoreError::InsufficientData { connotation: c });
         }
-        *ix = aggregate::mean(params.within, acc, present);
-        *cv = cov;
-    }
+        Ok((aggregate::mean(params.within, acc, present), cov))
+    };
+    let (ci, cc) = connotation(0, Connotation::Cultural)?;
+    let (ei, ec) = connotation(1, Connotation::Economic)?;
+    let (si, sc) = connotation(2, Connotation::Security)?;
+    let index = [ci, ei, si];
+    let coverage = [cc, ec, sc];
 
     // The composite: the connotations with a positive weight (validation guarantees one).
     let (mut acc, mut weight) = (0.0f32, 0.0f32);
-    for (w, ix) in params.weights.into_iter().zip(index) {
+    for k in 0..3 {
+        let (Some(&w), Some(&ix)) = (params.weights.get(k), index.get(k)) else {
+            continue;
+        };
         if w > 0.0 {
             acc += aggregate::term(params.across, w, ix, params.floor);
             weight += w;
