@@ -174,18 +174,25 @@ pub(crate) fn accumulate(
     within: Aggregation,
     floor: f32,
 ) -> Result<Sums, NonFinite> {
-    let mut sums = Sums {
-        acc: [0.0; 3],
-        weight: [0.0; 3],
-    };
-    for ((acc, weight), mask) in sums.acc.iter_mut().zip(sums.weight.iter_mut()).zip(masks) {
-        let bits = present & mask;
-        (*acc, *weight) = match within {
-            Aggregation::Arithmetic => connotation::<false>(items, bits, values, floor)?,
-            Aggregation::Geometric => connotation::<true>(items, bits, values, floor)?,
+    let mut nonfinite = false;
+    let sums: [(f32, f32); 3] = core::array::from_fn(|k| {
+        let bits = present & masks.get(k).copied().unwrap_or(0);
+        let sums = match within {
+            Aggregation::Arithmetic => connotation::<false>(items, bits, values, floor),
+            Aggregation::Geometric => connotation::<true>(items, bits, values, floor),
         };
+        sums.unwrap_or_else(|NonFinite| {
+            nonfinite = true;
+            (0.0, 0.0)
+        })
+    });
+    if nonfinite {
+        return Err(NonFinite);
     }
-    Ok(sums)
+    Ok(Sums {
+        acc: sums.map(|(a, _)| a),
+        weight: sums.map(|(_, w)| w),
+    })
 }
 
 /// The scorer's loop (docs/spec.md §4.1–4.2 up to the means) for one connotation: Σ w·s
