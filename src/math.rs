@@ -198,17 +198,16 @@ pub(crate) fn ln_scalar(x: f32) -> f32 {
 
 /// [`ln`] of a positive, normal, finite `x` (`f32::MIN_POSITIVE` ≤ x < ∞): `logf`'s
 /// reduction and polynomial, nothing else (for any other `x` the result is meaningless, never
-/// a panic). The reduction is [`ln_positive`]'s with one identity used: the mantissa
-/// `(ix & 0x7fffff) + 0x3f3504f3`, where `ix = bits + 0x004afb0d`, equals
-/// `bits + 0x3f800000 − (ix >> 23 << 23)`, whose constant a Cortex-M instruction holds
-/// (`ln_scalar`'s tests check every input).
+/// a panic). The reduction is [`ln_positive`]'s, written with fewer constants: there
+/// `ix = bits + (0x3f800000 − 0x3f3504f3)`, k = (ix >> 23) − 0x7f and the reduced mantissa's
+/// bits are `(ix & 0x7fffff) + 0x3f3504f3`; with `t = bits − 0x3f3504f3` (signed), those are
+/// k = t >> 23 (arithmetic) and `bits − (k << 23)`, the same integers (`ln_scalar`'s tests
+/// check every input).
 #[inline]
 pub(crate) fn ln_normal_scalar(x: f32) -> f32 {
     let bits = x.to_bits();
-    let ix = bits.wrapping_add(0x3f80_0000 - 0x3f35_04f3);
-    let e = ix >> 23;
-    let k = e as i32 - 0x7f;
-    let m = f32::from_bits(bits.wrapping_add(0x3f80_0000).wrapping_sub(e << 23));
+    let k = (bits.wrapping_sub(0x3f35_04f3) as i32) >> 23;
+    let m = f32::from_bits(bits.wrapping_sub((k as u32) << 23));
 
     let f = m - 1.0;
     let s = f / (2.0 + f);

@@ -9,13 +9,9 @@ use crate::model::{
     Aggregation, Direction, Indicator, Normalised, Prepared, Transform, MAX_INDICATORS,
 };
 
-/// Σ w·s (arithmetic) or Σ w·ln(max(s, ε)) (geometric), and Σ w, over the present
-/// indicators of each connotation (cultural, economic, security), in model order.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Sums {
-    pub(crate) acc: [f32; 3],
-    pub(crate) weight: [f32; 3],
-}
+/// (Σ w·s, Σ w) — geometric: (Σ w·ln(max(s, ε)), Σ w) — over the present indicators of
+/// each connotation (cultural, economic, security), in model order.
+pub(crate) type Sums = [(f32, f32); 3];
 
 /// A present value was NaN or ±∞ (which one, and so the error, the caller finds out).
 pub(crate) struct NonFinite;
@@ -175,24 +171,25 @@ pub(crate) fn accumulate(
     floor: f32,
 ) -> Result<Sums, NonFinite> {
     let mut nonfinite = false;
-    let sums: [(f32, f32); 3] = core::array::from_fn(|k| {
-        let bits = present & masks.get(k).copied().unwrap_or(0);
-        let sums = match within {
-            Aggregation::Arithmetic => connotation::<false>(items, bits, values, floor),
-            Aggregation::Geometric => connotation::<true>(items, bits, values, floor),
-        };
+    let mut each = |sums: Result<(f32, f32), NonFinite>| {
         sums.unwrap_or_else(|NonFinite| {
             nonfinite = true;
             (0.0, 0.0)
         })
-    });
+    };
+    let bits = |k: usize| present & masks.get(k).copied().unwrap_or(0);
+    let sums: Sums = match within {
+        Aggregation::Arithmetic => {
+            core::array::from_fn(|k| each(connotation::<false>(items, bits(k), values, floor)))
+        }
+        Aggregation::Geometric => {
+            core::array::from_fn(|k| each(connotation::<true>(items, bits(k), values, floor)))
+        }
+    };
     if nonfinite {
         return Err(NonFinite);
     }
-    Ok(Sums {
-        acc: sums.map(|(a, _)| a),
-        weight: sums.map(|(_, w)| w),
-    })
+    Ok(sums)
 }
 
 /// The scorer's loop (docs/spec.md §4.1–4.2 up to the means) for one connotation: Σ w·s
@@ -214,11 +211,14 @@ fn connotation<const GEO: bool>(
     floor: f32,
 ) -> Result<(f32, f32), NonFinite> {
     let (mut a, mut w) = (0.0f32, 0.0f32);
-    while bits != 0 {
+    if bits == 0 {
+        return Ok((a, w));
+    }
+    loop {
         let i = (bits.trailing_zeros() & 31) as usize;
-        bits &= bits - 1;
+        // i < 32: both always exist.
         let (Some(p), Some(&x)) = (items.get(i), values.get(i)) else {
-            continue;
+            return Ok((a, w));
         };
         let xc = if x >= p.lo && x <= p.hi {
             x
@@ -232,8 +232,11 @@ fn connotation<const GEO: bool>(
             p.weight * s
         };
         w += p.weight;
+        bits &= bits - 1;
+        if bits == 0 {
+            return Ok((a, w));
+        }
     }
-    Ok((a, w))
 }
 
 /// x' = clamp(x, lo, hi) for an `x` that is not in [lo, hi], or [`NonFinite`].

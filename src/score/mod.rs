@@ -339,9 +339,7 @@ fn finish(model: &Model, sums: &Sums, totals: &[f32; 3], id: u32) -> Result<Scor
     let params = model.params();
     // Neither the coverage nor an index needs a clamp to [0, 1] (aggregate::mean).
     let connotation = |k: usize, c: Connotation| -> Result<(f32, f32), ScoreError> {
-        let (Some(&acc), Some(&present), Some(&total)) =
-            (sums.acc.get(k), sums.weight.get(k), totals.get(k))
-        else {
+        let (Some(&(acc, present)), Some(&total)) = (sums.get(k), totals.get(k)) else {
             return Err(ScoreError::InsufficientData { connotation: c });
         };
         let cov = present / total;
@@ -437,11 +435,7 @@ fn with_breakdown(
             *slot = entry;
         }
     }
-    let mut sums = Sums::default();
-    for ((acc, weight), m) in sums.acc.iter_mut().zip(sums.weight.iter_mut()).zip(&means) {
-        *acc = m.acc();
-        *weight = m.weight();
-    }
+    let sums: Sums = means.map(|m| (m.acc(), m.weight()));
     let scores = finish(model, &sums, totals, record.id())?;
 
     b.len = indicators.len() as u8;
