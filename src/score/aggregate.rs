@@ -18,8 +18,9 @@ pub(crate) struct NonFinite;
 
 /// One indicator as the scorer's loop reads it: its goalposts, f(lo), f(hi) − f(lo) and
 /// weight (computed once, by [`Item::new`]), and its transform and direction turned into
-/// numbers, so that the loop computes rather than branches. 32 bytes: one load finds an
-/// item. Scores are the bits of [`Prepared::normalise`] (proof at [`Item::score`]).
+/// numbers and flags, so that the loop computes rather than dispatches. 32 bytes: one
+/// instruction finds an item. Scores are the bits of [`Prepared::normalise`] (proofs at
+/// [`Item::score`] and [`Item::score_soft`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Item {
     lo: f32,
@@ -31,17 +32,22 @@ pub(crate) struct Item {
     off: f32,
     /// What the logarithm is taken of: x' + 1 (`log`) or x' + 0 (`ln`).
     add: f32,
-    /// How f is computed: [`LIN`], [`LN_NORMAL`] or [`LN_ANY`].
-    kind: u8,
+    /// [`LN`], [`LN_ANY`], [`COST`], [`F_LO_ZERO`], [`UNIT`].
+    flags: u8,
 }
 
-/// f(x') = x'.
-const LIN: u8 = 0;
-/// f(x') = ln(x' + add) with x' + add always normal: transform `log` (x' + 1 ≥ 1 + lo > 0 is
-/// a multiple of 2⁻²⁴ at least, and at most f32::MAX), or `ln` with lo ≥ f32::MIN_POSITIVE.
-const LN_NORMAL: u8 = 1;
-/// f(x') = ln(x'), where x' may be subnormal: transform `ln` with a subnormal lo.
+/// f takes a logarithm, of x' + add: transform `log` or `ln`. Without [`LN_ANY`] its argument
+/// is always normal: x' + 1 ≥ 1 + lo > 0 is a multiple of 2⁻²⁴ at least and at most f32::MAX
+/// (`log`), or x' ≥ lo ≥ f32::MIN_POSITIVE (`ln`).
+const LN: u8 = 1;
+/// The logarithm's argument may be subnormal: transform `ln` with a subnormal lo.
 const LN_ANY: u8 = 2;
+/// A cost indicator: s = 1 − t.
+const COST: u8 = 4;
+/// f(lo) is +0.0, so f(x') − f(lo) is f(x') exactly (IEEE: y − (+0) = y, −0 included).
+const F_LO_ZERO: u8 = 8;
+/// The weight is 1.0, so w·s is s exactly.
+const UNIT: u8 = 16;
 
 impl Item {
     /// The positions a model does not use: the identity on [0, 1], weight 0.
@@ -53,13 +59,28 @@ impl Item {
         weight: 0.0,
         off: 0.0,
         add: 0.0,
-        kind: LIN,
+        flags: F_LO_ZERO,
     };
 
     /// Prepares one indicator: f(lo) and f(hi) − f(lo) as [`Indicator::prepare`] computes
     /// them.
     pub(crate) fn new(ind: &Indicator) -> Item {
         let p: Prepared = ind.prepare();
+        let mut flags = match ind.transform {
+            Transform::Lin => 0,
+            Transform::Log => LN,
+            Transform::Ln if ind.lo >= f32::MIN_POSITIVE => LN,
+            Transform::Ln => LN | LN_ANY,
+        };
+        if ind.direction == Direction::Cost {
+            flags |= COST;
+        }
+        if p.f_lo().to_bits() == 0 {
+            flags |= F_LO_ZERO;
+        }
+        if ind.weight.to_bits() == 1.0f32.to_bits() {
+            flags |= UNIT;
+        }
         Item {
             lo: ind.lo,
             hi: ind.hi,
@@ -74,12 +95,7 @@ impl Item {
                 Transform::Log => 1.0,
                 Transform::Lin | Transform::Ln => 0.0,
             },
-            kind: match ind.transform {
-                Transform::Lin => LIN,
-                Transform::Log => LN_NORMAL,
-                Transform::Ln if ind.lo >= f32::MIN_POSITIVE => LN_NORMAL,
-                Transform::Ln => LN_ANY,
-            },
+            flags,
         }
     }
 
@@ -95,8 +111,26 @@ impl Item {
         self.span
     }
 
+    /// The weight is exactly 1.0.
+    #[inline]
+    const fn unit(&self) -> bool {
+        self.flags & UNIT != 0
+    }
+
+    /// f(x'): x', or the logarithm of x' + add (`ln` inlined: this is the loop's).
+    #[inline(always)]
+    fn f(&self, xc: f32) -> f32 {
+        if self.flags & LN == 0 {
+            xc
+        } else if self.flags & LN_ANY == 0 {
+            math::ln_normal_scalar(xc + self.add)
+        } else {
+            math::ln_call(xc + self.add)
+        }
+    }
+
     /// The normalised score s of docs/spec.md §4.1 for x' = `xc`, the raw value clamped to
-    /// [lo, hi] (`ln` inlined: this is the loop's).
+    /// [lo, hi], with hardware floating point.
     ///
     /// It needs no clamp to [0, 1], which the formula applies last, for an indicator of a
     /// validated model: x' lies in [lo, hi], and f (the identity, or the logarithm of x' + 0
@@ -104,33 +138,48 @@ impl Item {
     /// tests of [`crate::math`] check every input). So f(lo) ≤ f(x') ≤ f(hi), hence
     /// 0 ≤ f(x') − f(lo) ≤ f(hi) − f(lo) = span after rounding, and t = (f(x') − f(lo)) / span
     /// lies in [0, span / span] = [0, 1]. Then |0 − t| = t and |1 − t| = 1 − t (the
-    /// subtraction is exact in sign), the benefit and cost scores. The one difference from
-    /// the clamped formula is a t of −0.0 (a raw −0.0 at lo = 0), which comes out as +0.0:
-    /// the same term in every sum, and the breakdown, which shows s, keeps the sign
-    /// ([`Item::normalise`]). x' + 0 is x' for the `ln` transform (x' ≥ lo > 0), and x' + 1
-    /// is the `log` transform's 1 + x'.
+    /// subtraction is exact in sign), the benefit and cost scores: two instructions and no
+    /// branch. The one difference from the clamped formula is a t of −0.0 (a raw −0.0 at
+    /// lo = 0), which comes out as +0.0: the same term in every sum (each sum starts at +0.0),
+    /// and the breakdown, which shows s, keeps the sign ([`Item::normalise`]). x' + 0 is x' for
+    /// the `ln` transform (x' ≥ lo > 0), and x' + 1 is the `log` transform's 1 + x'.
     #[inline(always)]
     fn score(&self, xc: f32) -> f32 {
-        let f = match self.kind {
-            LIN => xc,
-            LN_NORMAL => math::ln_normal_scalar(xc + self.add),
-            _ => math::ln_call(xc + self.add),
-        };
-        let t = (f - self.f_lo) / self.span;
+        let t = (self.f(xc) - self.f_lo) / self.span;
         (self.off - t).abs()
+    }
+
+    /// [`Item::score`] where every f32 operation is a library call (soft float): the
+    /// formula's own operations, minus the ones that are exact identities for this indicator
+    /// ([`F_LO_ZERO`]: no subtraction of f(lo) = +0; a benefit indicator: s = t with no
+    /// operation at all), each of which costs a Cortex-M0 dozens of instructions.
+    #[inline(always)]
+    fn score_soft(&self, xc: f32) -> f32 {
+        let f = self.f(xc);
+        let d = if self.flags & F_LO_ZERO != 0 {
+            f
+        } else {
+            f - self.f_lo
+        };
+        let t = d / self.span;
+        if self.flags & COST != 0 {
+            1.0 - t
+        } else {
+            t
+        }
     }
 
     /// [`Prepared::normalise`] (with the clamp, and keeping the sign of a −0.0 score), for
     /// the breakdown.
     pub(crate) fn normalise(&self, x: f32) -> Normalised {
         let xc = math::clamp(x, self.lo, self.hi);
-        let f = if self.kind == LIN {
+        let f = if self.flags & LN == 0 {
             xc
         } else {
             math::ln_call(xc + self.add)
         };
         let t = (f - self.f_lo) / self.span;
-        let s = if self.off == 0.0 { t } else { 1.0 - t };
+        let s = if self.flags & COST == 0 { t } else { 1.0 - t };
         Normalised {
             score: math::clamp(s, 0.0, 1.0),
             clamped: x < self.lo || x > self.hi,
@@ -138,54 +187,111 @@ impl Item {
     }
 }
 
-/// Each connotation's indicators, as bit masks over the indicator positions (bit i:
-/// indicator i).
-pub(crate) fn connotation_masks(indicators: &[Indicator]) -> [u32; 3] {
-    let mut masks = [0u32; 3];
-    for (i, ind) in indicators.iter().enumerate() {
-        if let Some(m) = masks.get_mut(ind.connotation.index()) {
-            *m |= 1u32 << (i & 31);
+/// The order of finite f32 values (and of NaN and ±∞ outside any finite interval) as an
+/// integer: the magnitude bits of a negative value flipped. `key(x) ≤ key(y)` implies
+/// `x ≤ y`; the one pair it orders where f32 does not is −0.0 < +0.0.
+#[inline(always)]
+fn key(x: f32) -> i32 {
+    let b = x.to_bits();
+    (b ^ (((b as i32) >> 31) as u32 >> 1)) as i32
+}
+
+/// True where f32 arithmetic is a library routine (Cortex-M0/M3 and M4 without the
+/// hard-float ABI, RISC-V without the F extension): the scorer's loop then skips the
+/// operations that are identities for an indicator, and compares integers instead of
+/// calling a comparison routine ([`Item::score_soft`]). The same bits either way; the host
+/// tests run both forms.
+pub(crate) const SOFT_FLOAT: bool = cfg!(any(
+    all(target_arch = "arm", not(target_abi = "eabihf")),
+    all(
+        any(target_arch = "riscv32", target_arch = "riscv64"),
+        not(target_feature = "f")
+    ),
+));
+
+/// What the scorer knows of a model's connotations, for [`accumulate`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Connotations {
+    /// Bit i of `masks[c]`: indicator i belongs to connotation c.
+    pub(crate) masks: [u32; 3],
+    /// Σ w_i over each connotation's indicators, in model order.
+    pub(crate) totals: [f32; 3],
+    /// Bit i: indicator i has weight 1.0.
+    pub(crate) unit: u32,
+}
+
+impl Connotations {
+    /// The masks and totals of a model's indicators.
+    pub(crate) fn new(indicators: &[Indicator]) -> Connotations {
+        let mut c = Connotations {
+            masks: [0; 3],
+            totals: [0.0; 3],
+            unit: 0,
+        };
+        for (i, ind) in indicators.iter().enumerate() {
+            let bit = 1u32 << (i & 31);
+            let k = ind.connotation.index();
+            if let (Some(m), Some(t)) = (c.masks.get_mut(k), c.totals.get_mut(k)) {
+                *m |= bit;
+                *t += ind.weight;
+            }
+            if ind.weight.to_bits() == 1.0f32.to_bits() {
+                c.unit |= bit;
+            }
         }
+        c
     }
-    masks
 }
 
 /// The scorer's loop (docs/spec.md §4.1–4.2 up to the means): every present value of a
-/// record, normalised and added to its connotation's sums.
-///
-/// `present` and `values` are the record's ([`crate::Record::raw`]), `items` and `masks`
-/// the scorer's. Each connotation is one loop over its present indicators in model order
-/// (ascending bits) with its sums in registers, which is the order of the one-pass
-/// [`WeightedMean`] of the breakdown path and therefore gives the same bits; a missing value
-/// costs nothing. Per value, in the common case, two comparisons decide that it is finite
-/// and inside its goalposts; only a value outside them is looked at again (clamped, or
-/// refused when it is NaN or ±∞). The normalised score is not clamped to [0, 1]: it is in
-/// [0, 1] already ([`Item::score`]).
+/// record, normalised and added to its connotation's sums. `present` and `values` are the
+/// record's ([`crate::Record::raw`]); `SOFT`: [`SOFT_FLOAT`].
 #[inline]
-pub(crate) fn accumulate(
+pub(crate) fn accumulate<const SOFT: bool>(
     items: &[Item; MAX_INDICATORS],
-    masks: &[u32; 3],
+    conn: &Connotations,
     present: u32,
     values: &[f32; MAX_INDICATORS],
     within: Aggregation,
     floor: f32,
 ) -> Result<Sums, NonFinite> {
+    match within {
+        Aggregation::Arithmetic => sums::<false, SOFT>(items, conn, present, values, floor),
+        Aggregation::Geometric => sums::<true, SOFT>(items, conn, present, values, floor),
+    }
+}
+
+/// [`accumulate`] for one aggregation within.
+#[inline(always)]
+fn sums<const GEO: bool, const SOFT: bool>(
+    items: &[Item; MAX_INDICATORS],
+    conn: &Connotations,
+    present: u32,
+    values: &[f32; MAX_INDICATORS],
+    floor: f32,
+) -> Result<Sums, NonFinite> {
     let mut nonfinite = false;
-    let mut each = |sums: Result<(f32, f32), NonFinite>| {
-        sums.unwrap_or_else(|NonFinite| {
-            nonfinite = true;
-            (0.0, 0.0)
-        })
-    };
-    let bits = |k: usize| present & masks.get(k).copied().unwrap_or(0);
-    let sums: Sums = match within {
-        Aggregation::Arithmetic => {
-            core::array::from_fn(|k| each(connotation::<false>(items, bits(k), values, floor)))
+    let sums: Sums = core::array::from_fn(|k| {
+        let (Some(&mask), Some(&total)) = (conn.masks.get(k), conn.totals.get(k)) else {
+            return (0.0, 0.0);
+        };
+        let bits = present & mask;
+        // Soft float: the present weight without adding weights where it is known: all
+        // present, the model's total (the same additions in the same order); all of weight
+        // 1, their count (a sum of at most 32 ones is exact).
+        let all = bits == mask;
+        let ones = mask & !conn.unit == 0;
+        let sum_weights = !SOFT || !(all || ones);
+        match connotation::<GEO, SOFT>(items, bits, values, floor, sum_weights) {
+            Ok((a, _, _)) if SOFT && all => (a, total),
+            Ok((a, _, n)) if SOFT && ones => (a, n as f32),
+            Ok((a, w, _)) => (a, w),
+            Err(NonFinite) => {
+                nonfinite = true;
+                (0.0, 0.0)
+            }
         }
-        Aggregation::Geometric => {
-            core::array::from_fn(|k| each(connotation::<true>(items, bits(k), values, floor)))
-        }
-    };
+    });
     if nonfinite {
         return Err(NonFinite);
     }
@@ -193,50 +299,64 @@ pub(crate) fn accumulate(
 }
 
 /// The scorer's loop (docs/spec.md §4.1–4.2 up to the means) for one connotation: Σ w·s
-/// (`GEO`: Σ w·ln(max(s, ε))) and Σ w over its present indicators, the bits of `bits`, with
-/// the values of `values` (the record's, [`crate::Record::raw`]).
+/// (`GEO`: Σ w·ln(max(s, ε))), Σ w (when `sum_weights`) and the count over its present
+/// indicators, the bits of `bits`, with the values of `values` (the record's,
+/// [`crate::Record::raw`]).
 ///
 /// The indicators are taken in model order (ascending bits), the order of the one-pass
 /// [`WeightedMean`] of the breakdown path, and the sums are kept in registers: the same
 /// operations in the same order, so the same bits; a missing value costs nothing. Per value,
-/// in the common case, two comparisons decide that it is finite and inside its goalposts;
+/// in the common case, two comparisons decide that it is finite and inside its goalposts
+/// (`SOFT`: integer comparisons of [`key`]s, which never call a value inside that is not);
 /// only a value outside them is looked at again (clamped, or refused as [`NonFinite`] when it
 /// is NaN or ±∞). The normalised score is not clamped to [0, 1]: it is in [0, 1] already
 /// ([`Item::score`]).
 #[inline(always)]
-fn connotation<const GEO: bool>(
+fn connotation<const GEO: bool, const SOFT: bool>(
     items: &[Item; MAX_INDICATORS],
     mut bits: u32,
     values: &[f32; MAX_INDICATORS],
     floor: f32,
-) -> Result<(f32, f32), NonFinite> {
-    let (mut a, mut w) = (0.0f32, 0.0f32);
-    if bits == 0 {
-        return Ok((a, w));
-    }
-    loop {
+    sum_weights: bool,
+) -> Result<(f32, f32, u32), NonFinite> {
+    let (mut a, mut w, mut n) = (0.0f32, 0.0f32, 0u32);
+    while bits != 0 {
         let i = (bits.trailing_zeros() & 31) as usize;
+        bits &= bits - 1;
         // i < 32: both always exist.
         let (Some(p), Some(&x)) = (items.get(i), values.get(i)) else {
-            return Ok((a, w));
+            continue;
         };
-        let xc = if x >= p.lo && x <= p.hi {
-            x
+        let inside = if SOFT {
+            let k = key(x);
+            key(p.lo) <= k && k <= key(p.hi)
         } else {
-            outside(x, p.lo, p.hi)?
+            x >= p.lo && x <= p.hi
         };
-        let s = p.score(xc);
-        a += if GEO {
-            p.weight * math::ln_call(math::at_least(s, floor))
+        let xc = if inside { x } else { outside(x, p.lo, p.hi)? };
+        if SOFT {
+            let s = p.score_soft(xc);
+            let term = if GEO {
+                math::ln_call(math::at_least(s, floor))
+            } else {
+                s
+            };
+            a += if p.unit() { term } else { p.weight * term };
+            if sum_weights {
+                w += p.weight;
+            }
+            n += 1;
         } else {
-            p.weight * s
-        };
-        w += p.weight;
-        bits &= bits - 1;
-        if bits == 0 {
-            return Ok((a, w));
+            let s = p.score(xc);
+            a += if GEO {
+                p.weight * math::ln_call(math::at_least(s, floor))
+            } else {
+                p.weight * s
+            };
+            w += p.weight;
         }
     }
+    Ok((a, w, n))
 }
 
 /// x' = clamp(x, lo, hi) for an `x` that is not in [lo, hi], or [`NonFinite`].

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Aggregation, Connotation, Model, MAX_INDICATORS};
 use crate::record::Record;
-use aggregate::{Item, NonFinite, Sums, WeightedMean};
+use aggregate::{Connotations, Item, NonFinite, Sums, WeightedMean};
 
 /// Letter grade of the composite, against the model's four thresholds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -246,28 +246,26 @@ pub struct Scorer<'m> {
     /// The model's indicators prepared for the loop, in model order; positions past the
     /// model's length hold [`Item::UNUSED`].
     prepared: [Item; MAX_INDICATORS],
-    /// Σ w_i over each connotation's indicators, in model order.
+    /// Σ w_i over each connotation's indicators, in model order (also in `conn`; the
+    /// column-wise scorer reads it here).
     totals: [f32; 3],
-    /// Bit i of `masks[c]`: indicator i belongs to connotation c.
-    masks: [u32; 3],
+    /// Each connotation's indicators and weights, for the loop.
+    conn: Connotations,
 }
 
 impl<'m> Scorer<'m> {
     /// Prepares `model`.
     pub fn new(model: &'m Model) -> Self {
         let mut prepared = [Item::UNUSED; MAX_INDICATORS];
-        let mut totals = [0.0f32; 3];
         for (ind, slot) in model.indicators().iter().zip(&mut prepared) {
             *slot = Item::new(ind);
-            if let Some(t) = totals.get_mut(ind.connotation.index()) {
-                *t += ind.weight;
-            }
         }
+        let conn = Connotations::new(model.indicators());
         Scorer {
             model,
             prepared,
-            totals,
-            masks: aggregate::connotation_masks(model.indicators()),
+            totals: conn.totals,
+            conn,
         }
     }
 
@@ -282,19 +280,26 @@ impl<'m> Scorer<'m> {
     /// sums in registers ([`aggregate::accumulate`]); the same operations in the same order as
     /// [`Scorer::score_with_breakdown`], so the same bits.
     pub fn score(&self, record: &Record) -> Result<Scores, ScoreError> {
+        self.score_as::<{ aggregate::SOFT_FLOAT }>(record)
+    }
+
+    /// [`Scorer::score`] in the form for hardware (`SOFT` false) or software (`SOFT` true)
+    /// floating point; both give the same bits, and the tests check that they do.
+    #[inline(always)]
+    pub(crate) fn score_as<const SOFT: bool>(&self, record: &Record) -> Result<Scores, ScoreError> {
         let model = self.model;
         check_length(model, record)?;
         let (present, values) = record.raw();
         let params = model.params();
-        match aggregate::accumulate(
+        match aggregate::accumulate::<SOFT>(
             &self.prepared,
-            &self.masks,
+            &self.conn,
             present,
             values,
             params.within,
             params.floor,
         ) {
-            Ok(sums) => finish(model, &sums, &self.totals, record.id()),
+            Ok(sums) => finish(model, &sums, &self.conn.totals, record.id()),
             Err(NonFinite) => Err(first_non_finite(record)),
         }
     }
