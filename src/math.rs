@@ -425,6 +425,13 @@ mod tests {
                 }
             }
         }
+        // the reduction's boundary (a mantissa of sqrt(2)/2) in every binade
+        for e in 0..255u32 {
+            for bits in (e << 23 | 0x3504_f3) - 3..(e << 23 | 0x3504_f3) + 3 {
+                let x = f32::from_bits(bits);
+                assert!(same(ln_scalar(x), libm::logf(x)), "ln_scalar {bits:#x}");
+            }
+        }
         // every mean a geometric aggregation can take, 2^-24 apart near 0
         let mut x = -90.0f32;
         while x < 1.0 {
