@@ -182,33 +182,44 @@ pub fn exp(x: f32) -> f32 {
 
 /// [`ln`] for the scalar scoring path (`Scorer::score`): the same function, shaped like
 /// `libm::logf` itself rather than branch-free. A positive normal argument, which is what
-/// scoring almost always takes, goes straight to [`ln_normal_scalar`]; every other argument
-/// (0, subnormal, negative, ∞, NaN) goes to [`ln`] out of line. Same bits as [`ln`] and
+/// scoring almost always takes, goes straight to [`ln_normal_scalar`] inline; every other
+/// argument (0, subnormal, negative, ∞, NaN) to [`ln_call`]. Same bits as [`ln`] and
 /// `libm::logf` for every input (tests below, exhaustive in the ignored one): on a
 /// microcontroller it costs no more than `logf` per call, where the branch-free form costs
 /// more (docs/spec.md §4.5).
 #[inline]
 pub(crate) fn ln_scalar(x: f32) -> f32 {
-    if x.to_bits().wrapping_sub(0x0080_0000) < 0x7f80_0000 - 0x0080_0000 {
+    if is_positive_normal(x) {
         ln_normal_scalar(x)
     } else {
-        ln_special(x)
+        ln_call(x)
     }
+}
+
+/// `f32::MIN_POSITIVE` ≤ x < ∞.
+#[inline(always)]
+fn is_positive_normal(x: f32) -> bool {
+    x.to_bits().wrapping_sub(0x0080_0000) < 0x7f80_0000 - 0x0080_0000
 }
 
 /// [`ln`] of a positive, normal, finite `x` (`f32::MIN_POSITIVE` ≤ x < ∞): `logf`'s
 /// reduction and polynomial, nothing else (for any other `x` the result is meaningless, never
-/// a panic). The reduction is [`ln_positive`]'s, written with fewer constants: there
-/// `ix = bits + (0x3f800000 − 0x3f3504f3)`, k = (ix >> 23) − 0x7f and the reduced mantissa's
-/// bits are `(ix & 0x7fffff) + 0x3f3504f3`; with `t = bits − 0x3f3504f3` (signed), those are
-/// k = t >> 23 (arithmetic) and `bits − (k << 23)`, the same integers (`ln_scalar`'s tests
-/// check every input).
+/// a panic).
 #[inline]
 pub(crate) fn ln_normal_scalar(x: f32) -> f32 {
-    let bits = x.to_bits();
+    ln_reduced(x.to_bits(), 0)
+}
+
+/// `logf`'s reduction and polynomial for the normal f32 with bits `bits`, whose exponent is
+/// taken `k0` lower (−25 for a subnormal scaled by 2²⁵). The reduction is [`ln_positive`]'s
+/// with fewer constants: there `ix = bits + (0x3f800000 − 0x3f3504f3)`, k = (ix >> 23) − 0x7f
+/// and the reduced mantissa's bits are `(ix & 0x7fffff) + 0x3f3504f3`; with
+/// `t = bits − 0x3f3504f3` (signed), those are k = t >> 23 (arithmetic) and `bits − (k << 23)`,
+/// the same integers (the tests below check every input).
+#[inline(always)]
+fn ln_reduced(bits: u32, k0: i32) -> f32 {
     let k = (bits.wrapping_sub(0x3f35_04f3) as i32) >> 23;
     let m = f32::from_bits(bits.wrapping_sub((k as u32) << 23));
-
     let f = m - 1.0;
     let s = f / (2.0 + f);
     let z = s * s;
@@ -217,37 +228,57 @@ pub(crate) fn ln_normal_scalar(x: f32) -> f32 {
     let t2 = z * (LG1 + w * LG3);
     let r = t2 + t1;
     let hfsq = 0.5 * f * f;
-    let dk = k as f32;
+    let dk = (k + k0) as f32;
     s * (hfsq + r) + dk * LN_LN2_LO - hfsq + f + dk * LN_LN2_HI
 }
 
-/// [`ln_scalar`] called rather than inlined: one copy for the callers that are not a hot
-/// loop (preparing a scorer, validating a model, the composite).
+/// [`ln`] of any `x`, called rather than inlined: `libm::logf`'s branches (±0 → −∞, negative
+/// → NaN, +∞ and NaN → themselves, a subnormal scaled by 2²⁵) around [`ln_reduced`]. One copy
+/// serves the callers that are not a hot loop (preparing a scorer, validating a model, the
+/// rare arguments of [`ln_scalar`]).
 #[inline(never)]
 pub(crate) fn ln_call(x: f32) -> f32 {
-    ln_scalar(x)
+    let ix = x.to_bits();
+    if is_positive_normal(x) {
+        return ln_reduced(ix, 0);
+    }
+    if ix << 1 == 0 {
+        return f32::NEG_INFINITY;
+    }
+    if ix >> 31 != 0 {
+        return f32::NAN;
+    }
+    if ix >= 0x7f80_0000 {
+        return x; // +∞, NaN
+    }
+    ln_reduced((x * f32::from_bits(0x4c00_0000)).to_bits(), -25) // subnormal: x·2^25
 }
 
-#[cold]
-#[inline(never)]
-fn ln_special(x: f32) -> f32 {
-    ln(x)
-}
-
-/// [`exp`] for the scalar scoring path: the same function, shaped like `libm::expf`. An
-/// argument with 2⁻¹⁴ < |x| < 87.34 (every mean of a geometric aggregation that does not
-/// underflow) takes the reduction, polynomial and one scaling by 2ᵏ of [`exp`], in the same
-/// operations; every other argument goes to [`exp`] out of line. Same bits as [`exp`] and
-/// `libm::expf` for every input (tests below, exhaustive in the ignored one).
+/// [`exp`] for the scalar scoring path: the same function, shaped like `libm::expf` (special
+/// cases first, then the reduction, polynomial and scaling by 2ᵏ of [`exp`], in the same
+/// operations). Same bits as [`exp`] and `libm::expf` for every input (tests below,
+/// exhaustive in the ignored one).
 #[inline(never)]
 pub(crate) fn exp_scalar(x: f32) -> f32 {
     let hx0 = x.to_bits();
-    let hx = hx0 & 0x7fff_ffff;
-    if hx <= 0x3900_0000 || hx >= 0x42ae_ac50 {
-        return exp_special(x);
-    }
     let sign = (hx0 >> 31) as i32;
-    // Argument reduction, as in `exp`: x = k·ln2 + r, |r| ≤ 0.5·ln2.
+    let hx = hx0 & 0x7fff_ffff;
+    if hx >= 0x42ae_ac50 {
+        // |x| ≥ 87.34, or NaN
+        if hx > 0x7f80_0000 {
+            return x;
+        }
+        if sign == 0 && hx >= 0x42b1_7218 {
+            return x * f32::from_bits(0x7f00_0000); // overflow: +∞
+        }
+        if sign != 0 && hx >= 0x42cf_f1b5 {
+            return 0.0; // underflow
+        }
+    }
+    if hx <= 0x3900_0000 {
+        return 1.0 + x; // |x| ≤ 2^-14
+    }
+    // Argument reduction: x = k·ln2 + r, |r| ≤ 0.5·ln2.
     let k: i32 = if hx > 0x3f85_1592 {
         let half = if sign != 0 { -0.5 } else { 0.5 };
         (INV_LN2 * x + half) as i32
@@ -263,19 +294,17 @@ pub(crate) fn exp_scalar(x: f32) -> f32 {
     let xx = r * r;
     let c = r - xx * (P1 + xx * P2);
     let y = 1.0 + (r * c / (2.0 - c) - lo + hi);
-    // |x| < 87.34 keeps k in −126 ..= 126: 2^k is one normal f32, and `exp` multiplies by
-    // 1.0 and then by it, which is this one multiplication.
+    // y · 2^k as `exp` computes it (k is in −150 ..= 128 here).
+    let pow2 = |n: i32| f32::from_bits(((0x7f + n) as u32) << 23);
     if k == 0 {
         y
+    } else if k > 127 {
+        (y * f32::from_bits(0x7f00_0000)) * pow2(k - 127)
+    } else if k < -126 {
+        (y * f32::from_bits(0x0c80_0000)) * pow2(k + 102)
     } else {
-        y * f32::from_bits(((0x7f + k) as u32) << 23)
+        y * pow2(k)
     }
-}
-
-#[cold]
-#[inline(never)]
-fn exp_special(x: f32) -> f32 {
-    exp(x)
 }
 
 #[cfg(test)]

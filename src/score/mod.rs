@@ -712,8 +712,16 @@ mod tests {
                     }
                 }
                 let want = bits(&reference(&m, &r));
-                assert_eq!(bits(&scorer.score_as::<false>(&r)), want, "hard float: {m:?} {r:?}");
-                assert_eq!(bits(&scorer.score_as::<true>(&r)), want, "soft float: {m:?} {r:?}");
+                assert_eq!(
+                    bits(&scorer.score_as::<false>(&r)),
+                    want,
+                    "hard float: {m:?} {r:?}"
+                );
+                assert_eq!(
+                    bits(&scorer.score_as::<true>(&r)),
+                    want,
+                    "soft float: {m:?} {r:?}"
+                );
                 let mut b = Breakdown::new();
                 assert_eq!(bits(&scorer.score_with_breakdown(&r, &mut b)), want);
                 records += 1;
