@@ -75,6 +75,8 @@ impl ModelParams {
         weights: [1.0, 1.0, 1.0],
     };
 
+    /// docs/spec.md §3 for the parameters; inlined for the reason of `Indicator::validate`.
+    #[inline(always)]
     fn validate(&self) -> Result<(), ModelError> {
         let err = |field, reason| Err(ModelError::new(field, reason));
         if !(self.floor > 0.0 && self.floor <= 1.0) {
