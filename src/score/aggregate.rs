@@ -221,25 +221,24 @@ pub(crate) struct Connotations {
 }
 
 impl Connotations {
-    /// The masks and totals of a model's indicators.
-    pub(crate) fn new(indicators: &[Indicator]) -> Connotations {
-        let mut c = Connotations {
-            masks: [0; 3],
-            totals: [0.0; 3],
-            unit: 0,
-        };
-        for (i, ind) in indicators.iter().enumerate() {
-            let bit = 1u32 << (i & 31);
-            let k = ind.connotation.index();
-            if let (Some(m), Some(t)) = (c.masks.get_mut(k), c.totals.get_mut(k)) {
-                *m |= bit;
-                *t += ind.weight;
-            }
-            if ind.weight.to_bits() == 1.0f32.to_bits() {
-                c.unit |= bit;
-            }
+    /// No indicator yet.
+    pub(crate) const EMPTY: Connotations = Connotations {
+        masks: [0; 3],
+        totals: [0.0; 3],
+        unit: 0,
+    };
+
+    /// Adds indicator `i` (the next in model order).
+    pub(crate) fn add(&mut self, i: usize, ind: &Indicator) {
+        let bit = 1u32 << (i & 31);
+        let k = ind.connotation.index();
+        if let (Some(m), Some(t)) = (self.masks.get_mut(k), self.totals.get_mut(k)) {
+            *m |= bit;
+            *t += ind.weight;
         }
-        c
+        if ind.weight.to_bits() == 1.0f32.to_bits() {
+            self.unit |= bit;
+        }
     }
 }
 

@@ -257,10 +257,11 @@ impl<'m> Scorer<'m> {
     /// Prepares `model`.
     pub fn new(model: &'m Model) -> Self {
         let mut prepared = [Item::UNUSED; MAX_INDICATORS];
-        for (ind, slot) in model.indicators().iter().zip(&mut prepared) {
+        let mut conn = Connotations::EMPTY;
+        for (i, (ind, slot)) in model.indicators().iter().zip(&mut prepared).enumerate() {
             *slot = Item::new(ind);
+            conn.add(i, ind);
         }
-        let conn = Connotations::new(model.indicators());
         Scorer {
             model,
             prepared,
