@@ -254,20 +254,25 @@ pub(crate) fn accumulate<const SOFT: bool>(
     within: Aggregation,
     floor: f32,
 ) -> Result<Sums, NonFinite> {
-    match within {
-        Aggregation::Arithmetic => sums::<false, SOFT>(items, conn, present, values, floor),
-        Aggregation::Geometric => sums::<true, SOFT>(items, conn, present, values, floor),
-    }
+    sums::<SOFT>(
+        items,
+        conn,
+        present,
+        values,
+        floor,
+        within == Aggregation::Geometric,
+    )
 }
 
 /// [`accumulate`] for one aggregation within.
 #[inline(always)]
-fn sums<const GEO: bool, const SOFT: bool>(
+fn sums<const SOFT: bool>(
     items: &[Item; MAX_INDICATORS],
     conn: &Connotations,
     present: u32,
     values: &[f32; MAX_INDICATORS],
     floor: f32,
+    geo: bool,
 ) -> Result<Sums, NonFinite> {
     let mut nonfinite = false;
     let sums: Sums = core::array::from_fn(|k| {
@@ -281,7 +286,7 @@ fn sums<const GEO: bool, const SOFT: bool>(
         let all = bits == mask;
         let ones = mask & !conn.unit == 0;
         let sum_weights = !SOFT || !(all || ones);
-        match connotation::<GEO, SOFT>(items, bits, values, floor, sum_weights) {
+        match connotation::<SOFT>(items, bits, values, floor, sum_weights, geo) {
             Ok((a, _, _)) if SOFT && all => (a, total),
             Ok((a, _, n)) if SOFT && ones => (a, n as f32),
             Ok((a, w, _)) => (a, w),
@@ -311,12 +316,13 @@ fn sums<const GEO: bool, const SOFT: bool>(
 /// is NaN or ±∞). The normalised score is not clamped to [0, 1]: it is in [0, 1] already
 /// ([`Item::score`]).
 #[inline(always)]
-fn connotation<const GEO: bool, const SOFT: bool>(
+fn connotation<const SOFT: bool>(
     items: &[Item; MAX_INDICATORS],
     mut bits: u32,
     values: &[f32; MAX_INDICATORS],
     floor: f32,
     sum_weights: bool,
+    geo: bool,
 ) -> Result<(f32, f32, u32), NonFinite> {
     let (mut a, mut w, mut n) = (0.0f32, 0.0f32, 0u32);
     while bits != 0 {
@@ -335,7 +341,7 @@ fn connotation<const GEO: bool, const SOFT: bool>(
         let xc = if inside { x } else { outside(x, p.lo, p.hi)? };
         if SOFT {
             let s = p.score_soft(xc);
-            let term = if GEO {
+            let term = if geo {
                 math::ln_call(math::at_least(s, floor))
             } else {
                 s
@@ -347,7 +353,7 @@ fn connotation<const GEO: bool, const SOFT: bool>(
             n += 1;
         } else {
             let s = p.score(xc);
-            a += if GEO {
+            a += if geo {
                 p.weight * math::ln_call(math::at_least(s, floor))
             } else {
                 p.weight * s
