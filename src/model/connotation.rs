@@ -110,10 +110,13 @@ impl Transform {
     /// the logarithm is positive and finite.
     #[inline]
     pub fn apply(self, x: f32) -> f32 {
+        // One call for both logarithms: ln(x + 0) is ln x for every x (x + 0 only turns −0
+        // into +0, and ln(±0) = −∞).
         match self {
             Transform::Lin => x,
-            Transform::Log => crate::math::ln_call(1.0 + x),
-            Transform::Ln => crate::math::ln_call(x),
+            Transform::Log | Transform::Ln => {
+                crate::math::ln_call(x + if self == Transform::Log { 1.0 } else { 0.0 })
+            }
         }
     }
 }

@@ -86,7 +86,7 @@ impl ModelParams {
             return err(ModelField::MinCoverage, "min_coverage must be in [0, 1]");
         }
         let g = self.grades;
-        if !g.iter().all(|v| v.is_finite() && (0.0..=100.0).contains(v)) {
+        if !g.iter().all(|v| (0.0..=100.0).contains(v)) {
             return err(ModelField::Grades, "grade thresholds must be in [0, 100]");
         }
         if !(g[0] > g[1] && g[1] > g[2] && g[2] > g[3]) {
