@@ -96,7 +96,8 @@ impl ModelParams {
             );
         }
         let mut sum = 0.0f32;
-        for (c, w) in Connotation::ALL.into_iter().zip(self.weights) {
+        for (c, &w) in Connotation::ALL.iter().zip(&self.weights) {
+            let c = *c;
             if !(0.0..=MAX_WEIGHT).contains(&w) {
                 return err(
                     ModelField::ConnotationWeight(c),
@@ -362,16 +363,17 @@ pub(crate) fn validate_seq(
             *s += ind.weight;
         }
     }
-    for c in Connotation::ALL {
-        if !positive.get(c.index()).copied().unwrap_or(false) {
+    for (&c, &p) in Connotation::ALL.iter().zip(&positive) {
+        if !p {
             return Err(ModelError::new(
                 ModelField::Connotation(c),
                 "every connotation needs an indicator with a positive weight",
             ));
         }
     }
-    for c in Connotation::ALL {
-        if !sums.get(c.index()).is_some_and(|s| *s <= MAX_WEIGHT) {
+    for (&c, &s) in Connotation::ALL.iter().zip(&sums) {
+        #[allow(clippy::neg_cmp_op_on_partial_ord)] // a NaN sum fails too
+        if !(s <= MAX_WEIGHT) {
             return Err(ModelError::new(
                 ModelField::Connotation(c),
                 "the indicator weights of a connotation must sum to at most 1e30",

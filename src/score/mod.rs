@@ -332,10 +332,10 @@ fn check_length(model: &Model, record: &Record) -> Result<(), ScoreError> {
 #[cold]
 #[inline(never)]
 fn first_non_finite(record: &Record) -> ScoreError {
-    let i = record
-        .iter()
-        .position(|v| v.is_some_and(|x| !x.is_finite()))
-        .unwrap_or(0);
+    // A missing value's slot holds 0.0 ([`Record::raw`]): the first slot that is not finite
+    // is the first present value that is not.
+    let (_, values) = record.raw();
+    let i = values.iter().position(|x| !x.is_finite()).unwrap_or(0);
     ScoreError::NonFiniteValue { indicator: i as u8 }
 }
 
