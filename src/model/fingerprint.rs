@@ -41,11 +41,9 @@ pub(crate) fn compute(model: &Model) -> u32 {
         Aggregation::Geometric => 1,
     };
     feed(&mut d, &[variant(p.within), variant(p.across)]);
-    for v in [p.floor, p.min_coverage]
-        .iter()
-        .chain(&p.grades)
-        .chain(&p.weights)
-    {
+    let [g0, g1, g2, g3] = p.grades;
+    let [w0, w1, w2] = p.weights;
+    for v in [p.floor, p.min_coverage, g0, g1, g2, g3, w0, w1, w2] {
         feed(&mut d, &v.to_le_bytes());
     }
     let indicators = model.indicators();
