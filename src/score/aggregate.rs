@@ -87,14 +87,9 @@ impl Item {
             f_lo: p.f_lo(),
             span: p.span(),
             weight: ind.weight,
-            off: match ind.direction {
-                Direction::Benefit => 0.0,
-                Direction::Cost => 1.0,
-            },
-            add: match ind.transform {
-                Transform::Log => 1.0,
-                Transform::Lin | Transform::Ln => 0.0,
-            },
+            // 0 or 1
+            off: f32::from(u8::from(ind.direction == Direction::Cost)),
+            add: f32::from(u8::from(ind.transform == Transform::Log)),
             flags,
         }
     }
