@@ -239,19 +239,18 @@ fn ln_reduced(bits: u32, k0: i32) -> f32 {
 #[inline(never)]
 pub(crate) fn ln_call(x: f32) -> f32 {
     let ix = x.to_bits();
-    if is_positive_normal(x) {
-        return ln_reduced(ix, 0);
-    }
-    if ix << 1 == 0 {
+    let (bits, k0) = if is_positive_normal(x) {
+        (ix, 0)
+    } else if ix << 1 == 0 {
         return f32::NEG_INFINITY;
-    }
-    if ix >> 31 != 0 {
+    } else if ix >> 31 != 0 {
         return f32::NAN;
-    }
-    if ix >= 0x7f80_0000 {
+    } else if ix >= 0x7f80_0000 {
         return x; // +∞, NaN
-    }
-    ln_reduced((x * f32::from_bits(0x4c00_0000)).to_bits(), -25) // subnormal: x·2^25
+    } else {
+        ((x * f32::from_bits(0x4c00_0000)).to_bits(), -25) // subnormal: x·2^25
+    };
+    ln_reduced(bits, k0) // one copy of the polynomial
 }
 
 /// [`exp`] for the scalar scoring path: the same function, shaped like `libm::expf` (special
