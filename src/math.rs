@@ -216,7 +216,7 @@ pub(crate) fn ln_normal_scalar(x: f32) -> f32 {
 /// and the reduced mantissa's bits are `(ix & 0x7fffff) + 0x3f3504f3`; with
 /// `t = bits − 0x3f3504f3` (signed), those are k = t >> 23 (arithmetic) and `bits − (k << 23)`,
 /// the same integers (the tests below check every input).
-#[inline(always)]
+#[inline]
 fn ln_reduced(bits: u32, k0: i32) -> f32 {
     let k = (bits.wrapping_sub(0x3f35_04f3) as i32) >> 23;
     let m = f32::from_bits(bits.wrapping_sub((k as u32) << 23));
