@@ -4,8 +4,8 @@
 # that every line it prints is bit-identical to the host library's output for the same frames;
 # checks the deliberately corrupted frames; checks the signed model update (feature `signed`:
 # the default model is verified from an Ed25519-signed envelope, a tampered envelope and a
-# rollback are refused); proves that no panic path survives optimisation (without `signed`;
-# with it, checks that the only surviving panic site is the known one in curve25519-dalek);
+# rollback are refused); proves that no panic path survives optimisation (the whole example,
+# signature verification included, links with a panic handler that calls an undefined symbol);
 # checks the score journal each core writes and dumps (`silkscore journal read` recovers
 # exactly the scores the device printed, and from the device's damaged region exactly what
 # the device recovered; cut and bit-flipped dumps as the core recovers them); checks the
@@ -256,47 +256,8 @@ PY
   fi
 fi
 
-# ---- panic sites with signed models ----------------------------------------------------------
-# The signed builds cannot pass the link check: curve25519-dalek's NafLookupTable5::select
-# (window.rs, `self.0[x / 2]`, reached from verify_strict's vartime double-base
-# multiplication) keeps a bounds check at opt-level "s" and 3. Instead, the disassembly of the
-# signed release builds run above must show no call into a panic path besides that one.
-step "panic sites in the signed builds (feature signed): only the known one in curve25519-dalek"
-if command -v llvm-objdump >/dev/null && command -v llvm-symbolizer >/dev/null; then
-  for t in "${targets[@]}"; do
-    if [[ "$t" == riscv32* ]]; then
-      # RISC-V calls are auipc+jalr pairs, which llvm-objdump does not resolve to symbols:
-      # this scan would find nothing. The unsigned RISC-V build passes the link check below.
-      echo "$t: not scanned (calls are auipc+jalr pairs); the unsigned build's link check covers decoding and scoring"
-      continue
-    fi
-    elf="$here/target/$t/release/silkscore-firmware"
-    [ -f "$elf" ] || continue
-    sites="$(llvm-objdump -d --no-show-raw-insn -C "$elf" |
-      awk '/^[0-9a-f]+ <.*>:/ {fn=$0; next} ($2 ~ /^(bl|b|b\.w|blx|jal|j|call|tail)$/) && ($0 ~ /<core::(panicking::|slice::index::|option::(expect|unwrap)_failed|result::unwrap_failed|cell::panic)/) && (fn !~ /<core::/) {sub(":", "", $1); print $1}')"
-    known=0 unknown=0
-    for addr in $sites; do
-      inner="$(llvm-symbolizer --obj="$elf" --inlining "0x$addr" | head -1)"
-      if [[ "$inner" == *"curve25519_dalek::window::NafLookupTable5"*"::select"* ]]; then
-        known=$((known + 1))
-      else
-        unknown=$((unknown + 1))
-        echo "  unexpected panic call at 0x$addr:" >&2
-        llvm-symbolizer --obj="$elf" --inlining "0x$addr" | paste - - | sed 's/^/    /' >&2
-      fi
-    done
-    if [ "$unknown" -eq 0 ]; then
-      echo "$t: $known panic call site(s), all curve25519_dalek::window::NafLookupTable5::select (window.rs:191, known)"
-    else
-      fail "$t: $unknown unexpected panic call site(s) in the signed build"
-    fi
-  done
-else
-  echo "(llvm-objdump/llvm-symbolizer not installed: panic sites of the signed builds not checked)"
-fi
-
 # ---- no panic path -------------------------------------------------------------------------
-step "no reachable panic (without signed): the panic handler calls an undefined symbol (feature panic-check)"
+step "no reachable panic: the panic handler calls an undefined symbol (feature panic-check, with signed)"
 panic_checks=("release thumbv6m-none-eabi" "release thumbv7m-none-eabi"
   "release thumbv7em-none-eabihf" "release-o3 thumbv7em-none-eabihf"
   "release riscv32imac-unknown-none-elf")
@@ -304,7 +265,7 @@ panic_failed=()
 for pc in "${panic_checks[@]}"; do
   read -r profile t <<<"$pc"
   log="$out/panic-check-$profile-$t.log"
-  if cargo build --profile "$profile" --target "$t" --features panic-check >"$log" 2>&1; then
+  if cargo build --profile "$profile" --target "$t" --features panic-check,signed >"$log" 2>&1; then
     echo "links: $t, profile $profile (fat LTO, 1 codegen unit, opt-level $([ "$profile" = release ] && echo s || echo 3))"
   else
     if grep -q silkscore_panic_is_reachable "$log"; then
@@ -318,7 +279,7 @@ done
 if ((${#panic_failed[@]})); then
   # Where are the panics called from? (best effort: needs llvm-objdump and llvm-symbolizer)
   elf="$here/target/thumbv7em-none-eabihf/release/silkscore-firmware"
-  cargo build -q --release --target thumbv7em-none-eabihf
+  cargo build -q --release --target thumbv7em-none-eabihf --features signed
   if command -v llvm-objdump >/dev/null && command -v llvm-symbolizer >/dev/null; then
     echo "calls into core::panicking in the thumbv7em-none-eabihf release build:" >&2
     llvm-objdump -d --no-show-raw-insn -C "$elf" |
