@@ -1,8 +1,10 @@
 //! Batch-scoring throughput of the default model, single-threaded:
-//! record-by-record (`Scorer::score`) and column-wise (`Scorer::score_columns`).
+//! record-by-record (`Scorer::score`) and column-wise (`Scorer::score_columns`) on every SIMD
+//! path the CPU has (see `silkscore::score::simd`), each checked bit for bit against the
+//! record-by-record scores.
 //!
 //! ```sh
-//! cargo run --release --example bench_batch -- [RECORDS] [--write DIR]
+//! cargo run --release --features runtime-dispatch --example bench_batch -- [RECORDS] [--write DIR]
 //! ```
 //!
 //! With `--write DIR` it also writes the generated records as raw little-endian columns
@@ -11,7 +13,7 @@
 
 use std::time::Instant;
 
-use silkscore::score::{columns::Columns, Scorer};
+use silkscore::score::{columns::Columns, simd::SimdPath, Scorer};
 use silkscore::{Record, ScoreError, Scores, BRI_CULTURAL_V1 as MODEL};
 
 /// A small deterministic generator (SplitMix64), so runs and languages agree on the data.
@@ -104,13 +106,8 @@ fn main() {
     let scorer = Scorer::new(&MODEL);
     let mut out: Vec<Result<Scores, ScoreError>> =
         vec![Err(ScoreError::BufferTooSmall { needed: 0 }); n];
-
-    // Warm up, then take the best of 5 runs of each path.
-    let mut best_scalar = f64::MAX;
-    let mut best_cols = f64::MAX;
     let col_refs: Vec<&[f32]> = cols.iter().map(|c| &c[..]).collect();
     let batch = Columns::new(&ids, &col_refs, &present).unwrap();
-    let mut checksum = 0.0f64;
     if args.iter().any(|a| a == "--columns-only") {
         // For `perf stat`: the column-wise path alone, 5 times.
         for _ in 0..5 {
@@ -122,32 +119,29 @@ fn main() {
         );
         return;
     }
+
+    // Record by record (the reference), then the column-wise scorer on every SIMD path the
+    // CPU has, best of 5 runs each; every path must give the reference's bits.
+    let mut best_scalar = f64::MAX;
     for _ in 0..5 {
         let t = Instant::now();
         for (slot, rec) in out.iter_mut().zip(&records) {
             *slot = scorer.score(rec);
         }
         best_scalar = best_scalar.min(t.elapsed().as_secs_f64());
-        let scalar_ok: Vec<_> = out
-            .iter()
-            .map(|r| r.as_ref().ok().map(|s| s.composite))
-            .collect();
-
-        let t = Instant::now();
-        scorer.score_columns(&batch, &mut out).unwrap();
-        best_cols = best_cols.min(t.elapsed().as_secs_f64());
-        let cols_ok: Vec<_> = out
-            .iter()
-            .map(|r| r.as_ref().ok().map(|s| s.composite))
-            .collect();
-        assert_eq!(scalar_ok, cols_ok, "the two paths must agree bit for bit");
-        checksum = out
-            .iter()
-            .filter_map(|r| r.as_ref().ok())
-            .map(|s| s.composite as f64)
-            .sum();
     }
+    let bits = |out: &[Result<Scores, ScoreError>]| -> Vec<Option<[u32; 4]>> {
+        out.iter()
+            .map(|r| r.as_ref().ok().map(|s| s.values().map(f32::to_bits)))
+            .collect()
+    };
+    let reference = bits(&out);
     let ok = out.iter().filter(|r| r.is_ok()).count();
+    let checksum: f64 = out
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|s| s.composite as f64)
+        .sum();
     println!("records            {n}");
     println!("scored ok          {ok}");
     println!("checksum           {checksum:.3}");
@@ -155,8 +149,31 @@ fn main() {
         "record-by-record   {:.1} M records/s",
         n as f64 / best_scalar / 1e6
     );
-    println!(
-        "column-wise        {:.1} M records/s",
-        n as f64 / best_cols / 1e6
-    );
+    let detected = SimdPath::detect();
+    for path in SimdPath::supported() {
+        let mut best = f64::MAX;
+        for _ in 0..5 {
+            let t = Instant::now();
+            scorer.score_columns_on(path, &batch, &mut out).unwrap();
+            best = best.min(t.elapsed().as_secs_f64());
+            assert!(
+                bits(&out) == reference,
+                "the {} path must agree with the scalar path bit for bit",
+                path.name()
+            );
+        }
+        println!(
+            "column-wise {:<6} {:.1} M records/s",
+            path.name(),
+            n as f64 / best / 1e6
+        );
+        if path == detected {
+            // The path `score_columns` picks on this CPU: what compare.sh reads.
+            println!(
+                "column-wise        {:.1} M records/s ({})",
+                n as f64 / best / 1e6,
+                path.name()
+            );
+        }
+    }
 }

@@ -7,7 +7,14 @@
 //! arithmetic operation is the one the scalar [`Scorer::score`] performs, in the same order,
 //! so the results are **bit-identical** to scoring the records one by one (a property test
 //! checks this).
+//!
+//! The scorer is compiled once per SIMD instruction set and picks the widest one the CPU has
+//! when it runs (with the `runtime-dispatch` feature; see [`super::simd`]): a portable build,
+//! as `cargo install` makes, scores with AVX2 or AVX-512 where the CPU has them. Every path
+//! performs the same operations in the same order, without fused multiply-adds, so every
+//! path gives the same bits (`tests/simd_paths.rs` checks it on every path the machine has).
 
+use super::simd::{self, SimdPath};
 use super::{basis_points, Grade, ScoreError, Scorer, Scores};
 use crate::math;
 use crate::model::{Aggregation, Connotation, Direction, Transform};
@@ -92,7 +99,7 @@ impl Kernel {
     /// Normalises one block of values and adds their terms: exactly the operations of
     /// `Prepared::normalise` and `WeightedMean::add`, with selects instead of branches.
     /// Kept out of line: on its own the loop vectorises.
-    #[inline(never)]
+    #[inline(always)]
     fn run<const T: u8, const COST: bool, const GEO: bool>(
         &self,
         xs: &[f32; BLOCK],
@@ -156,7 +163,7 @@ struct Report {
 
 /// The reported values of a block: exactly [`Scores`]' 100·v, [`basis_points`] and
 /// [`Grade::from_composite`], as straight-line code.
-#[inline(never)]
+#[inline(always)]
 fn tail_outputs(
     index: &[[f32; BLOCK]; 3],
     composite: &[f32; BLOCK],
@@ -186,7 +193,7 @@ fn tail_outputs(
 /// Connotation index and coverage of a block of records (as in the scalar pipeline), and
 /// the first coverage failure per record.
 #[allow(clippy::too_many_arguments)]
-#[inline(never)]
+#[inline(always)]
 fn tail_index(
     acc: &[f32; BLOCK],
     wsum: &[f32; BLOCK],
@@ -219,7 +226,7 @@ fn tail_index(
 }
 
 /// Adds one connotation's term to the composite's running sums, for a block of records.
-#[inline(never)]
+#[inline(always)]
 fn tail_composite(
     w: f32,
     floor: f32,
@@ -239,7 +246,7 @@ fn tail_composite(
 }
 
 /// Turns the composite's running sums into the composite, in place, for a block of records.
-#[inline(never)]
+#[inline(always)]
 fn tail_mean(geometric: bool, acc: &mut [f32; BLOCK], wsum: &[f32; BLOCK]) {
     for (a, ws) in acc.iter_mut().zip(wsum) {
         let m = if geometric {
@@ -276,25 +283,61 @@ impl Scorer<'_> {
         batch: &Columns<'_>,
         out: &mut [Result<Scores, ScoreError>],
     ) -> Result<usize, ScoreError> {
+        self.score_columns_on(SimdPath::detect(), batch, out)
+    }
+
+    /// [`Scorer::score_columns`] on one given SIMD path instead of the widest one the CPU
+    /// has: for tests and benchmarks that compare the paths. Every path gives the same bits.
+    ///
+    /// ```
+    /// use silkscore::score::{columns::Columns, simd::SimdPath, Scorer};
+    /// use silkscore::{Record, BRI_CULTURAL_V1 as M};
+    /// let ids = [1u32, 2];
+    /// let data: Vec<[f32; 2]> = (0..M.len()).map(|i| [i as f32, 0.5 * i as f32]).collect();
+    /// let cols: Vec<&[f32]> = data.iter().map(|c| &c[..]).collect();
+    /// let present = [(1u32 << M.len()) - 1; 2];
+    /// let batch = Columns::new(&ids, &cols, &present).unwrap();
+    /// let scorer = Scorer::new(&M);
+    /// let mut first = [Err(silkscore::ScoreError::BufferTooSmall { needed: 0 }); 2];
+    /// scorer.score_columns_on(SimdPath::portable(), &batch, &mut first).unwrap();
+    /// for path in SimdPath::supported() {
+    ///     let mut out = [Err(silkscore::ScoreError::BufferTooSmall { needed: 0 }); 2];
+    ///     assert_eq!(scorer.score_columns_on(path, &batch, &mut out), Ok(2));
+    ///     assert_eq!(out, first, "{}", path.name());
+    /// }
+    /// ```
+    pub fn score_columns_on(
+        &self,
+        path: SimdPath,
+        batch: &Columns<'_>,
+        out: &mut [Result<Scores, ScoreError>],
+    ) -> Result<usize, ScoreError> {
         let n = batch.len();
         if out.len() < n {
             return Err(ScoreError::BufferTooSmall { needed: n });
         }
-        let model = self.model;
-        let m = model.len();
+        let m = self.model.len();
         if batch.values.len() != m {
             return Err(ScoreError::RecordLength {
                 expected: m as u8,
                 found: batch.values.len().min(255) as u8,
             });
         }
-        let params = model.params();
-        let mut totals = [0.0f32; 3];
-        for ind in model.indicators() {
-            if let Some(t) = totals.get_mut(ind.connotation.index()) {
-                *t += ind.weight;
-            }
-        }
+        Ok(simd::run(path, self, batch, out))
+    }
+
+    /// The column-wise scorer proper, for a batch whose lengths were checked: compiled once
+    /// per SIMD path by [`simd::run`] (everything it calls is inlined into it, so that each
+    /// copy is compiled with its path's instructions). Returns the number of `Ok` results.
+    #[inline(always)]
+    pub(super) fn score_blocks(
+        &self,
+        batch: &Columns<'_>,
+        out: &mut [Result<Scores, ScoreError>],
+    ) -> usize {
+        let n = batch.len();
+        let params = self.model.params();
+        let totals = self.totals;
         let mut ok = 0;
         let mut block = Block {
             acc: [[0.0; BLOCK]; 3],
@@ -325,11 +368,11 @@ impl Scorer<'_> {
             );
             start = end;
         }
-        Ok(ok)
+        ok
     }
 
     #[allow(clippy::too_many_arguments)]
-    #[inline(never)]
+    #[inline(always)]
     fn block(
         &self,
         batch: &Columns<'_>,
