@@ -31,6 +31,38 @@ impl SplitMix {
     }
 }
 
+/// Nanoseconds this thread has run on a CPU (Linux `/proc/thread-self/schedstat`), so that
+/// figures taken on a busy machine still mean something; `None` elsewhere.
+fn cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
+}
+
+/// Times `f`: the best wall-clock and the best on-CPU seconds of `runs` runs.
+fn time(runs: usize, mut f: impl FnMut()) -> (f64, Option<f64>) {
+    let (mut wall, mut cpu) = (f64::MAX, None::<f64>);
+    for _ in 0..runs {
+        let c0 = cpu_ns();
+        let t = Instant::now();
+        f();
+        wall = wall.min(t.elapsed().as_secs_f64());
+        if let (Some(a), Some(b)) = (c0, cpu_ns()) {
+            let s = (b - a) as f64 / 1e9;
+            cpu = Some(cpu.map_or(s, |c: f64| c.min(s)));
+        }
+    }
+    (wall, cpu)
+}
+
+/// `12.3 M records/s` from a count and a time, with the on-CPU rate when known.
+fn rate(n: usize, (wall, cpu): (f64, Option<f64>)) -> String {
+    let m = |s: f64| n as f64 / s / 1e6;
+    match cpu {
+        Some(c) => format!("{:.1} M records/s (on-CPU {:.1})", m(wall), m(c)),
+        None => format!("{:.1} M records/s", m(wall)),
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let n: usize = args
@@ -122,14 +154,11 @@ fn main() {
 
     // Record by record (the reference), then the column-wise scorer on every SIMD path the
     // CPU has, best of 5 runs each; every path must give the reference's bits.
-    let mut best_scalar = f64::MAX;
-    for _ in 0..5 {
-        let t = Instant::now();
+    let scalar = time(5, || {
         for (slot, rec) in out.iter_mut().zip(&records) {
             *slot = scorer.score(rec);
         }
-        best_scalar = best_scalar.min(t.elapsed().as_secs_f64());
-    }
+    });
     let bits = |out: &[Result<Scores, ScoreError>]| -> Vec<Option<[u32; 4]>> {
         out.iter()
             .map(|r| r.as_ref().ok().map(|s| s.values().map(f32::to_bits)))
@@ -145,35 +174,21 @@ fn main() {
     println!("records            {n}");
     println!("scored ok          {ok}");
     println!("checksum           {checksum:.3}");
-    println!(
-        "record-by-record   {:.1} M records/s",
-        n as f64 / best_scalar / 1e6
-    );
+    println!("record-by-record   {}", rate(n, scalar));
     let detected = SimdPath::detect();
     for path in SimdPath::supported() {
-        let mut best = f64::MAX;
-        for _ in 0..5 {
-            let t = Instant::now();
+        let t = time(5, || {
             scorer.score_columns_on(path, &batch, &mut out).unwrap();
-            best = best.min(t.elapsed().as_secs_f64());
-            assert!(
-                bits(&out) == reference,
-                "the {} path must agree with the scalar path bit for bit",
-                path.name()
-            );
-        }
-        println!(
-            "column-wise {:<6} {:.1} M records/s",
-            path.name(),
-            n as f64 / best / 1e6
+        });
+        assert!(
+            bits(&out) == reference,
+            "the {} path must agree with the scalar path bit for bit",
+            path.name()
         );
+        println!("column-wise {:<6} {}", path.name(), rate(n, t));
         if path == detected {
             // The path `score_columns` picks on this CPU: what compare.sh reads.
-            println!(
-                "column-wise        {:.1} M records/s ({})",
-                n as f64 / best / 1e6,
-                path.name()
-            );
+            println!("column-wise        {} [{}]", rate(n, t), path.name());
         }
     }
 }

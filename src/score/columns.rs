@@ -20,7 +20,7 @@ use crate::math;
 use crate::model::{Aggregation, Connotation, Direction, Transform};
 
 /// Records per block: large enough to vectorise, small enough to stay in L1.
-const BLOCK: usize = 64;
+const BLOCK: usize = 128;
 
 /// A batch of records in columns (struct of arrays).
 ///
@@ -80,9 +80,30 @@ impl<'a> Columns<'a> {
     }
 }
 
+// Transforms of the hot loop: `log` takes ln(1 + x′) with x′ > −1, which is at least 2⁻²⁴
+// and so always normal; `ln` takes ln(x′) with x′ ≥ lo, normal when lo is (`LN`) and
+// possibly subnormal otherwise (`LN_ANY`).
 const LIN: u8 = 0;
 const LOG: u8 = 1;
 const LN: u8 = 2;
+const LN_ANY: u8 = 3;
+
+// Aggregations within a connotation: arithmetic, or geometric with a normal floor ε (so that
+// max(s, ε) is normal) or with a subnormal one.
+const ARITH: u8 = 0;
+const GEO: u8 = 1;
+const GEO_ANY: u8 = 2;
+
+/// ln of a value that is at least `f32::MIN_POSITIVE` when `NORMAL` (the same bits as
+/// [`math::ln_positive`] either way).
+#[inline(always)]
+fn ln_of<const NORMAL: bool>(x: f32) -> f32 {
+    if NORMAL {
+        math::ln_normal(x)
+    } else {
+        math::ln_positive(x)
+    }
+}
 
 /// One indicator's constants for the hot loop.
 struct Kernel {
@@ -100,7 +121,7 @@ impl Kernel {
     /// `Prepared::normalise` and `WeightedMean::add`, with selects instead of branches.
     /// Kept out of line: on its own the loop vectorises.
     #[inline(always)]
-    fn run<const T: u8, const COST: bool, const GEO: bool>(
+    fn run<const T: u8, const COST: bool, const AGG: u8>(
         &self,
         xs: &[f32; BLOCK],
         ps: &[u32; BLOCK],
@@ -122,17 +143,18 @@ impl Kernel {
             let xc = math::clamp(xe, self.lo, self.hi);
             let f = match T {
                 LIN => xc,
-                LOG => math::ln_positive(1.0 + xc),
+                LOG => math::ln_normal(1.0 + xc),
+                LN => math::ln_normal(xc),
                 _ => math::ln_positive(xc),
             };
             let t = (f - self.f_lo) / self.span;
             let s = if COST { 1.0 - t } else { t };
             let s = math::clamp(s, 0.0, 1.0);
             let wp = if present { self.w } else { 0.0 };
-            *a += if GEO {
-                wp * math::ln_positive(math::at_least(s, self.floor))
-            } else {
-                wp * s
+            *a += match AGG {
+                ARITH => wp * s,
+                GEO => wp * ln_of::<true>(math::at_least(s, self.floor)),
+                _ => wp * ln_of::<false>(math::at_least(s, self.floor)),
             };
             *ws += wp;
         }
@@ -235,11 +257,28 @@ fn tail_composite(
     acc: &mut [f32; BLOCK],
     wsum: &mut [f32; BLOCK],
 ) {
+    if !geometric {
+        tail_composite_with::<ARITH>(w, floor, index, acc, wsum);
+    } else if floor >= f32::MIN_POSITIVE {
+        tail_composite_with::<GEO>(w, floor, index, acc, wsum);
+    } else {
+        tail_composite_with::<GEO_ANY>(w, floor, index, acc, wsum);
+    }
+}
+
+#[inline(always)]
+fn tail_composite_with<const AGG: u8>(
+    w: f32,
+    floor: f32,
+    index: &[f32; BLOCK],
+    acc: &mut [f32; BLOCK],
+    wsum: &mut [f32; BLOCK],
+) {
     for ((ix, a), ws) in index.iter().zip(acc.iter_mut()).zip(wsum.iter_mut()) {
-        *a += if geometric {
-            w * math::ln_positive(math::at_least(*ix, floor))
-        } else {
-            w * ix
+        *a += match AGG {
+            ARITH => w * ix,
+            GEO => w * ln_of::<true>(math::at_least(*ix, floor)),
+            _ => w * ln_of::<false>(math::at_least(*ix, floor)),
         };
         *ws += w;
     }
@@ -396,7 +435,7 @@ impl Scorer<'_> {
         let floor = params.floor;
         let geometric = params.within == Aggregation::Geometric;
 
-        let mut xs = [0.0f32; BLOCK];
+        let mut tail = [0.0f32; BLOCK];
         let mut ps = [0u32; BLOCK];
         for (dst, src) in ps.iter_mut().zip(present) {
             *dst = *src;
@@ -416,11 +455,18 @@ impl Scorer<'_> {
             let (Some(acc), Some(wsum)) = (b.acc.get_mut(c), b.weight.get_mut(c)) else {
                 continue;
             };
-            // Copy into a fixed block (the tail is padded with absent values).
-            xs.fill(ind.lo);
-            for (dst, src) in xs.iter_mut().zip(col) {
-                *dst = *src;
-            }
+            // A whole block is scored in place; the last, short one is copied into a fixed
+            // block whose tail is padded with absent values.
+            let xs: &[f32; BLOCK] = match col.try_into() {
+                Ok(whole) => whole,
+                Err(_) => {
+                    tail.fill(ind.lo);
+                    for (dst, src) in tail.iter_mut().zip(col) {
+                        *dst = *src;
+                    }
+                    &tail
+                }
+            };
             let k = Kernel {
                 bit: 1u32 << j,
                 lo: ind.lo,
@@ -431,21 +477,30 @@ impl Scorer<'_> {
                 floor,
             };
             let cost = ind.direction == Direction::Cost;
+            let agg = match params.within {
+                Aggregation::Arithmetic => ARITH,
+                Aggregation::Geometric if floor >= f32::MIN_POSITIVE => GEO,
+                Aggregation::Geometric => GEO_ANY,
+            };
             // One monomorphised, branch-free loop per (transform, direction, aggregation).
             macro_rules! run {
                 ($t:expr) => {
-                    match (cost, geometric) {
-                        (false, false) => {
-                            k.run::<$t, false, false>(&xs, &ps, acc, wsum, &mut b.nonfinite)
+                    match (cost, agg) {
+                        (false, ARITH) => {
+                            k.run::<$t, false, ARITH>(xs, &ps, acc, wsum, &mut b.nonfinite)
                         }
-                        (true, false) => {
-                            k.run::<$t, true, false>(&xs, &ps, acc, wsum, &mut b.nonfinite)
+                        (true, ARITH) => {
+                            k.run::<$t, true, ARITH>(xs, &ps, acc, wsum, &mut b.nonfinite)
                         }
-                        (false, true) => {
-                            k.run::<$t, false, true>(&xs, &ps, acc, wsum, &mut b.nonfinite)
+                        (false, GEO) => {
+                            k.run::<$t, false, GEO>(xs, &ps, acc, wsum, &mut b.nonfinite)
                         }
-                        (true, true) => {
-                            k.run::<$t, true, true>(&xs, &ps, acc, wsum, &mut b.nonfinite)
+                        (true, GEO) => k.run::<$t, true, GEO>(xs, &ps, acc, wsum, &mut b.nonfinite),
+                        (false, _) => {
+                            k.run::<$t, false, GEO_ANY>(xs, &ps, acc, wsum, &mut b.nonfinite)
+                        }
+                        (true, _) => {
+                            k.run::<$t, true, GEO_ANY>(xs, &ps, acc, wsum, &mut b.nonfinite)
                         }
                     }
                 };
@@ -453,7 +508,8 @@ impl Scorer<'_> {
             match ind.transform {
                 Transform::Lin => run!(LIN),
                 Transform::Log => run!(LOG),
-                Transform::Ln => run!(LN),
+                Transform::Ln if ind.lo >= f32::MIN_POSITIVE => run!(LN),
+                Transform::Ln => run!(LN_ANY),
             }
         }
 
