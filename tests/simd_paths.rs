@@ -29,8 +29,11 @@ type Out = Result<Scores, ScoreError>;
 
 const EMPTY: Out = Err(ScoreError::BufferTooSmall { needed: 0 });
 
+/// Id, fingerprint, values, basis points, coverage and grade, floats as bit patterns.
+type Bits = (u32, u32, [u32; 4], [u16; 4], [u32; 3], u8);
+
 /// The bits of a result: every float of the scores as its bit pattern, errors as they are.
-fn bits(r: &Out) -> Result<(u32, u32, [u32; 4], [u16; 4], [u32; 3], u8), ScoreError> {
+fn bits(r: &Out) -> Result<Bits, ScoreError> {
     r.map(|s| {
         (
             s.record_id,
@@ -63,11 +66,10 @@ fn to_columns(model: &Model, records: &[Record]) -> (Vec<u32>, Vec<Vec<f32>>, Ve
 /// Every entry point on `records`: the name of each and its results, in record order.
 fn every_entry_point(model: &Model, records: &[Record]) -> Vec<(String, Vec<Out>)> {
     let scorer = Scorer::new(model);
-    let mut all = Vec::new();
-    all.push((
+    let mut all: Vec<(String, Vec<Out>)> = vec![(
         "score".to_owned(),
         records.iter().map(|r| score(model, r)).collect(),
-    ));
+    )];
     all.push((
         "score_with_breakdown".to_owned(),
         records
@@ -131,7 +133,7 @@ fn conformance(model: &Model, records: &str, expected: &str) -> usize {
     let mut wanted = Vec::new();
     for (row, e) in rows.iter().zip(&exp) {
         if let Ok(r) = &row.record {
-            parsed.push(r.clone());
+            parsed.push(*r);
             wanted.push(e);
         }
     }
@@ -254,9 +256,9 @@ impl SplitMix {
             12 => -1.0e30,
             13 => 3.0e38,
             14 => f32::from_bits(1 + (self.next() as u32 & 0x7f_ffff)), // subnormal
-            15 if self.next() % 8 == 0 => f32::NAN,
-            16 if self.next() % 8 == 0 => f32::INFINITY,
-            17 if self.next() % 8 == 0 => f32::NEG_INFINITY,
+            15 if self.next().is_multiple_of(8) => f32::NAN,
+            16 if self.next().is_multiple_of(8) => f32::INFINITY,
+            17 if self.next().is_multiple_of(8) => f32::NEG_INFINITY,
             _ => match ind.transform {
                 Transform::Lin => ind.lo - 0.1 * span + 1.2 * span * u,
                 _ => ind.lo + (1.0 + span).powf(u * 1.05) - 1.0,
