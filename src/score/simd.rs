@@ -26,7 +26,7 @@
 // This module is the only one in the crate that may use `unsafe` (see `src/lib.rs`): calling a
 // `#[target_feature]` function from code compiled without those features is `unsafe`, and the
 // three calls below are the whole of it. The safety argument is at each call.
-#![allow(unsafe_code)]
+#![cfg_attr(feature = "runtime-dispatch", allow(unsafe_code))]
 
 use super::columns::Columns;
 use super::{ScoreError, Scorer, Scores};
