@@ -176,6 +176,25 @@ impl<R: Read> Framer<R> {
         self.line
     }
 
+    /// The limits it applies.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Its source and state between records, for the fast framer to go on from (see
+    /// `records/scan.rs`): the source, the bytes read and not used yet, the line, whether
+    /// the last byte was a `\r`, and whether the source has ended. Only between records:
+    /// after a record, the end or the header.
+    pub fn into_parts(self) -> (R, Vec<u8>, u64, bool, bool) {
+        let pending = self
+            .buf
+            .get(self.pos..self.filled)
+            .map(<[u8]>::to_vec)
+            .unwrap_or_default();
+        let eof = self.eof || self.done;
+        (self.source, pending, self.line, self.after_cr, eof)
+    }
+
     /// Refills the buffer; false at the end of the input.
     fn fill(&mut self) -> Result<bool, FrameError> {
         if self.pos < self.filled {

@@ -45,6 +45,7 @@ use crate::HostError;
 use frame::{FrameError, Framer, RawRecord};
 
 mod frame;
+pub(crate) mod scan;
 use silkscore::model::{Model, MAX_INDICATORS};
 use silkscore::record::Record;
 
@@ -419,39 +420,148 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
     /// Builds the row from `self.record`.
     fn row(&mut self) -> Row {
         self.rows += 1;
-        let text = |i: usize| {
-            self.record
-                .get(i)
-                .map(|c| String::from_utf8_lossy(c).trim().to_owned())
-                .unwrap_or_default()
+        let record = &self.record;
+        let fields = Fields {
+            get: &|i| record.get(i),
+            count: record.len(),
         };
-        let id = text(self.id_col);
-        let name = self.name_col.map(text).unwrap_or_default();
-        let record = self.parse_record(&name);
+        let parser = self.parser();
+        let (id, name) = parser.id_and_name(&fields);
+        let parsed = parser.record(&fields, &name);
         Row {
             line: self.record.line,
             index: self.rows,
-            id,
-            name,
-            record,
+            id: id.into_owned(),
+            name: name.into_owned(),
+            record: parsed,
         }
     }
 
-    fn parse_record(&self, name: &str) -> Result<Record, RowError> {
-        if self.record.len() != self.columns.len() {
+    /// How rows are built from fields, for this file.
+    pub(crate) fn parser(&self) -> RowParser<'_> {
+        RowParser {
+            model: self.model,
+            columns: &self.columns,
+            headers: &self.headers,
+            id_col: self.id_col,
+            name_col: self.name_col,
+        }
+    }
+
+    /// The fast framer, continuing after the header (and any data rows already read), and how
+    /// to build rows: for [`crate::pipeline`]. The reader must not have returned an error.
+    pub(crate) fn into_scanner(self) -> (scan::Scanner<R>, ParserParts<'m>) {
+        let limits = self.framer.limits();
+        let (source, pending, line, after_cr, eof) = self.framer.into_parts();
+        let scanner = scan::Scanner::resume(source, limits, pending, line, after_cr, eof);
+        let parts = ParserParts {
+            model: self.model,
+            columns: self.columns,
+            headers: self.headers,
+            id_col: self.id_col,
+            name_col: self.name_col,
+            path: self.path,
+            rows: self.rows,
+        };
+        (scanner, parts)
+    }
+}
+
+/// What [`RecordsReader::into_scanner`] hands over besides the scanner: the file's columns,
+/// its name and the rows already read.
+#[derive(Debug)]
+pub(crate) struct ParserParts<'m> {
+    model: &'m Model,
+    columns: Vec<Column>,
+    headers: Vec<String>,
+    id_col: usize,
+    name_col: Option<usize>,
+    /// The file (as given), for messages.
+    pub path: PathBuf,
+    /// Data rows already read.
+    pub rows: u64,
+}
+
+impl ParserParts<'_> {
+    /// How rows are built from fields.
+    pub(crate) fn parser(&self) -> RowParser<'_> {
+        RowParser {
+            model: self.model,
+            columns: &self.columns,
+            headers: &self.headers,
+            id_col: self.id_col,
+            name_col: self.name_col,
+        }
+    }
+
+    /// Fields worth keeping per record: one more than the header has.
+    pub(crate) fn keep(&self) -> usize {
+        self.columns.len().saturating_add(1)
+    }
+}
+
+/// The fields of one record, however they are stored.
+pub(crate) struct Fields<'a> {
+    /// Field `i`, when it was kept.
+    pub get: &'a dyn Fn(usize) -> Option<&'a [u8]>,
+    /// Fields in the record, kept or not.
+    pub count: usize,
+}
+
+/// Builds rows from fields (docs/spec.md §7, §8): the one implementation behind
+/// [`RecordsReader`] and the parallel pipeline.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RowParser<'a> {
+    model: &'a Model,
+    columns: &'a [Column],
+    headers: &'a [String],
+    id_col: usize,
+    name_col: Option<usize>,
+}
+
+impl<'a> RowParser<'a> {
+    /// The trimmed `id` and `name` cells (invalid UTF-8 replaced by U+FFFD; empty when the
+    /// row is too short or the file has no `name` column).
+    pub(crate) fn id_and_name<'f>(
+        &self,
+        fields: &Fields<'f>,
+    ) -> (std::borrow::Cow<'f, str>, std::borrow::Cow<'f, str>) {
+        let text = |i: usize| match (fields.get)(i) {
+            Some(c) => trim_cow(String::from_utf8_lossy(c)),
+            None => std::borrow::Cow::Borrowed(""),
+        };
+        let id = text(self.id_col);
+        let name = match self.name_col {
+            Some(i) => text(i),
+            None => std::borrow::Cow::Borrowed(""),
+        };
+        (id, name)
+    }
+
+    /// Whether the file has a `name` column.
+    pub(crate) fn has_names(&self) -> bool {
+        self.name_col.is_some()
+    }
+
+    /// The model.
+    pub(crate) fn model(&self) -> &'a Model {
+        self.model
+    }
+
+    /// The record of a row, or why it has none; `name` is the row's name cell.
+    pub(crate) fn record(&self, fields: &Fields<'_>, name: &str) -> Result<Record, RowError> {
+        if fields.count != self.columns.len() {
             return Err(RowError::Fields {
                 expected: self.columns.len(),
-                found: self.record.len(),
+                found: fields.count,
             });
         }
         let mut values = [None; MAX_INDICATORS];
         let mut id = 0u32;
-        for ((column, cell), header) in self
-            .columns
-            .iter()
-            .zip(self.record.iter())
-            .zip(&self.headers)
-        {
+        for (i, (column, header)) in self.columns.iter().zip(self.headers).enumerate() {
+            let Some(cell) = (fields.get)(i) else {
+                continue;
+            };
             let fail = || RowError::Parse {
                 column: header.clone(),
             };
@@ -461,11 +571,11 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
                     .map_err(|_| fail())
             };
             match *column {
-                Column::Id => id = cell()?.parse().map_err(|_| fail())?,
+                Column::Id => id = parse_u32(cell()?).ok_or_else(fail)?,
                 Column::Indicator(k) => {
                     let cell = cell()?;
                     if !cell.is_empty() {
-                        let v: f32 = cell.parse().map_err(|_| fail())?;
+                        let v: f32 = parse_f32(cell).ok_or_else(fail)?;
                         if let Some(slot) = values.get_mut(k) {
                             *slot = Some(v);
                         }
@@ -479,7 +589,7 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
         // row error rather than panic if it ever did.
         let record = Record::from_values(id, values).map_err(|_| RowError::Fields {
             expected: self.columns.len(),
-            found: self.record.len(),
+            found: fields.count,
         })?;
         Ok(if self.name_col.is_some() {
             record.with_name(name)
@@ -487,6 +597,35 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
             record
         })
     }
+}
+
+/// `s` trimmed, borrowed when it was.
+fn trim_cow(s: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+    match s {
+        std::borrow::Cow::Borrowed(b) => std::borrow::Cow::Borrowed(b.trim()),
+        std::borrow::Cow::Owned(o) => {
+            let t = o.trim();
+            if t.len() == o.len() {
+                std::borrow::Cow::Owned(o)
+            } else {
+                std::borrow::Cow::Owned(t.to_owned())
+            }
+        }
+    }
+}
+
+/// A u32 cell as `str::parse` reads it (a `+` allowed), fast for plain digits.
+fn parse_u32(s: &str) -> Option<u32> {
+    let b = s.as_bytes();
+    if !b.is_empty() && b.len() <= 9 && b.iter().all(u8::is_ascii_digit) {
+        return Some(b.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')));
+    }
+    s.parse().ok()
+}
+
+/// An f32 cell as `str::parse` reads it (Rust's grammar: `NaN`, `inf`, `1e3`; not `1_000`).
+fn parse_f32(s: &str) -> Option<f32> {
+    s.parse().ok()
 }
 
 impl<R: io::Read> Iterator for RecordsReader<'_, R> {

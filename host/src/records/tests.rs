@@ -316,3 +316,185 @@ fn every_row_has_a_status_in_spec_order() {
     );
     assert_eq!(lines(&rows), [2, 3, 4, 5, 6]);
 }
+
+/// A small deterministic generator for the differential tests.
+pub(crate) struct Rng(pub u64);
+
+impl Rng {
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    /// Random CSV-ish bytes built from the pieces that matter to the grammar.
+    pub(crate) fn hostile_csv(&mut self, pieces: usize) -> Vec<u8> {
+        const PIECES: &[&[u8]] = &[
+            b",",
+            b",",
+            b",",
+            b"\n",
+            b"\n",
+            b"\r\n",
+            b"\r",
+            b"\"",
+            b"\"\"",
+            b"1",
+            b"2.5",
+            b"-3e4",
+            b"NaN",
+            b"inf",
+            b"1e40",
+            b" 7 ",
+            b"x",
+            b"abc",
+            b"\xff\xfe",
+            b"\xc3\xa9",
+            b"\0",
+            b"\t",
+            b"\n\n",
+            b"\"a,b\"",
+            b"\"a\nb\"",
+            b"\"q\"\"q\"",
+            b"\"x\"y",
+            b"",
+            b"4294967295",
+            b"4294967296",
+            b"+5",
+            b"\xef\xbb\xbf",
+        ];
+        let mut out = Vec::new();
+        for _ in 0..pieces {
+            let p = PIECES[self.below(PIECES.len() as u64) as usize];
+            out.extend_from_slice(p);
+        }
+        out
+    }
+}
+
+/// A source that hands out its bytes in pieces of random sizes.
+struct Pieces<'a> {
+    data: &'a [u8],
+    rng: Rng,
+}
+
+impl Read for Pieces<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = (self.rng.below(7) as usize + 1)
+            .min(buf.len())
+            .min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+/// Every data record as (line, field count, kept fields), then the error, by the byte-by-byte
+/// framer.
+type Framed = (Vec<(u64, usize, Vec<Vec<u8>>)>, Option<String>);
+
+fn frame_slow(data: &[u8], limits: Limits, keep: usize, rng: u64) -> Framed {
+    use super::frame::{Framer, RawRecord};
+    let source = Pieces {
+        data,
+        rng: Rng(rng),
+    };
+    let mut f = Framer::new(source, limits);
+    let mut raw = RawRecord::default();
+    // The header, as the reader reads it.
+    if let Err(e) = f.next_record(&mut raw, true) {
+        return (Vec::new(), Some(format!("{e}")));
+    }
+    f.keep_fields(keep);
+    let mut out = Vec::new();
+    loop {
+        match f.next_record(&mut raw, false) {
+            Ok(true) => out.push((
+                raw.line,
+                raw.len(),
+                raw.iter().map(<[u8]>::to_vec).collect(),
+            )),
+            Ok(false) => return (out, None),
+            Err(e) => return (out, Some(format!("{e}"))),
+        }
+    }
+}
+
+fn frame_fast(data: &[u8], limits: Limits, keep: usize, rng: u64, target: usize) -> Framed {
+    use super::frame::Framer;
+    let source = Pieces {
+        data,
+        rng: Rng(rng),
+    };
+    // Start as the reader does: from a framer that has read the header.
+    let mut f = Framer::new(source, limits);
+    if let Err(e) = f.next_record(&mut super::frame::RawRecord::default(), true) {
+        return (Vec::new(), Some(format!("{e}")));
+    }
+    let (source, pending, line, after_cr, eof) = f.into_parts();
+    let mut s = super::scan::Scanner::resume(source, limits, pending, line, after_cr, eof);
+    let mut out = Vec::new();
+    let (mut bytes, mut ends) = (Vec::new(), Vec::new());
+    while let Some(block) = s.next_block(target) {
+        for span in &block.spans {
+            let rec = &block.data[span.start..span.end];
+            let n = super::scan::split(rec, span.quoted, keep, &mut bytes, &mut ends);
+            let mut fields = Vec::new();
+            let mut start = 0;
+            for &e in &ends {
+                if span.quoted {
+                    fields.push(bytes[start..e].to_vec());
+                    start = e;
+                } else {
+                    fields.push(rec[start..e].to_vec());
+                    start = e + 1;
+                }
+            }
+            out.push((span.line, n, fields));
+        }
+        if let Some(e) = block.end {
+            return (out, Some(format!("{e}")));
+        }
+    }
+    (out, None)
+}
+
+/// The fast framer reads exactly what the byte-by-byte one reads: records, fields, line
+/// numbers and errors, on generated hostile inputs, small limits and every block size.
+#[test]
+fn the_fast_framer_equals_the_byte_by_byte_one() {
+    let mut rng = Rng(7);
+    let mut differences = Vec::new();
+    for case in 0..2500 {
+        let pieces = 1 + rng.below(60) as usize;
+        let data = rng.hostile_csv(pieces);
+        let limits = Limits {
+            max_record_bytes: 1 + rng.below(if case % 2 == 0 { 40 } else { 4000 }) as usize,
+            max_columns: 64,
+        };
+        let keep = 1 + rng.below(6) as usize;
+        let seed = rng.next();
+        let target = 1 + rng.below(96) as usize;
+        let slow = frame_slow(&data, limits, keep, seed);
+        let fast = frame_fast(&data, limits, keep, seed, target);
+        if slow != fast {
+            differences.push(format!(
+                "case {case}: {:?} (limit {}, keep {keep}, block {target}):\n slow {slow:?}\n fast {fast:?}",
+                String::from_utf8_lossy(&data),
+                limits.max_record_bytes
+            ));
+        }
+    }
+    assert!(
+        differences.is_empty(),
+        "{} differences, the first: {}",
+        differences.len(),
+        differences.first().map_or("", String::as_str)
+    );
+}
