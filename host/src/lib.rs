@@ -27,6 +27,7 @@
 
 pub mod model_file;
 pub mod output;
+pub mod pipeline;
 pub mod portfolio;
 pub mod records;
 pub mod report;

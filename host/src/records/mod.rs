@@ -44,7 +44,7 @@ use std::vec::Vec;
 use crate::HostError;
 use frame::{FrameError, Framer, RawRecord};
 
-mod frame;
+pub(crate) mod frame;
 pub(crate) mod scan;
 use silkscore::model::{Model, MAX_INDICATORS};
 use silkscore::record::Record;
@@ -437,9 +437,15 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
         }
     }
 
+    /// The model the rows are read for.
+    pub fn model(&self) -> &'m Model {
+        self.model
+    }
+
     /// How rows are built from fields, for this file.
     pub(crate) fn parser(&self) -> RowParser<'_> {
         RowParser {
+            path: &self.path,
             model: self.model,
             columns: &self.columns,
             headers: &self.headers,
@@ -461,7 +467,6 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
             id_col: self.id_col,
             name_col: self.name_col,
             path: self.path,
-            rows: self.rows,
         };
         (scanner, parts)
     }
@@ -477,15 +482,14 @@ pub(crate) struct ParserParts<'m> {
     id_col: usize,
     name_col: Option<usize>,
     /// The file (as given), for messages.
-    pub path: PathBuf,
-    /// Data rows already read.
-    pub rows: u64,
+    path: PathBuf,
 }
 
 impl ParserParts<'_> {
     /// How rows are built from fields.
     pub(crate) fn parser(&self) -> RowParser<'_> {
         RowParser {
+            path: &self.path,
             model: self.model,
             columns: &self.columns,
             headers: &self.headers,
@@ -512,6 +516,7 @@ pub(crate) struct Fields<'a> {
 /// [`RecordsReader`] and the parallel pipeline.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct RowParser<'a> {
+    path: &'a Path,
     model: &'a Model,
     columns: &'a [Column],
     headers: &'a [String],
@@ -543,9 +548,9 @@ impl<'a> RowParser<'a> {
         self.name_col.is_some()
     }
 
-    /// The model.
-    pub(crate) fn model(&self) -> &'a Model {
-        self.model
+    /// The file, for messages.
+    pub(crate) fn path(&self) -> &'a Path {
+        self.path
     }
 
     /// The record of a row, or why it has none; `name` is the row's name cell.
@@ -650,6 +655,11 @@ impl<R: io::Read> Iterator for RecordsReader<'_, R> {
 }
 
 impl<R: io::Read> core::iter::FusedIterator for RecordsReader<'_, R> {}
+
+/// The error of a framer, naming `path`.
+pub(crate) fn frame_error_at(path: &Path, e: FrameError) -> HostError {
+    frame_error(path, e)
+}
 
 fn frame_error(path: &Path, e: FrameError) -> HostError {
     match e {
