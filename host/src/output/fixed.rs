@@ -33,15 +33,29 @@ const POW10: [u64; 10] = [
 /// assert_eq!(s, b"70.415932 0.007812");
 /// ```
 pub fn push_fixed(out: &mut Vec<u8>, v: f32, decimals: usize) {
-    let bits = v.to_bits();
-    let Some(&scale) = POW10.get(decimals) else {
+    // One copy per count of decimals, so that the divisions are by constants.
+    let done = match decimals {
+        2 => fixed::<2>(out, v),
+        4 => fixed::<4>(out, v),
+        6 => fixed::<6>(out, v),
+        _ => false,
+    };
+    if !done {
         let _ = write!(out, "{v:.decimals$}");
-        return;
+    }
+}
+
+/// [`push_fixed`] with `D` decimals (at most 9); false (and nothing written) for a value
+/// outside the exact path: negative, at least 2²⁴, not finite.
+#[inline]
+fn fixed<const D: usize>(out: &mut Vec<u8>, v: f32) -> bool {
+    let bits = v.to_bits();
+    let Some(&scale) = POW10.get(D) else {
+        return false;
     };
     // Non-negative and below 2^24 (a sign bit, ∞ and NaN all fail this).
     if bits >= 0x4b80_0000 {
-        let _ = write!(out, "{v:.decimals$}");
-        return;
+        return false;
     }
     let exp = (bits >> 23) & 0xff;
     let frac = bits & 0x007f_ffff;
@@ -50,34 +64,31 @@ pub fn push_fixed(out: &mut Vec<u8>, v: f32, decimals: usize) {
     } else {
         (frac | 0x0080_0000, exp as i32 - 150)
     };
-    // v·10^d = m·10^d·2^e exactly; round half to even to an integer.
-    let num = u128::from(m) * u128::from(scale);
-    let n: u128 = if e >= 0 {
-        num << e
+    // v·10^D = m·10^D·2^e exactly (e ≤ 0 below 2^24; m·10^D < 2^54); round half to even.
+    let num = u64::from(m) * scale;
+    let s = e.unsigned_abs();
+    let n = if s == 0 {
+        num
+    } else if s >= 63 {
+        0 // num < 2^54 ≤ 2^(s-1): below one half
     } else {
-        let s = e.unsigned_abs();
-        if s >= 100 {
-            0 // num < 2^54, so v·10^d < 2^-46: rounds to 0
-        } else {
-            let q = num >> s;
-            let r = num - (q << s);
-            let half = 1u128 << (s - 1);
-            q + u128::from(r > half || (r == half && q & 1 == 1))
-        }
+        let q = num >> s;
+        let r = num - (q << s);
+        let half = 1u64 << (s - 1);
+        q + u64::from(r > half || (r == half && q & 1 == 1))
     };
-    let scale = u128::from(scale);
-    let int = (n / scale) as u64;
-    push_u64(out, int);
-    if decimals > 0 {
+    push_u64(out, n / scale);
+    if D > 0 {
         out.push(b'.');
-        let mut f = (n % scale) as u64;
+        let mut f = n % scale;
         let start = out.len();
-        out.resize(start + decimals, b'0');
+        out.resize(start + D, b'0');
         for slot in out.iter_mut().skip(start).rev() {
             *slot = b'0' + (f % 10) as u8;
             f /= 10;
         }
     }
+    true
 }
 
 /// Appends the decimal digits of `n`.

@@ -570,20 +570,30 @@ impl<'a> RowParser<'a> {
             let fail = || RowError::Parse {
                 column: header.clone(),
             };
-            let cell = || {
-                core::str::from_utf8(cell)
-                    .map(str::trim)
-                    .map_err(|_| fail())
-            };
             match *column {
-                Column::Id => id = parse_u32(cell()?).ok_or_else(fail)?,
+                Column::Id => {
+                    id = match fast_u32(cell) {
+                        Some(v) => v,
+                        None => text(cell)
+                            .and_then(|c| c.parse().ok())
+                            .ok_or_else(fail)?,
+                    }
+                }
                 Column::Indicator(k) => {
-                    let cell = cell()?;
-                    if !cell.is_empty() {
-                        let v: f32 = parse_f32(cell).ok_or_else(fail)?;
-                        if let Some(slot) = values.get_mut(k) {
-                            *slot = Some(v);
+                    let v = if cell.is_empty() {
+                        None
+                    } else if let Some(v) = fast_f32(cell) {
+                        Some(v)
+                    } else {
+                        let c = text(cell).ok_or_else(fail)?;
+                        if c.is_empty() {
+                            None
+                        } else {
+                            Some(c.parse::<f32>().map_err(|_| fail())?)
                         }
+                    };
+                    if let (Some(v), Some(slot)) = (v, values.get_mut(k)) {
+                        *slot = Some(v);
                     }
                 }
                 Column::Name | Column::Ignored => {}
@@ -619,18 +629,56 @@ fn trim_cow(s: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// A u32 cell as `str::parse` reads it (a `+` allowed), fast for plain digits.
-fn parse_u32(s: &str) -> Option<u32> {
-    let b = s.as_bytes();
-    if !b.is_empty() && b.len() <= 9 && b.iter().all(u8::is_ascii_digit) {
-        return Some(b.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')));
-    }
-    s.parse().ok()
+/// A cell as trimmed UTF-8 text, or `None` when it is not UTF-8.
+fn text(cell: &[u8]) -> Option<&str> {
+    core::str::from_utf8(cell).ok().map(str::trim)
 }
 
-/// An f32 cell as `str::parse` reads it (Rust's grammar: `NaN`, `inf`, `1e3`; not `1_000`).
-fn parse_f32(s: &str) -> Option<f32> {
-    s.parse().ok()
+/// A cell of 1 to 9 ASCII digits as a u32 (what `str::parse` gives it); `None` for anything
+/// else, which then takes the general path.
+fn fast_u32(cell: &[u8]) -> Option<u32> {
+    if cell.is_empty() || cell.len() > 9 || !cell.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(cell.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
+}
+
+/// A plain decimal cell (`-`? digits `.`? digits, at least one digit, no spaces) whose
+/// digits w fit in 2²⁴ with at most 10 after the point, as the correctly rounded f32 of
+/// w / 10ᵏ: both are exact in f32 and IEEE division rounds once, so this is exactly what
+/// `str::parse` gives (Clinger's fast path). `None` for anything else, which then takes the
+/// general path (`str::parse`).
+fn fast_f32(cell: &[u8]) -> Option<f32> {
+    const POW10: [f32; 11] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
+    let (neg, digits) = match cell.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, cell),
+    };
+    let mut w: u64 = 0;
+    let mut n = 0usize;
+    let mut frac: Option<usize> = None;
+    for &b in digits {
+        if b.is_ascii_digit() {
+            w = w * 10 + u64::from(b - b'0');
+            n += 1;
+            if n > 18 {
+                return None;
+            }
+            if let Some(k) = frac.as_mut() {
+                *k += 1;
+            }
+        } else if b == b'.' && frac.is_none() {
+            frac = Some(0);
+        } else {
+            return None;
+        }
+    }
+    if n == 0 || w > 1 << 24 {
+        return None;
+    }
+    let scale = *POW10.get(frac.unwrap_or(0))?;
+    let v = w as f32 / scale;
+    Some(if neg { -v } else { v })
 }
 
 impl<R: io::Read> Iterator for RecordsReader<'_, R> {

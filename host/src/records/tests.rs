@@ -498,3 +498,37 @@ fn the_fast_framer_equals_the_byte_by_byte_one() {
         differences.first().map_or("", String::as_str)
     );
 }
+
+/// The fast number paths give exactly what `str::parse` gives, or leave the cell to it.
+#[test]
+fn fast_numbers_equal_str_parse() {
+    let mut rng = Rng(11);
+    let alphabet = b"0123456789.-";
+    let mut taken = 0;
+    for case in 0..300_000 {
+        let len = 1 + rng.below(if case % 3 == 0 { 20 } else { 11 }) as usize;
+        let cell: Vec<u8> = (0..len)
+            .map(|i| {
+                let k = rng.below(if i == 0 { 12 } else { 11 }) as usize;
+                alphabet[k]
+            })
+            .collect();
+        let s = core::str::from_utf8(&cell).unwrap();
+        if let Some(v) = super::fast_f32(&cell) {
+            taken += 1;
+            let want: f32 = s.parse().unwrap_or_else(|_| panic!("{s:?} is not an f32"));
+            assert_eq!(v.to_bits(), want.to_bits(), "{s:?}");
+        }
+        if let Some(v) = super::fast_u32(&cell) {
+            assert_eq!(Ok(v), s.parse::<u32>(), "{s:?}");
+        }
+    }
+    assert!(taken > 50_000, "the fast path took only {taken} cells");
+    for s in ["-.5", ".5", "5.", "-0", "16777216", "0.0000000001", "9999999", "1234.5677"] {
+        let v = super::fast_f32(s.as_bytes()).unwrap();
+        assert_eq!(v.to_bits(), s.parse::<f32>().unwrap().to_bits(), "{s}");
+    }
+    for s in ["-", ".", "-.", "", " 1", "1e3", "+1", "16777217", "0.12345678901", "1_0", "--1"] {
+        assert_eq!(super::fast_f32(s.as_bytes()), None, "{s:?}");
+    }
+}
