@@ -308,3 +308,6 @@ pub fn score_sequential<R: Read, W: Write>(
     let out = writer.finish().map_err(Stop::Output)?;
     Ok((out, Summary { tally, failed }))
 }
+
+#[cfg(test)]
+mod tests;

@@ -574,9 +574,7 @@ impl<'a> RowParser<'a> {
                 Column::Id => {
                     id = match fast_u32(cell) {
                         Some(v) => v,
-                        None => text(cell)
-                            .and_then(|c| c.parse().ok())
-                            .ok_or_else(fail)?,
+                        None => text(cell).and_then(|c| c.parse().ok()).ok_or_else(fail)?,
                     }
                 }
                 Column::Indicator(k) => {
@@ -721,4 +719,4 @@ fn frame_error(path: &Path, e: FrameError) -> HostError {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

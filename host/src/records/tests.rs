@@ -524,11 +524,32 @@ fn fast_numbers_equal_str_parse() {
         }
     }
     assert!(taken > 50_000, "the fast path took only {taken} cells");
-    for s in ["-.5", ".5", "5.", "-0", "16777216", "0.0000000001", "9999999", "1234.5677"] {
+    for s in [
+        "-.5",
+        ".5",
+        "5.",
+        "-0",
+        "16777216",
+        "0.0000000001",
+        "9999999",
+        "1234.5677",
+    ] {
         let v = super::fast_f32(s.as_bytes()).unwrap();
         assert_eq!(v.to_bits(), s.parse::<f32>().unwrap().to_bits(), "{s}");
     }
-    for s in ["-", ".", "-.", "", " 1", "1e3", "+1", "16777217", "0.12345678901", "1_0", "--1"] {
+    for s in [
+        "-",
+        ".",
+        "-.",
+        "",
+        " 1",
+        "1e3",
+        "+1",
+        "16777217",
+        "0.12345678901",
+        "1_0",
+        "--1",
+    ] {
         assert_eq!(super::fast_f32(s.as_bytes()), None, "{s:?}");
     }
 }
