@@ -97,7 +97,8 @@ impl<R: Read> Scanner<R> {
         }
     }
 
-    /// The next block of about `target` bytes (more when one record is longer), or `None`
+    /// The next block of about `target` bytes (more when one record is longer; less when the
+    /// source hands out less at a time, as pipes do), or `None`
     /// once the input has ended (after the block that holds the error, if there is one).
     pub fn next_block(&mut self, target: usize) -> Option<Block> {
         if self.done {
@@ -124,7 +125,14 @@ impl<R: Read> Scanner<R> {
                         data.truncate(len);
                         self.eof = true;
                     }
-                    Ok(n) => data.truncate(len + n.min(room)),
+                    Ok(n) => {
+                        data.truncate(len + n.min(room));
+                        if n < room {
+                            // A pipe or a terminal hands out what it has: go on with it
+                            // rather than wait for a whole block, so that rows stream.
+                            break;
+                        }
+                    }
                     Err(e) => {
                         data.truncate(len);
                         failed = Some(e);
