@@ -42,13 +42,22 @@ fn every_thread_count_writes_the_same_bytes() {
     let input = dir.join("r.csv");
     fs::write(&input, records(30_000, "")).unwrap();
     for format in ["csv", "json", "table"] {
-        let one = run(&dir, &["score", "-i", "r.csv", "-f", format, "--threads", "1"]);
+        let one = run(
+            &dir,
+            &["score", "-i", "r.csv", "-f", format, "--threads", "1"],
+        );
         assert_eq!(code(&one), 1, "{format}: {}", stderr(&one));
         assert!(one.stdout.len() > 30_000);
         for threads in ["2", "3", "8", "0"] {
-            let o = run(&dir, &["score", "-i", "r.csv", "-f", format, "--threads", threads]);
+            let o = run(
+                &dir,
+                &["score", "-i", "r.csv", "-f", format, "--threads", threads],
+            );
             assert_eq!(code(&o), 1, "{format}, {threads} threads");
-            assert!(o.stdout == one.stdout, "{format}: {threads} threads differ from 1");
+            assert!(
+                o.stdout == one.stdout,
+                "{format}: {threads} threads differ from 1"
+            );
             assert_eq!(stderr(&o), stderr(&one), "{format}, {threads} threads");
         }
     }
@@ -75,9 +84,23 @@ fn an_input_error_comes_after_exactly_the_rows_before_it() {
 
         // Into a file: nothing is committed, the previous file stays.
         fs::write(dir.join("out.csv"), "previous\n").unwrap();
-        let o = run(&dir, &["score", "-i", "r.csv", "-o", "out.csv", "--threads", threads]);
+        let o = run(
+            &dir,
+            &[
+                "score",
+                "-i",
+                "r.csv",
+                "-o",
+                "out.csv",
+                "--threads",
+                threads,
+            ],
+        );
         assert_eq!(code(&o), 2);
-        assert_eq!(fs::read_to_string(dir.join("out.csv")).unwrap(), "previous\n");
+        assert_eq!(
+            fs::read_to_string(dir.join("out.csv")).unwrap(),
+            "previous\n"
+        );
     }
 }
 
@@ -98,7 +121,11 @@ fn a_closed_pipe_ends_quietly_with_141_on_every_thread_count() {
             .stdin(Stdio::null())
             .output()
             .unwrap();
-        assert!(stdout(&o).contains("status=141"), "{threads}: {}", stdout(&o));
+        assert!(
+            stdout(&o).contains("status=141"),
+            "{threads}: {}",
+            stdout(&o)
+        );
         assert!(!stderr(&o).contains("error"), "{}", stderr(&o));
     }
 }

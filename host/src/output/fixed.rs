@@ -77,17 +77,31 @@ fn fixed<const D: usize>(out: &mut Vec<u8>, v: f32) -> bool {
         let half = 1u64 << (s - 1);
         q + u64::from(r > half || (r == half && q & 1 == 1))
     };
-    push_u64(out, n / scale);
+    // Right to left into a small buffer: the decimals, the point, the integer part.
+    let mut buf = [0u8; 32];
+    let mut at = buf.len();
+    let mut put = |b: u8| {
+        at -= 1;
+        if let Some(slot) = buf.get_mut(at) {
+            *slot = b;
+        }
+    };
+    let (mut int, mut frac) = (n / scale, n % scale);
     if D > 0 {
-        out.push(b'.');
-        let mut f = n % scale;
-        let start = out.len();
-        out.resize(start + D, b'0');
-        for slot in out.iter_mut().skip(start).rev() {
-            *slot = b'0' + (f % 10) as u8;
-            f /= 10;
+        for _ in 0..D {
+            put(b'0' + (frac % 10) as u8);
+            frac /= 10;
+        }
+        put(b'.');
+    }
+    loop {
+        put(b'0' + (int % 10) as u8);
+        int /= 10;
+        if int == 0 {
+            break;
         }
     }
+    out.extend_from_slice(buf.get(at..).unwrap_or(&[]));
     true
 }
 

@@ -61,17 +61,23 @@ pub(super) fn process(block: &Block, cx: &Context<'_>) -> Done {
     let mut rows: Vec<Parsed> = Vec::with_capacity(block.spans.len());
     for span in &block.spans {
         let record = block.data.get(span.start..span.end).unwrap_or(&[]);
-        let count = split(record, span.quoted, cx.keep, &mut bytes, &mut ends);
-        let (src, sep): (&[u8], usize) = if span.quoted {
-            (&bytes, 0)
-        } else {
-            (record, 1)
-        };
+        if !span.quoted {
+            let (id, name, record) = cx.parser.unquoted_row(record);
+            rows.push(Parsed {
+                line: span.line,
+                id: id.into_owned(),
+                name: name.into_owned(),
+                record,
+            });
+            continue;
+        }
+        let count = split(record, true, cx.keep, &mut bytes, &mut ends);
         let ends = &ends;
+        let src = &bytes;
         let get = move |i: usize| -> Option<&[u8]> {
             let end = *ends.get(i)?;
             let start = match i.checked_sub(1) {
-                Some(p) => ends.get(p)? + sep,
+                Some(p) => *ends.get(p)?,
                 None => 0,
             };
             src.get(start..end)

@@ -553,6 +553,148 @@ impl<'a> RowParser<'a> {
         self.path
     }
 
+    /// The row of an unquoted record (its fields are the bytes between commas) in one pass:
+    /// the `id` and `name` cells and the record, exactly as [`RowParser::id_and_name`] and
+    /// [`RowParser::record`] make them, without splitting the fields first.
+    pub(crate) fn unquoted_row<'r>(
+        &self,
+        rec: &'r [u8],
+    ) -> (
+        std::borrow::Cow<'r, str>,
+        std::borrow::Cow<'r, str>,
+        Result<Record, RowError>,
+    ) {
+        let width = self.columns.len();
+        let mut values = [None; MAX_INDICATORS];
+        let mut id = 0u32;
+        let mut first_error: Option<usize> = None;
+        let (mut id_cell, mut name_cell): (Option<&[u8]>, Option<&[u8]>) = (None, None);
+        let mut count = 0usize;
+        let mut start = 0usize;
+        let mut columns = self.columns.iter();
+        loop {
+            if start > rec.len() {
+                break;
+            }
+            let tail = rec.get(start..).unwrap_or(&[]);
+            // An indicator cell that is a plain number ends where the number does, when a
+            // comma or the end follows: no separate search for the comma.
+            let mut number = None;
+            if let Some(Column::Indicator(_)) = self.columns.get(count) {
+                if first_error.is_none() {
+                    if let Some((v, used)) = fast_f32_prefix(tail) {
+                        if matches!(tail.get(used), None | Some(b',')) {
+                            number = Some((v, used));
+                        }
+                    }
+                }
+            }
+            let end = match number {
+                Some((_, used)) => start + used,
+                None => memchr::memchr(b',', tail).map_or(rec.len(), |c| start + c),
+            };
+            let cell = rec.get(start..end).unwrap_or(&[]);
+            start = end + 1;
+            let i = count;
+            count += 1;
+            let Some(column) = columns.next() else {
+                continue;
+            };
+            if first_error.is_some() {
+                if i == self.id_col {
+                    id_cell = Some(cell);
+                }
+                if Some(i) == self.name_col {
+                    name_cell = Some(cell);
+                }
+                continue;
+            }
+            let ok = match *column {
+                Column::Id => {
+                    id_cell = Some(cell);
+                    match fast_u32(cell) {
+                        Some(v) => {
+                            id = v;
+                            true
+                        }
+                        None => match text(cell).and_then(|c| c.parse().ok()) {
+                            Some(v) => {
+                                id = v;
+                                true
+                            }
+                            None => false,
+                        },
+                    }
+                }
+                Column::Name => {
+                    name_cell = Some(cell);
+                    true
+                }
+                Column::Indicator(k) => {
+                    let v = if let Some((v, _)) = number {
+                        Some(Some(v))
+                    } else if cell.is_empty() {
+                        Some(None)
+                    } else {
+                        match text(cell) {
+                            Some("") => Some(None),
+                            Some(c) => c.parse::<f32>().ok().map(Some),
+                            None => None,
+                        }
+                    };
+                    match v {
+                        Some(v) => {
+                            if let (Some(v), Some(slot)) = (v, values.get_mut(k)) {
+                                *slot = Some(v);
+                            }
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                Column::Ignored => true,
+            };
+            if !ok {
+                first_error = Some(i);
+            }
+        }
+        let cell_text = |c: Option<&'r [u8]>| match c {
+            Some(c) => trim_cow(String::from_utf8_lossy(c)),
+            None => std::borrow::Cow::Borrowed(""),
+        };
+        let id_text = cell_text(id_cell);
+        let name = if self.name_col.is_some() {
+            cell_text(name_cell)
+        } else {
+            std::borrow::Cow::Borrowed("")
+        };
+        let record = if count != width {
+            Err(RowError::Fields {
+                expected: width,
+                found: count,
+            })
+        } else if let Some(i) = first_error {
+            Err(RowError::Parse {
+                column: self.headers.get(i).cloned().unwrap_or_default(),
+            })
+        } else {
+            let values = values.get(..self.model.len()).unwrap_or(&[]);
+            Record::from_values(id, values)
+                .map_err(|_| RowError::Fields {
+                    expected: width,
+                    found: count,
+                })
+                .map(|r| {
+                    if self.name_col.is_some() {
+                        r.with_name(&name)
+                    } else {
+                        r
+                    }
+                })
+        };
+        (id_text, name, record)
+    }
+
     /// The record of a row, or why it has none; `name` is the row's name cell.
     pub(crate) fn record(&self, fields: &Fields<'_>, name: &str) -> Result<Record, RowError> {
         if fields.count != self.columns.len() {
@@ -641,42 +783,116 @@ fn fast_u32(cell: &[u8]) -> Option<u32> {
     Some(cell.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
 }
 
-/// A plain decimal cell (`-`? digits `.`? digits, at least one digit, no spaces) whose
-/// digits w fit in 2²⁴ with at most 10 after the point, as the correctly rounded f32 of
-/// w / 10ᵏ: both are exact in f32 and IEEE division rounds once, so this is exactly what
-/// `str::parse` gives (Clinger's fast path). `None` for anything else, which then takes the
-/// general path (`str::parse`).
+/// A plain decimal cell (`-`? digits, `.` digits optional, an exponent `e`/`E` optional; at
+/// least one digit, no spaces) as exactly the f32 that `str::parse` gives, or `None`, which
+/// leaves the cell to `str::parse`.
+///
+/// With w the digits (at most 2⁵³) and the value w·10ᵉ (|e| ≤ 22), w and 10^|e| are exact in
+/// f64 and one IEEE multiplication or division rounds once: d is the correctly rounded f64
+/// (Clinger's fast path). Rounding d to f32 then gives the correctly rounded f32 unless d is
+/// exactly halfway between two f32 (an f32 midpoint between the exact value and d would be
+/// an f64 nearer to it than d), so those, and results outside the normal f32 range, are left
+/// to `str::parse`.
 fn fast_f32(cell: &[u8]) -> Option<f32> {
-    const POW10: [f32; 11] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
-    let (neg, digits) = match cell.split_first() {
+    match fast_f32_prefix(cell) {
+        Some((v, used)) if used == cell.len() => Some(v),
+        _ => None,
+    }
+}
+
+/// [`fast_f32`] of the longest plain decimal at the start of `bytes`, and its length in
+/// bytes (the caller checks what follows it).
+fn fast_f32_prefix(bytes: &[u8]) -> Option<(f32, usize)> {
+    let cell = bytes;
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let (neg, rest) = match cell.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, cell),
     };
+    // Digits before and after the point, in two tight loops (wrapping arithmetic: more than
+    // 18 digits is refused after the loops, before `w` is used).
     let mut w: u64 = 0;
-    let mut n = 0usize;
-    let mut frac: Option<usize> = None;
-    for &b in digits {
-        if b.is_ascii_digit() {
-            w = w * 10 + u64::from(b - b'0');
-            n += 1;
-            if n > 18 {
-                return None;
-            }
-            if let Some(k) = frac.as_mut() {
-                *k += 1;
-            }
-        } else if b == b'.' && frac.is_none() {
-            frac = Some(0);
-        } else {
-            return None;
+    let mut i = 0;
+    while let Some(&b) = rest.get(i) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
         }
+        w = w.wrapping_mul(10).wrapping_add(u64::from(d));
+        i += 1;
     }
-    if n == 0 || w > 1 << 24 {
+    let int_digits = i;
+    let mut scale: i64 = 0; // the value is w·10^scale
+    if rest.get(i) == Some(&b'.') {
+        i += 1;
+        let from = i;
+        while let Some(&b) = rest.get(i) {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            w = w.wrapping_mul(10).wrapping_add(u64::from(d));
+            i += 1;
+        }
+        scale = -((i - from) as i64);
+    }
+    let digits = int_digits + scale.unsigned_abs() as usize;
+    if digits > 18 {
         return None;
     }
-    let scale = *POW10.get(frac.unwrap_or(0))?;
-    let v = w as f32 / scale;
-    Some(if neg { -v } else { v })
+    if digits == 0 {
+        return None;
+    }
+    if let Some(b'e' | b'E') = rest.get(i) {
+        i += 1;
+        let eneg = match rest.get(i) {
+            Some(b'-') => {
+                i += 1;
+                true
+            }
+            Some(b'+') => {
+                i += 1;
+                false
+            }
+            _ => false,
+        };
+        let from = i;
+        let mut n = 0i64;
+        while let Some(&b) = rest.get(i) {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 || i - from >= 4 {
+                break;
+            }
+            n = n * 10 + i64::from(d);
+            i += 1;
+        }
+        if i == from || rest.get(i).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        scale += if eneg { -n } else { n };
+    }
+    let used = i + usize::from(neg);
+    if w > 1 << 53 {
+        return None;
+    }
+    let p = *POW10.get(usize::try_from(scale.unsigned_abs()).ok()?)?;
+    let d = if scale < 0 {
+        w as f64 / p
+    } else {
+        w as f64 * p
+    };
+    if w != 0 && !(f64::from(f32::MIN_POSITIVE)..=f64::from(f32::MAX)).contains(&d) {
+        return None;
+    }
+    // Halfway between two f32: the 29 bits f32 drops are exactly 1000…0.
+    if d.to_bits() & 0x1fff_ffff == 0x1000_0000 {
+        return None;
+    }
+    let v = d as f32;
+    Some((if neg { -v } else { v }, used))
 }
 
 impl<R: io::Read> Iterator for RecordsReader<'_, R> {

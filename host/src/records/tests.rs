@@ -503,13 +503,19 @@ fn the_fast_framer_equals_the_byte_by_byte_one() {
 #[test]
 fn fast_numbers_equal_str_parse() {
     let mut rng = Rng(11);
-    let alphabet = b"0123456789.-";
+    let alphabet = b"0123456789.-e+";
     let mut taken = 0;
     for case in 0..300_000 {
         let len = 1 + rng.below(if case % 3 == 0 { 20 } else { 11 }) as usize;
         let cell: Vec<u8> = (0..len)
             .map(|i| {
-                let k = rng.below(if i == 0 { 12 } else { 11 }) as usize;
+                let k = match rng.below(20) {
+                    0 if i > 0 => 12,
+                    1 if i > 1 => 13,
+                    2 if i == 0 => 11,
+                    3 => 10,
+                    _ => rng.below(10) as usize,
+                };
                 alphabet[k]
             })
             .collect();
@@ -524,32 +530,63 @@ fn fast_numbers_equal_str_parse() {
         }
     }
     assert!(taken > 50_000, "the fast path took only {taken} cells");
-    for s in [
+    // Every f32 printed as Rust prints it (shortest round trip, and in exponent form).
+    for _ in 0..200_000 {
+        let v = f32::from_bits(rng.next() as u32);
+        for s in [format!("{v}"), format!("{v:e}"), format!("{v:.3}")] {
+            if let Some(got) = super::fast_f32(s.as_bytes()) {
+                let want: f32 = s.parse().unwrap();
+                assert_eq!(got.to_bits(), want.to_bits(), "{s:?}");
+            }
+        }
+    }
+    let some = [
         "-.5",
         ".5",
         "5.",
         "-0",
+        "0",
         "16777216",
         "0.0000000001",
         "9999999",
         "1234.5677",
-    ] {
-        let v = super::fast_f32(s.as_bytes()).unwrap();
+        "-.5e3",
+        "1e3",
+        "5.056098e7",
+        "3.4028235e15",
+        "1.17549435e-14",
+        "0.12345678901",
+        "0.74713326",
+    ];
+    for s in some {
+        let v = super::fast_f32(s.as_bytes()).unwrap_or_else(|| panic!("{s:?}"));
         assert_eq!(v.to_bits(), s.parse::<f32>().unwrap().to_bits(), "{s}");
     }
-    for s in [
+    // Halfway between two f32 (2^24 + 1 and the same value written otherwise): left to
+    // str::parse, as is anything outside the grammar or the normal range.
+    let none = [
+        "16777217",
+        "1.6777217e7",
+        "167772170e-1",
+        "5.056099e7",
         "-",
         ".",
         "-.",
         "",
         " 1",
-        "1e3",
         "+1",
-        "16777217",
-        "0.12345678901",
         "1_0",
         "--1",
-    ] {
+        "1e",
+        "1e+",
+        "1e40",
+        "1e-46",
+        "1e99999",
+        "inf",
+        "NaN",
+        "1e-39",
+    ];
+    for s in none {
         assert_eq!(super::fast_f32(s.as_bytes()), None, "{s:?}");
     }
 }
