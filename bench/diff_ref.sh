@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Differential run: `silkscore score` of this tree against a reference binary (built from an
+# Differential run: `silkscore score` (and rank, encode, weights entropy|critic, which read
+# records files through the same reader) of this tree against a reference binary (built from an
 # earlier commit, e.g. the one before the parallel pipeline) on generated hostile records
 # files, in every format, on 1, 2 and 4 threads, to standard output and to a file: the same
 # stdout bytes, stderr, exit status and output file, or the first difference is shown.
@@ -36,6 +37,19 @@ for seed in $(seq 1 "$FILES"); do
       fi
     done
     rm -f ref.file
+  done
+  # The other subcommands that read records files (through the same reader).
+  for sub in "rank -n 50 -f csv" "rank -n 5 -f table" "encode -o -" "weights entropy" "weights critic"; do
+    set +e
+    "$REF" $sub -i in.csv > ref.out 2> ref.err; ref_rc=$?
+    "$NEW" $sub -i in.csv > new.out 2> new.err; new_rc=$?
+    set -e
+    runs=$((runs + 1))
+    if [ "$ref_rc" != "$new_rc" ] || ! cmp -s ref.out new.out || ! cmp -s ref.err new.err; then
+      echo "DIFFERENCE: seed $seed, $sub (exit $ref_rc vs $new_rc)"
+      cmp ref.out new.out || true; diff ref.err new.err | head -5 || true
+      cp in.csv "failing-$seed.csv"; exit 1
+    fi
   done
 done
 echo "diff_ref: $runs runs on $FILES files, identical stdout, stderr, exit status and output files"

@@ -214,7 +214,13 @@ impl<'m> RecordsReaderBuilder<'m> {
 /// infinite). A row with another field count than the header is reported as
 /// [`RowError::Fields`] instead of stopping the read.
 pub struct RecordsReader<'m, R> {
-    framer: Framer<R>,
+    scanner: scan::Scanner<R>,
+    /// The block of records being read, and the next of its records.
+    block: scan::Block,
+    next: usize,
+    /// Scratch space for the fields of a quoted record.
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
     model: &'m Model,
     path: PathBuf,
     columns: Vec<Column>,
@@ -224,10 +230,12 @@ pub struct RecordsReader<'m, R> {
     header_line: u64,
     absent: Vec<String>,
     unknown: Vec<String>,
-    record: RawRecord,
     rows: u64,
     done: bool,
 }
+
+/// Bytes of input the reader frames at a time.
+const READ_BLOCK: usize = 256 * 1024;
 
 impl<R> fmt::Debug for RecordsReader<'_, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -365,11 +373,17 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
             .filter(|(_, s)| !s)
             .map(|(ind, _)| ind.id.as_str().to_owned())
             .collect();
-        // Data rows keep one field more than the header: enough to see that a row is too
-        // wide, without holding a row of a million empty fields.
-        framer.keep_fields(columns.len().saturating_add(1));
+        // Data rows are framed by the fast framer (records/scan.rs), from where this one
+        // stopped.
+        let limits = framer.limits();
+        let (source, pending, line, after_cr, eof) = framer.into_parts();
+        let scanner = scan::Scanner::resume(source, limits, pending, line, after_cr, eof);
         Ok(RecordsReader {
-            framer,
+            scanner,
+            block: scan::Block::default(),
+            next: 0,
+            bytes: Vec::new(),
+            ends: Vec::new(),
             model,
             path,
             columns,
@@ -379,7 +393,6 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
             header_line,
             absent,
             unknown,
-            record: raw,
             rows: 0,
             done: false,
         })
@@ -417,19 +430,34 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
         self.name_col.is_some()
     }
 
-    /// Builds the row from `self.record`.
-    fn row(&mut self) -> Row {
+    /// Builds the row of a record of the current block. Data rows keep one field more than
+    /// the header: enough to see that a row is too wide, without holding a row of a million
+    /// empty fields.
+    fn row(&mut self, span: scan::Span) -> Row {
         self.rows += 1;
-        let record = &self.record;
-        let fields = Fields {
-            get: &|i| record.get(i),
-            count: record.len(),
+        let keep = self.columns.len().saturating_add(1);
+        let record = self.block.data.get(span.start..span.end).unwrap_or(&[]);
+        let count = scan::split(record, span.quoted, keep, &mut self.bytes, &mut self.ends);
+        let (src, sep): (&[u8], usize) = if span.quoted {
+            (&self.bytes, 0)
+        } else {
+            (record, 1)
         };
+        let ends = &self.ends;
+        let get = move |i: usize| -> Option<&[u8]> {
+            let end = *ends.get(i)?;
+            let start = match i.checked_sub(1) {
+                Some(p) => ends.get(p)? + sep,
+                None => 0,
+            };
+            src.get(start..end)
+        };
+        let fields = Fields { get: &get, count };
         let parser = self.parser();
         let (id, name) = parser.id_and_name(&fields);
         let parsed = parser.record(&fields, &name);
         Row {
-            line: self.record.line,
+            line: span.line,
             index: self.rows,
             id: id.into_owned(),
             name: name.into_owned(),
@@ -457,9 +485,13 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
     /// The fast framer, continuing after the header (and any data rows already read), and how
     /// to build rows: for [`crate::pipeline`]. The reader must not have returned an error.
     pub(crate) fn into_scanner(self) -> (scan::Scanner<R>, ParserParts<'m>) {
-        let limits = self.framer.limits();
-        let (source, pending, line, after_cr, eof) = self.framer.into_parts();
-        let scanner = scan::Scanner::resume(source, limits, pending, line, after_cr, eof);
+        let mut scanner = self.scanner;
+        if !self.done {
+            // The records of the current block not read yet go first.
+            let mut block = self.block;
+            block.spans.drain(..self.next.min(block.spans.len()));
+            scanner.push_back(block);
+        }
         let parts = ParserParts {
             model: self.model,
             columns: self.columns,
@@ -899,18 +931,27 @@ impl<R: io::Read> Iterator for RecordsReader<'_, R> {
     type Item = Result<Row, HostError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        match self.framer.next_record(&mut self.record, false) {
-            Ok(true) => Some(Ok(self.row())),
-            Ok(false) => {
-                self.done = true;
-                None
+        loop {
+            if self.done {
+                return None;
             }
-            Err(e) => {
+            if let Some(span) = self.block.spans.get(self.next).copied() {
+                self.next += 1;
+                return Some(Ok(self.row(span)));
+            }
+            if let Some(e) = self.block.end.take() {
                 self.done = true;
-                Some(Err(frame_error(&self.path, e)))
+                return Some(Err(frame_error(&self.path, e)));
+            }
+            match self.scanner.next_block(READ_BLOCK) {
+                Some(block) => {
+                    self.block = block;
+                    self.next = 0;
+                }
+                None => {
+                    self.done = true;
+                    return None;
+                }
             }
         }
     }

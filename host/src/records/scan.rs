@@ -71,6 +71,8 @@ pub(crate) struct Scanner<R> {
     lines: Lines,
     /// Bytes read but not yet returned in a block (the start of a record).
     carry: Vec<u8>,
+    /// A block handed back by [`Scanner::push_back`], returned first.
+    pushed: Option<Block>,
     eof: bool,
     done: bool,
 }
@@ -92,8 +94,17 @@ impl<R: Read> Scanner<R> {
             limits,
             lines: Lines { line, after_cr },
             carry: pending,
+            pushed: None,
             eof,
             done: false,
+        }
+    }
+
+    /// Hands back a block (or what is left of it) to be returned again by the next call of
+    /// [`Scanner::next_block`], before anything else.
+    pub fn push_back(&mut self, block: Block) {
+        if !block.spans.is_empty() || block.end.is_some() {
+            self.pushed = Some(block);
         }
     }
 
@@ -101,6 +112,9 @@ impl<R: Read> Scanner<R> {
     /// source hands out less at a time, as pipes do), or `None`
     /// once the input has ended (after the block that holds the error, if there is one).
     pub fn next_block(&mut self, target: usize) -> Option<Block> {
+        if let Some(block) = self.pushed.take() {
+            return Some(block);
+        }
         if self.done {
             return None;
         }
@@ -180,8 +194,13 @@ impl<R: Read> Scanner<R> {
                 }
             }
             if block.spans.is_empty() && !self.done {
-                // Not one whole record yet: read more (a record may be up to the limit long).
-                want = data.len().saturating_add(target.max(64 * 1024));
+                // Not one whole record yet: read more, doubling, but never more than the
+                // limit needs to decide (one byte past it is an error).
+                let cap = self.limits.max_record_bytes.saturating_add(1);
+                want = data
+                    .len()
+                    .saturating_add(data.len().max(target).max(64 * 1024))
+                    .min(cap.max(data.len() + 1));
                 continue;
             }
             self.carry = data.get(pos..).map(<[u8]>::to_vec).unwrap_or_default();
