@@ -28,6 +28,7 @@
 pub mod model_file;
 pub mod output;
 pub mod portfolio;
+pub mod ranking;
 pub mod records;
 pub mod report;
 pub mod scoring;
