@@ -78,6 +78,7 @@ use silkscore::record::Record;
 use silkscore::score::Scorer;
 
 pub mod design;
+mod evaluate;
 pub mod perturb;
 pub mod ranks;
 pub mod rng;
@@ -86,7 +87,9 @@ pub mod uncertainty;
 
 use crate::portfolio::Portfolio;
 pub use crate::ranking::rank;
-use design::{Design, MAX_INPUTS, MAX_ROWS};
+use design::{MAX_INPUTS, MAX_ROWS};
+pub use evaluate::{design_outputs, DesignOutputs};
+use evaluate::{settle, Evaluator};
 pub use perturb::{perturb_connotation_weights, perturb_goalposts, perturb_indicator_weights};
 pub use ranks::{nearest_rank, PERCENTILES};
 pub use rng::{splitmix64, Rng};
@@ -393,19 +396,16 @@ fn analyse_items<T>(
     let mut nominal_ranks = vec![0u32; p_count];
     rank(&nominal, &mut order, &mut nominal_ranks);
 
-    let mut sampler = Sampler::new(model, settings.uncertainty);
-    let groups = sampler.groups().to_vec();
+    let mut ev = Evaluator::new(model, settings)?;
+    let groups = ev.groups().to_vec();
     let g_count = groups.len();
-    let inputs = sampler.inputs();
-    let design =
-        Design::new(inputs, settings.seed).ok_or(SensitivityError::TooManyInputs(inputs))?;
-    let stride = g_count + 2;
+    let stride = ev.stride();
     let block = (buffer_bytes / (n * stride * 4)).clamp(1, p_count);
     let blocks = p_count.div_ceil(block);
     let total = (blocks * n + p_count) as u64;
     let step = (total / 200).max(1);
     let mut done = 0u64;
-    let mut tick = |progress: &mut dyn FnMut(u64, u64)| {
+    let mut tick = || {
         done += 1;
         if done.is_multiple_of(step) || done == total {
             progress(done, total);
@@ -424,111 +424,42 @@ fn analyse_items<T>(
         resamples: settings.resamples,
         seed: splitmix64(&mut s),
     };
-    let (mut a, mut b) = (vec![0.0; inputs], vec![0.0; inputs]);
-    let mut x = vec![0.0; inputs];
-    let mut models: Vec<Model> = Vec::with_capacity(stride);
     let mut used = 0usize;
 
     for (k, start) in (0..p_count).step_by(block).enumerate() {
         let end = (start + block).min(p_count);
         let width = end - start;
-        used = 0;
-        for (j, ok) in valid.iter_mut().enumerate() {
-            if !*ok {
-                tick(progress);
-                continue;
+        let mut at_a = |row: usize, q: usize, c: f32| {
+            if let Some(cell) = matrix.get_mut(row * p_count + start + q) {
+                *cell = c.to_bits();
             }
-            design.row(j as u32, &mut a, &mut b);
-            models.clear();
-            let mut valid_row = true;
-            for slot in 0..stride {
-                let point: &[f64] = match slot {
-                    0 => &a,
-                    1 => &b,
-                    _ => {
-                        x.copy_from_slice(&a);
-                        let g = slot - 2;
-                        let from: usize = groups.iter().take(g).map(|g| g.dims).sum();
-                        let to = from + groups.get(g).map_or(0, |g| g.dims);
-                        if let (Some(dst), Some(src)) = (x.get_mut(from..to), b.get(from..to)) {
-                            dst.copy_from_slice(src);
-                        }
-                        &x
-                    }
-                };
-                match sampler.draw(point) {
-                    Ok(m) => models.push(m),
-                    Err(_) => {
-                        valid_row = false;
-                        break;
-                    }
-                }
-            }
-            if !valid_row {
-                // Validity depends on the row alone: decided in the first block.
-                if k == 0 {
-                    *ok = false;
-                    tick(progress);
-                    continue;
-                }
-                models.clear();
-            }
-            for (slot, m) in models.iter().enumerate() {
-                let scorer = Scorer::new(m);
-                for (q, item) in items.get(start..end).unwrap_or(&[]).iter().enumerate() {
-                    let c = scorer.score(record(item)).map_or(f32::NAN, |s| s.composite);
-                    if let Some(v) = buf.get_mut(q * n * stride + used * stride + slot) {
-                        *v = c;
-                    }
-                    if slot == 0 {
-                        if let Some(cell) = matrix.get_mut(used * p_count + start + q) {
-                            *cell = c.to_bits();
-                        }
-                    }
-                }
-            }
-            if models.len() < stride {
-                // Unreachable: a row valid in the first block is valid in every block.
-                for q in 0..width {
-                    for slot in 0..stride {
-                        if let Some(v) = buf.get_mut(q * n * stride + used * stride + slot) {
-                            *v = f32::NAN;
-                        }
-                    }
-                }
-            }
-            used += 1;
-            tick(progress);
-        }
+        };
+        used = ev.block(
+            items.get(start..end).unwrap_or(&[]),
+            record,
+            &mut valid,
+            k == 0,
+            n,
+            &mut buf,
+            &mut at_a,
+            &mut tick,
+        );
         if used == 0 {
             return Err(SensitivityError::NoValidSample);
         }
-        // The Sobol indices of this block's projects: their outputs made contiguous, an
-        // unscored project counted and then taken as composite 0.
-        let per = used * stride;
-        if used < n {
-            for q in 1..width {
-                buf.copy_within(q * n * stride..q * n * stride + per, q * per);
-            }
-        }
-        let outputs = buf.get_mut(..width * per).unwrap_or(&mut []);
-        for (q, out) in outputs.chunks_exact_mut(per).enumerate() {
-            let mut unscored = 0u32;
-            for (i, v) in out.iter_mut().enumerate() {
-                if v.is_nan() {
-                    if i % stride == 0 {
-                        unscored += 1;
-                    }
-                    *v = 0.0;
-                }
-            }
-            if let Some(f) = failed.get_mut(start + q) {
-                *f = unscored;
-            }
-        }
+        // The Sobol indices of this block's projects (an unscored project counted, then
+        // taken as composite 0).
+        let outputs = settle(
+            &mut buf,
+            width,
+            n,
+            used,
+            stride,
+            failed.get_mut(start..end).unwrap_or(&mut []),
+        );
         for s in indices_of_many(outputs, width, g_count, &boot, Some(&mut mean)) {
             sobols.push(s);
-            tick(progress);
+            tick();
         }
     }
     drop(buf);

@@ -389,28 +389,25 @@ impl MeanIndices {
     }
 }
 
-/// Sobol indices of a scalar function of `inputs` inputs, each uniform on (0, 1) and its own
-/// group, from a quasi-random Saltelli design of base size `samples` (at most 2¹⁶; `inputs`
-/// + 2 evaluations per row) with `resamples` bootstrap resamples; `None` for a function that
-/// does not vary, no rows or more than 128 inputs.
+/// The evaluations of a scalar function of `inputs` inputs (each uniform on (0, 1)) on the
+/// quasi-random Saltelli design of base size `samples` (at most 2¹⁶) scrambled from `seed`:
+/// per row f(A_j), f(B_j), then f(A_B^(i)_j) for each input, as [`indices`] takes them.
+/// Empty for no inputs or more than 128.
 ///
 /// ```
-/// use silkscore_host::sensitivity::sobol::sobol;
-/// // f = x1 + 2·x2 (x3 unused): V = 1/12 + 4/12, so S = S_T = (0.2, 0.8, 0).
-/// let s = sobol(4096, 1, 3, 200, |x| x[0] + 2.0 * x[1]).unwrap();
-/// for (g, exact) in s.groups.iter().zip([0.2, 0.8, 0.0]) {
-///     assert!((g.first.value - exact).abs() < 0.01 && (g.total.value - exact).abs() < 0.01);
-///     assert!(g.first.contains(exact) && g.total.contains(exact));
-/// }
+/// use silkscore_host::sensitivity::sobol::evaluate;
+/// let y = evaluate(16, 1, 2, |x| x[0] + x[1]);
+/// assert_eq!(y.len(), 16 * 4);
 /// ```
-pub fn sobol(
+pub fn evaluate(
     samples: u32,
     seed: u64,
     inputs: usize,
-    resamples: u32,
     mut f: impl FnMut(&[f64]) -> f64,
-) -> Option<SobolIndices> {
-    let design = Design::new(inputs, seed)?;
+) -> Vec<f64> {
+    let Some(design) = Design::new(inputs, seed) else {
+        return Vec::new();
+    };
     let n = samples.min(MAX_ROWS);
     let mut outputs = Vec::with_capacity(n as usize * (inputs + 2));
     let (mut a, mut b) = (vec![0.0; inputs], vec![0.0; inputs]);
@@ -427,6 +424,31 @@ pub fn sobol(
             outputs.push(f(&x));
         }
     }
+    outputs
+}
+
+/// Sobol indices of a scalar function of `inputs` inputs, each uniform on (0, 1) and its own
+/// group, from a quasi-random Saltelli design of base size `samples` (at most 2¹⁶; `inputs`
+/// + 2 evaluations per row, [`evaluate`]) with `resamples` bootstrap resamples; `None` for a
+/// function that does not vary, no rows or more than 128 inputs.
+///
+/// ```
+/// use silkscore_host::sensitivity::sobol::sobol;
+/// // f = x1 + 2·x2 (x3 unused): V = 1/12 + 4/12, so S = S_T = (0.2, 0.8, 0).
+/// let s = sobol(4096, 1, 3, 200, |x| x[0] + 2.0 * x[1]).unwrap();
+/// for (g, exact) in s.groups.iter().zip([0.2, 0.8, 0.0]) {
+///     assert!((g.first.value - exact).abs() < 0.01 && (g.total.value - exact).abs() < 0.01);
+///     assert!(g.first.contains(exact) && g.total.contains(exact));
+/// }
+/// ```
+pub fn sobol(
+    samples: u32,
+    seed: u64,
+    inputs: usize,
+    resamples: u32,
+    f: impl FnMut(&[f64]) -> f64,
+) -> Option<SobolIndices> {
+    let outputs = evaluate(samples, seed, inputs, f);
     let mut s = seed ^ 0xB007_5EED_B007_5EED;
     let boot = Bootstrap {
         resamples,

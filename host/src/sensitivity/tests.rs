@@ -341,3 +341,25 @@ fn a_portfolio_is_analysed_in_place_as_its_records() {
     let b = analyse(&M, &read.records(), &s, &mut |_, _| {}).unwrap();
     assert_eq!(a, b);
 }
+
+#[test]
+fn design_outputs_are_what_the_estimators_see() {
+    let records = portfolio(5);
+    let s = settings(64, Uncertainty::weights(0.2));
+    let a = run(&M, &records, &s);
+    let d = design_outputs(&M, &records, &s).unwrap();
+    assert_eq!((d.rows, d.groups.len()), (64, 4));
+    let none = sobol::Bootstrap {
+        resamples: 0,
+        seed: 0,
+    };
+    for (p, out) in a.projects.iter().zip(&d.outputs) {
+        let mine = sobol::indices(out, 4, &none, None).unwrap();
+        let theirs = p.sobol.as_ref().unwrap();
+        for (x, y) in mine.groups.iter().zip(&theirs.groups) {
+            assert_eq!(x.first.value, y.first.value);
+            assert_eq!(x.total.value, y.total.value);
+        }
+        assert_eq!(mine.variance, theirs.variance);
+    }
+}
