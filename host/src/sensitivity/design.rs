@@ -123,6 +123,8 @@ mod tests {
                 let mut cells = [0u32; 256];
                 for x in m.iter() {
                     assert!(0.0 < *x && *x < 1.0);
+                    // the centre of its 2^-23 cell: never 0, symmetric around ½
+                    assert_eq!((x * f64::from(1u32 << 23)).fract(), 0.5, "{x}");
                     cells[(x * 256.0) as usize] += 1;
                 }
                 assert!(cells.iter().all(|c| *c == 1), "dimension {k}: {cells:?}");
