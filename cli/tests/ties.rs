@@ -36,7 +36,7 @@ fn stderr(o: &Output) -> String {
 
 /// The bundled portfolio plus two copies of project 1004 (ids 2001, 2002: identical values,
 /// so identical composites) and one copy of 1001 (id 2003), after the originals.
-fn tied_portfolio() -> String {
+fn tied_portfolio(name: &str) -> String {
     let text = fs::read_to_string(root().join(PORTFOLIO)).unwrap();
     let mut out = text.clone();
     let row = |id: &str| {
@@ -49,7 +49,8 @@ fn tied_portfolio() -> String {
         out.push_str(&row(of).replacen(of, copy, 1));
         out.push('\n');
     }
-    let path = tmp("tied.csv");
+    // One file per test: the tests of this file run in parallel.
+    let path = tmp(name);
     fs::write(&path, &out).unwrap();
     path.to_str().unwrap().to_owned()
 }
@@ -80,7 +81,7 @@ fn assert_competition(rows: &[(u32, String, String)]) {
 
 #[test]
 fn rank_gives_tied_projects_one_rank_and_skips_the_next() {
-    let input = tied_portfolio();
+    let input = tied_portfolio("rank.csv");
     let o = run(&["rank", "-i", &input, "--top", "40", "-f", "csv"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let rows = ranked(&stdout(&o), 0, 1, 6);
@@ -125,7 +126,7 @@ fn rank_gives_tied_projects_one_rank_and_skips_the_next() {
 
 #[test]
 fn rank_says_when_tied_rows_fall_past_the_cut() {
-    let input = tied_portfolio();
+    let input = tied_portfolio("cut.csv");
     // The top 3 cuts the three-way tie at rank 2 after its second member.
     let o = run(&["rank", "-i", &input, "--top", "3"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -147,7 +148,7 @@ fn rank_says_when_tied_rows_fall_past_the_cut() {
 
 #[test]
 fn sensitivity_ranks_tied_projects_alike_in_every_draw() {
-    let input = tied_portfolio();
+    let input = tied_portfolio("sens.csv");
     let o = run(&[
         "sensitivity",
         "-i",
@@ -179,7 +180,7 @@ fn sensitivity_ranks_tied_projects_alike_in_every_draw() {
 
 #[test]
 fn the_report_shares_ranks_too() {
-    let input = tied_portfolio();
+    let input = tied_portfolio("report.csv");
     let out = tmp("tied.html");
     let o = run(&[
         "report",
@@ -203,4 +204,25 @@ fn the_report_shares_ranks_too() {
         .collect();
     assert_eq!(ranks, ["1", "2", "2", "2", "5"]);
     assert!(html.contains("share a rank"));
+    // Without the sensitivity section the table ranks the same way.
+    let o = run(&[
+        "report",
+        "-i",
+        &input,
+        "-o",
+        out.to_str().unwrap(),
+        "-n",
+        "0",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = fs::read_to_string(&out).unwrap();
+    assert!(!html.contains("id=\"sensitivity\""));
+    let table = &html[html.find("<table class=\"rank\">").unwrap()..];
+    let ranks: Vec<&str> = table
+        .split("<tr><td class=\"n\">")
+        .skip(1)
+        .take(5)
+        .map(|s| &s[..s.find('<').unwrap()])
+        .collect();
+    assert_eq!(ranks, ["1", "2", "2", "2", "5"]);
 }

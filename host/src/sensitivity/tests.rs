@@ -264,6 +264,13 @@ fn an_uncertain_minimum_coverage_drops_projects_in_some_draws() {
         s.groups[0].first.value > 0.9,
         "the gate is all that varies: {s:?}"
     );
+    // Where it is left out it counts as composite 0, and only there.
+    let d = design_outputs(&M, &records, &settings(256, u)).unwrap();
+    let zeros = d.outputs[0].iter().step_by(3).filter(|v| **v == 0.0).count();
+    assert_eq!(zeros as u32, p.failed_samples);
+    assert!(d.outputs[0]
+        .iter()
+        .all(|v| *v == 0.0 || (*v - p.nominal_composite).abs() < 1e-3));
     assert!(a.projects[1..]
         .iter()
         .all(|p| p.failed_samples == 0 && p.sobol.is_none()));
