@@ -7,8 +7,8 @@ use clap::Args;
 use silkscore::Model;
 use silkscore_host::portfolio::Portfolio;
 use silkscore_host::sensitivity::{
-    analyse_portfolio, default_samples, Analysis, SensitivityError, Settings, Uncertainty,
-    DEFAULT_RESAMPLES, DEFAULT_SAMPLES,
+    analyse_portfolio, default_resamples, default_samples, Analysis, SensitivityError, Settings,
+    Uncertainty, DEFAULT_RESAMPLES, DEFAULT_SAMPLES,
 };
 
 use crate::error::CliError;
@@ -40,9 +40,10 @@ pub struct AnalysisArgs {
     uncertainty: Option<PathBuf>,
 
     /// Bootstrap resamples of the 95% confidence intervals of the Sobol indices (0: none).
-    #[arg(long, value_name = "R", default_value_t = DEFAULT_RESAMPLES,
+    /// Default: 500, or 100 when samples x projects exceeds 4194304.
+    #[arg(long, value_name = "R",
           value_parser = clap::value_parser!(u32).range(0..=100_000))]
-    resamples: u32,
+    resamples: Option<u32>,
 }
 
 impl AnalysisArgs {
@@ -68,11 +69,22 @@ impl AnalysisArgs {
             }
             n
         });
+        let resamples = self.resamples.unwrap_or_else(|| {
+            let r = default_resamples(samples, projects);
+            if r < DEFAULT_RESAMPLES {
+                term::info(&format_args!(
+                    "{r} bootstrap resamples for {samples} samples of {projects} projects (the \
+                     default {DEFAULT_RESAMPLES} is reduced for large analyses; --resamples \
+                     asks for more)"
+                ));
+            }
+            r
+        });
         Ok(Settings {
             samples,
             seed: self.seed,
             uncertainty,
-            resamples: self.resamples,
+            resamples,
         })
     }
 }

@@ -133,6 +133,23 @@ pub fn default_samples(projects: usize) -> u32 {
 /// The default number of bootstrap resamples of the confidence intervals.
 pub const DEFAULT_RESAMPLES: u32 = 500;
 
+/// The bootstrap resamples of a default analysis of `projects` projects with `samples` rows:
+/// [`DEFAULT_RESAMPLES`], or 100 when samples × projects exceeds [`DEFAULT_WORK`] (the
+/// bootstrap then costs about as much as the scoring instead of five times as much).
+///
+/// ```
+/// use silkscore_host::sensitivity::default_resamples;
+/// assert_eq!(default_resamples(16384, 28), 500);
+/// assert_eq!(default_resamples(20, 1_000_000), 100);
+/// ```
+pub fn default_resamples(samples: u32, projects: usize) -> u32 {
+    if u64::from(samples) * projects as u64 > DEFAULT_WORK {
+        100
+    } else {
+        DEFAULT_RESAMPLES
+    }
+}
+
 /// What to analyse.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Settings {

@@ -266,7 +266,11 @@ fn an_uncertain_minimum_coverage_drops_projects_in_some_draws() {
     );
     // Where it is left out it counts as composite 0, and only there.
     let d = design_outputs(&M, &records, &settings(256, u)).unwrap();
-    let zeros = d.outputs[0].iter().step_by(3).filter(|v| **v == 0.0).count();
+    let zeros = d.outputs[0]
+        .iter()
+        .step_by(3)
+        .filter(|v| **v == 0.0)
+        .count();
     assert_eq!(zeros as u32, p.failed_samples);
     assert!(d.outputs[0]
         .iter()

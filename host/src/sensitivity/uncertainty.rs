@@ -621,3 +621,100 @@ goalposts = 0.1
         assert!(s.draw(&std::vec![0.3; s.inputs()]).is_ok());
     }
 }
+
+#[cfg(test)]
+mod hostile {
+    //! Random files and random points: parsing never panics, and every drawn model either
+    //! validates or is refused with an error.
+    use super::*;
+    use crate::sensitivity::rng::Rng;
+    use silkscore::model::BRI_CULTURAL_V1 as M;
+    use std::vec;
+
+    const KEYS: [&str; 9] = [
+        "weights",
+        "indicator_weights",
+        "within",
+        "across",
+        "floor",
+        "min_coverage",
+        "goalposts",
+        "wieghts",
+        "[table]",
+    ];
+    const VALUES: [&str; 16] = [
+        "0",
+        "1",
+        "0.5",
+        "-0.1",
+        "1e300",
+        "nan",
+        "inf",
+        "-inf",
+        "true",
+        "\"x\"",
+        "[0.001, 0.5]",
+        "[0, 1]",
+        "[1, 0]",
+        "[0.2]",
+        "0.4999999",
+        "[1e-45, 1e-40]",
+    ];
+
+    #[test]
+    fn random_files_parse_or_are_refused_and_draws_never_panic() {
+        let mut rng = Rng::new(2024);
+        let (mut parsed, mut refused, mut drawn, mut invalid) = (0, 0, 0, 0);
+        for _ in 0..5000 {
+            let mut text = String::new();
+            for _ in 0..(rng.next_u64() % 5) {
+                let k = KEYS[(rng.next_u64() % KEYS.len() as u64) as usize];
+                let v = VALUES[(rng.next_u64() % VALUES.len() as u64) as usize];
+                text.push_str(&format!("{k} = {v}\n"));
+            }
+            if rng.next_u64() % 4 == 0 {
+                // Some raw bytes as well.
+                let junk: String = (0..(rng.next_u64() % 8))
+                    .map(|_| char::from(b" =[]\"#\n.,01az"[(rng.next_u64() % 13) as usize]))
+                    .collect();
+                text.push_str(&junk);
+            }
+            match Uncertainty::parse(&text) {
+                Err(e) => {
+                    refused += 1;
+                    assert!(!e.message.is_empty());
+                }
+                Ok(u) => {
+                    parsed += 1;
+                    assert!(u.check().is_ok() && !u.is_empty(), "{text}");
+                    let mut s = Sampler::new(&M, u);
+                    let mut x = vec![0.0; s.inputs()];
+                    for _ in 0..20 {
+                        for v in x.iter_mut() {
+                            // The design's range (0, 1), ends included for good measure.
+                            *v = match rng.next_u64() % 10 {
+                                0 => 0.0,
+                                1 => 1.0,
+                                _ => rng.uniform(),
+                            };
+                        }
+                        match s.draw(&x) {
+                            Ok(m) => {
+                                drawn += 1;
+                                let p = m.params();
+                                assert!(p.floor > 0.0 && p.floor <= 1.0);
+                                assert!((0.0..=1.0).contains(&p.min_coverage));
+                            }
+                            Err(_) => invalid += 1,
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            parsed > 50 && refused > 1000 && drawn > 1000,
+            "{parsed} {refused} {drawn}"
+        );
+        let _ = invalid;
+    }
+}
