@@ -32,7 +32,7 @@ a table. Ranks: equal composites share a rank (1 2 2 4), listed in file order.
 
 Memory: the whole portfolio is held, about 350 bytes per row (1,000,000 rows: about 330 MB),
 plus the sensitivity analysis (see `silkscore sensitivity --help`: 1,000,000 rows with
---samples 20 peak at about 690 MB). The HTML is written as it is made, never held whole.
+--samples 20 peak at about 750 MB). The HTML is written as it is made, never held whole.
 
 Exit status: 0 every row scored, 1 some rows could not be scored (the report is still
 written and lists them), 2 unusable arguments, model or file (or an output that is one of
