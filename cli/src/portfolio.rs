@@ -34,7 +34,7 @@ pub struct AnalysisArgs {
           conflicts_with = "uncertainty")]
     spread: f64,
 
-    /// Uncertainty file (TOML, docs/spec.md §7.6): which assumptions vary and how (weights,
+    /// Uncertainty file (TOML, docs/spec.md §7.8): which assumptions vary and how (weights,
     /// indicator weights, aggregation within/across, floor, min_coverage, goalposts).
     #[arg(short = 'u', long, value_name = "FILE")]
     uncertainty: Option<PathBuf>,

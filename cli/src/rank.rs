@@ -13,9 +13,10 @@ use silkscore::score::batch::Ranked;
 use silkscore_host::ranking::{compare, ties, Competition};
 use silkscore_host::scoring::score_row;
 
-use crate::common::{fixed, model_or_default};
+use crate::common::fixed;
 use crate::error::{CliError, Exit};
 use crate::files::{Inputs, Output};
+use crate::models::ModelArg;
 use crate::progress::Progress;
 use crate::records::{warn_columns, RecordsArgs};
 use crate::term::{self, pad, pad_left, trim_lines};
@@ -30,7 +31,7 @@ Examples:
   silkscore rank --input examples/data/portfolio.csv --top 5
   silkscore rank --input projects.csv --model my-model.toml --top 100 --format csv
 
-Ranks by composite, highest first, by standard competition ranking (docs/spec.md §7.5):
+Ranks by composite, highest first, by standard competition ranking (docs/spec.md §7.7):
 projects with equal composites (the same f32 value, to the last bit) share a rank and the
 next rank is skipped (1 2 2 4); tied projects are listed in input order. The file is read
 once, as a stream, keeping only the best N (N ≤ 100000); when rows beyond the N-th tie with
@@ -43,9 +44,8 @@ model or file, 141 the output was closed early (`| head`).")]
 pub struct RankArgs {
     #[command(flatten)]
     records: RecordsArgs,
-    /// Model file (TOML). Without it, the built-in model bri-cultural-v1.
-    #[arg(short, long, value_name = "FILE")]
-    model: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArg,
     /// How many projects to list (1 to 100000).
     #[arg(short = 'n', long, value_name = "N", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_TOP)))]
@@ -95,11 +95,9 @@ impl Ord for Entry {
 
 /// Runs `silkscore rank`.
 pub fn run(args: &RankArgs) -> Result<Exit, CliError> {
-    let inputs = Inputs::new()
-        .with(args.records.path())
-        .with_opt(args.model.as_deref());
+    let inputs = args.model.inputs(Inputs::new().with(args.records.path()));
     let mut out = Output::create(args.output.as_deref(), &inputs)?;
-    let model = model_or_default(args.model.as_deref())?;
+    let model = args.model.load()?;
     let progress = Progress::for_input(args.records.path(), out.is_stdout());
     let reader = args.records.open(&model, &progress)?;
     warn_columns(&reader, &model);
@@ -206,7 +204,7 @@ fn more_tie(k: u64) -> String {
     }
 }
 
-/// The competition ranks (docs/spec.md §7.5) of entries in listing order, best first.
+/// The competition ranks (docs/spec.md §7.7) of entries in listing order, best first.
 fn competition_ranks(best: &[Entry]) -> Vec<u32> {
     let mut c = Competition::new();
     best.iter()

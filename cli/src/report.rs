@@ -7,9 +7,9 @@ use clap::Args;
 use silkscore_host::report::{render_to, ReportOptions, DEFAULT_MAX_CHARTS};
 use silkscore_host::sensitivity::design::MAX_ROWS;
 
-use crate::common::model_or_default;
 use crate::error::{CliError, Exit};
 use crate::files::{is_std, Inputs, Output};
+use crate::models::ModelArg;
 use crate::portfolio::{self, AnalysisArgs};
 use crate::records::RecordsArgs;
 
@@ -39,9 +39,8 @@ written and lists them), 2 unusable arguments, model or file (or an output that 
 the inputs), 141 the output (`-o -`) was closed early. The report is written to a temporary
 file beside FILE and renamed onto it at the end.")]
 pub struct ReportArgs {
-    /// Model file (TOML, docs/spec.md §7). Without it, the built-in model bri-cultural-v1.
-    #[arg(short, long, value_name = "FILE")]
-    model: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArg,
 
     #[command(flatten)]
     records: RecordsArgs,
@@ -71,12 +70,13 @@ pub struct ReportArgs {
 
 /// Runs `silkscore report`.
 pub fn run(args: &ReportArgs) -> Result<Exit, CliError> {
-    let inputs = Inputs::new()
-        .with(args.records.path())
-        .with_opt(args.model.as_deref())
-        .with_opt(args.analysis.uncertainty_file());
+    let inputs = args.model.inputs(
+        Inputs::new()
+            .with(args.records.path())
+            .with_opt(args.analysis.uncertainty_file()),
+    );
     let mut out = Output::create(Some(&args.output), &inputs)?;
-    let model = model_or_default(args.model.as_deref())?;
+    let model = args.model.load()?;
     if let Some(path) = args.analysis.uncertainty_file() {
         portfolio::read_uncertainty(path)?;
     }

@@ -14,9 +14,9 @@ use silkscore_host::sensitivity::{
     Analysis, Estimate, SobolIndices, Uncertainty, CONFIDENCE, MAX_RANK_ENTRIES,
 };
 
-use crate::common::model_or_default;
 use crate::error::{CliError, Exit};
 use crate::files::{Inputs, Output};
+use crate::models::ModelArg;
 use crate::portfolio::{self, AnalysisArgs};
 use crate::records::RecordsArgs;
 use crate::term::{escape, pad, width};
@@ -29,7 +29,7 @@ Examples:
   silkscore sensitivity --input projects.csv --model my-model.toml --samples 32768 --seed 7 \\
       --format csv -o robustness.csv
 
-What varies (docs/spec.md §7.6): by default the connotation weights and the indicator weights,
+What varies (docs/spec.md §7.8): by default the connotation weights and the indicator weights,
 each w*(1 + f*U(-1,1)) with f = --spread, renormalised. An uncertainty file (--uncertainty)
 can instead vary any of: connotation weights, indicator weights, the aggregation within and
 across (arithmetic or geometric), the floor, the minimum coverage and the goalposts.
@@ -67,9 +67,8 @@ Exit status: 0 every row analysed, 1 some rows left out (the analysis is still w
 2 unusable arguments, model, uncertainty or records file, or no row that scores, 141 the
 output was closed early (`| head`).")]
 pub struct SensitivityArgs {
-    /// Model file (TOML, docs/spec.md §7). Without it, the built-in model bri-cultural-v1.
-    #[arg(short, long, value_name = "FILE")]
-    model: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArg,
 
     #[command(flatten)]
     records: RecordsArgs,
@@ -104,12 +103,13 @@ enum FormatArg {
 
 /// Runs `silkscore sensitivity`.
 pub fn run(args: &SensitivityArgs) -> Result<Exit, CliError> {
-    let inputs = Inputs::new()
-        .with(args.records.path())
-        .with_opt(args.model.as_deref())
-        .with_opt(args.analysis.uncertainty_file());
+    let inputs = args.model.inputs(
+        Inputs::new()
+            .with(args.records.path())
+            .with_opt(args.analysis.uncertainty_file()),
+    );
     let mut out = Output::create(args.output.as_deref(), &inputs)?;
-    let model = model_or_default(args.model.as_deref())?;
+    let model = args.model.load()?;
     // The uncertainty file is read (and refused) before the records.
     if let Some(path) = args.analysis.uncertainty_file() {
         portfolio::read_uncertainty(path)?;

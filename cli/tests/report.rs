@@ -128,8 +128,9 @@ fn the_report_is_self_contained_and_names_every_project() {
     assert_eq!(html.matches("<svg class=\"intervals\"").count(), 1);
     assert_eq!(html.matches("<svg class=\"sobol\"").count(), 1);
     assert_eq!(html.matches("<svg class=\"grades\"").count(), 1);
+    assert_eq!(html.matches("<svg class=\"heatmap\"").count(), 1);
     let charts = html.matches("<svg class=").count();
-    assert_eq!(charts, 28 + 10 + 1 + 1 + 1);
+    assert_eq!(charts, 28 + 10 + 1 + 1 + 1 + 1);
     // The Sobol indices come with their 95% intervals, in the chart and the table.
     assert!(html.contains("95% interval"));
     assert!(html.contains("Which assumption matters?"));

@@ -1,4 +1,4 @@
-//! The one ranking rule (docs/spec.md §7.5) through the real command line: standard competition
+//! The one ranking rule (docs/spec.md §7.7) through the real command line: standard competition
 //! ranking ("1224"), ties only between identical composites, in `rank`, `sensitivity` and the
 //! report alike.
 

@@ -1,5 +1,5 @@
 //! How wide are the Sobol confidence intervals, and how long does the analysis take, for a
-//! range of base sizes N? The measurement behind `DEFAULT_SAMPLES` (docs/spec.md §7.6):
+//! range of base sizes N? The measurement behind `DEFAULT_SAMPLES` (docs/spec.md §7.8):
 //!
 //! ```text
 //! cargo run --release -p silkscore-host --example sensitivity_precision -- \

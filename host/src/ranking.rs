@@ -1,4 +1,4 @@
-//! The one ranking rule of silkscore (docs/spec.md §7.5), used by `silkscore rank`, the
+//! The one ranking rule of silkscore (docs/spec.md §7.7), used by `silkscore rank`, the
 //! sensitivity analysis and the report alike.
 //!
 //! **Standard competition ranking ("1224").** Projects are ordered by composite, highest

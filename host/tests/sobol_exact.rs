@@ -1,6 +1,6 @@
 //! The Sobol indices of the analysis against exact values: the three-connotation-weight
 //! problem on the bundled portfolio, whose exact indices this test computes by Gauss–Legendre
-//! quadrature, independently of the estimator code (docs/spec.md §7.6).
+//! quadrature, independently of the estimator code (docs/spec.md §7.8).
 //!
 //! Each project's composite under the model's geometric aggregation across is
 //! C(u) = 100·exp(Σ_c w_c(u)·ln max(I_c, ε)) with w_c(u) = (1 + f·u_c) / Σ_k (1 + f·u_k),

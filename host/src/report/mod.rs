@@ -6,7 +6,8 @@
 //! Sections: a header (model name and fingerprint, counts, grade distribution), the ranked
 //! table, a three-axis profile chart per project (small multiples, capped at
 //! [`ReportOptions::max_charts`]), stacked contribution bars of each indicator for the top K
-//! projects (from [`score_with_breakdown`](silkscore::score::score_with_breakdown)), and — when an [`Analysis`] is given — the rank
+//! projects (from [`score_with_breakdown`](silkscore::score::score_with_breakdown)), the statistical audit of the
+//! projects ([`crate::audit`]: indicator statistics, a correlation heat map, Cronbach's α), and — when an [`Analysis`] is given — the rank
 //! intervals of the sensitivity analysis as a dot-and-whisker chart, and the mean Sobol
 //! indices of each uncertain assumption with their 95 % intervals as a chart and a table.
 //!
@@ -49,6 +50,7 @@ use crate::sensitivity::Analysis;
 use silkscore::model::{Connotation, Model};
 use silkscore::score::Grade;
 
+mod audit;
 mod html;
 mod svg;
 

@@ -556,11 +556,11 @@ pub(super) fn write_sobol_chart(
         .fold(1.0f64, f64::max)
         .min(1.5) as f32;
     let x_of = |v: f64| left + plot_w * ((v as f32).clamp(lo, hi) - lo) / (hi - lo);
-    write!(
+    writeln!(
         out,
         "<svg class=\"sobol\" role=\"img\" viewBox=\"0 0 {w} {h:.0}\" width=\"{w}\" \
          height=\"{h:.0}\" aria-label=\"Mean Sobol indices per uncertain assumption, first \
-         order and total, with 95% intervals\"><title>Mean Sobol indices with 95% intervals</title>\n"
+         order and total, with 95% intervals\"><title>Mean Sobol indices with 95% intervals</title>"
     )?;
     for t in [0.0, 0.25, 0.5, 0.75, 1.0] {
         let x = x_of(t);

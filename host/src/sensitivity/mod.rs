@@ -1,7 +1,7 @@
 //! How robust is a ranking to the model's assumptions? Uncertainty and sensitivity analysis
 //! of the composite, after the OECD/JRC *Handbook on Constructing Composite Indicators*
 //! (2008, steps 7–8), COINr and Saltelli et al. (2010); the method is specified in
-//! docs/spec.md §7.6.
+//! docs/spec.md §7.8.
 //!
 //! **What varies.** An [`Uncertainty`] lists the uncertain assumptions: connotation weights,
 //! indicator weights, the aggregation within and across, the floor ε, the minimum coverage

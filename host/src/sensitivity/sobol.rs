@@ -210,6 +210,15 @@ pub fn indices<T: Copy + Into<f64>>(
     all.pop().flatten()
 }
 
+/// One output's rows, centre, variance floor, point estimates and variance.
+struct Point<'a, T> {
+    out: &'a [T],
+    centre: f64,
+    floor: f64,
+    point: Vec<f64>,
+    variance: f64,
+}
+
 /// How many outputs are resampled together: the bootstrap draws of one resample are shared
 /// by this many outputs, and their replicates are held at once.
 const OUTPUTS_AT_ONCE: usize = 64;
@@ -240,8 +249,8 @@ pub fn indices_of_many<T: Copy + Into<f64>>(
     let mut one = vec![0.0; width];
     for start in (0..count).step_by(OUTPUTS_AT_ONCE) {
         let end = (start + OUTPUTS_AT_ONCE).min(count);
-        // Point estimates: (output rows, centre, floor, point, variance) per output.
-        let mut block: Vec<Option<(&[T], f64, f64, Vec<f64>, f64)>> = Vec::new();
+        // Point estimates per output.
+        let mut block: Vec<Option<Point<'_, T>>> = Vec::new();
         for k in start..end {
             let out = outputs.get(k * per..(k + 1) * per).unwrap_or(&[]);
             if out.is_empty() {
@@ -256,26 +265,29 @@ pub fn indices_of_many<T: Copy + Into<f64>>(
                 sums.add(row, centre, 1.0);
             }
             let mut point = vec![0.0; width];
-            block.push(
-                sums.indices(floor, &mut point)
-                    .map(|v| (out, centre, floor, point, v)),
-            );
+            block.push(sums.indices(floor, &mut point).map(|variance| Point {
+                out,
+                centre,
+                floor,
+                point,
+                variance,
+            }));
         }
         // Bootstrap replicates: reps[(k - start) * B * 2G + b * 2G + i].
         let mut reps = vec![f64::NAN; block.len() * b_count * width];
         for b in 0..b_count {
             resample(boot, b as u32, n, &mut counts);
             for (k, entry) in block.iter().enumerate() {
-                let Some((out, centre, floor, _, _)) = entry else {
+                let Some(e) = entry else {
                     continue;
                 };
                 sums.clear();
-                for (row, c) in out.chunks_exact(stride).zip(&counts) {
+                for (row, c) in e.out.chunks_exact(stride).zip(&counts) {
                     if *c > 0 {
-                        sums.add(row, *centre, f64::from(*c));
+                        sums.add(row, e.centre, f64::from(*c));
                     }
                 }
-                if sums.indices(*floor, &mut one).is_some() {
+                if sums.indices(e.floor, &mut one).is_some() {
                     let at = (k * b_count + b) * width;
                     if let Some(slot) = reps.get_mut(at..at + width) {
                         slot.copy_from_slice(&one);
@@ -284,7 +296,10 @@ pub fn indices_of_many<T: Copy + Into<f64>>(
             }
         }
         for (k, entry) in block.into_iter().enumerate() {
-            let Some((_, _, _, point, variance)) = entry else {
+            let Some(Point {
+                point, variance, ..
+            }) = entry
+            else {
                 results.push(None);
                 continue;
             };
@@ -428,9 +443,9 @@ pub fn evaluate(
 }
 
 /// Sobol indices of a scalar function of `inputs` inputs, each uniform on (0, 1) and its own
-/// group, from a quasi-random Saltelli design of base size `samples` (at most 2¹⁶; `inputs`
-/// + 2 evaluations per row, [`evaluate`]) with `resamples` bootstrap resamples; `None` for a
-/// function that does not vary, no rows or more than 128 inputs.
+/// group, from a quasi-random Saltelli design of base size `samples` (at most 2¹⁶; G + 2
+/// evaluations per row for G = `inputs`, [`evaluate`]) with `resamples` bootstrap
+/// resamples; `None` for a function that does not vary, no rows or more than 128 inputs.
 ///
 /// ```
 /// use silkscore_host::sensitivity::sobol::sobol;

@@ -1,5 +1,5 @@
 //! Which assumptions of a model are uncertain in a sensitivity analysis, and how they vary
-//! (docs/spec.md §7.6): the [`Uncertainty`], read from a small TOML file, its input groups,
+//! (docs/spec.md §7.8): the [`Uncertainty`], read from a small TOML file, its input groups,
 //! and the [`Sampler`] that turns a design point into a drawn model.
 //!
 //! ```toml
@@ -672,7 +672,7 @@ mod hostile {
                 let v = VALUES[(rng.next_u64() % VALUES.len() as u64) as usize];
                 text.push_str(&format!("{k} = {v}\n"));
             }
-            if rng.next_u64() % 4 == 0 {
+            if rng.next_u64().is_multiple_of(4) {
                 // Some raw bytes as well.
                 let junk: String = (0..(rng.next_u64() % 8))
                     .map(|_| char::from(b" =[]\"#\n.,01az"[(rng.next_u64() % 13) as usize]))

@@ -1,23 +1,31 @@
 #!/usr/bin/env bash
 # The sensitivity analysis against independent references, and its default precision
-# (docs/spec.md §7.6). Run from anywhere; CI runs it (.ci/run).
+# (docs/spec.md §7.8). Run from anywhere; CI runs it (.ci/run).
 #
 # 1. Regenerates host/tests/reference/sobol_salib.json with SALib and numpy (pinned in
-#    requirements.txt, installed into a virtual environment under target/) from silkscore's
+#    requirements.txt, installed into a virtual environment of its own under target/, apart
+#    from tests/reference/check.sh's, whose versions are not pinned) from silkscore's
 #    design evaluations, and fails when the committed file differs (by more than 1e-9 in any
 #    number): the fixture that host/tests/sobol_salib.rs tests against is current.
 # 2. Runs `silkscore sensitivity` with its defaults on examples/data/portfolio.csv and fails
 #    unless every 95 % interval of every project's Sobol index is at most ±0.03 wide.
 #
-# Environment: SILKSCORE_REF_VENV (default target/reference-venv), PYTHON (default python3).
+# Environment: SILKSCORE_REF_VENV (default target/sobol-reference-venv), PYTHON (default
+# python3).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 here=host/tests/reference
-venv=${SILKSCORE_REF_VENV:-target/reference-venv}
+venv=${SILKSCORE_REF_VENV:-target/sobol-reference-venv}
 python=${PYTHON:-python3}
 
 if [ ! -x "$venv/bin/python" ]; then
-  "$python" -m venv "$venv"
+  if ! "$python" -m venv "$venv" 2>/dev/null; then
+    # Debian's own python3 keeps venv in a package of its own.
+    rm -rf "$venv"
+    apt-get install -y -qq python3-venv >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null && apt-get install -y -qq python3-venv >/dev/null; }
+    "$python" -m venv "$venv"
+  fi
 fi
 "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$here/requirements.txt"
 
