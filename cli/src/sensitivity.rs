@@ -25,7 +25,8 @@ use crate::term::{escape, pad, width};
 #[command(after_help = "\
 Examples:
   silkscore sensitivity --input examples/data/portfolio.csv
-  silkscore sensitivity --input examples/data/portfolio.csv --uncertainty examples/data/uncertainty.toml
+  silkscore sensitivity --input examples/data/portfolio.csv \\
+      --uncertainty examples/data/uncertainty.toml
   silkscore sensitivity --input projects.csv --model my-model.toml --samples 32768 --seed 7 \\
       --format csv -o robustness.csv
 
