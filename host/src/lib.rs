@@ -31,6 +31,7 @@ pub mod journal;
 pub mod model_file;
 pub mod output;
 pub mod portfolio;
+pub mod ranking;
 pub mod records;
 pub mod report;
 pub mod scoring;
