@@ -8,9 +8,9 @@ use silkscore_host::output::Format;
 use silkscore_host::pipeline::{self, Options, Stop};
 use silkscore_host::records::RecordsReader;
 
-use crate::common::model_or_default;
 use crate::error::{CliError, Exit};
 use crate::files::{Inputs, Output};
+use crate::models::ModelArg;
 use crate::progress::Progress;
 use crate::records::{warn_columns, RecordsArgs};
 use crate::term;
@@ -41,9 +41,8 @@ one of the inputs (after resolving links).
 Exit status: 0 every row scored, 1 some rows failed (all rows are still written),
 2 unusable arguments, model or file, 141 the output was closed early (`| head`).")]
 pub struct ScoreArgs {
-    /// Model file (TOML, docs/spec.md §7). Without it, the built-in model bri-cultural-v1.
-    #[arg(short, long, value_name = "FILE")]
-    model: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArg,
 
     #[command(flatten)]
     records: RecordsArgs,
@@ -85,11 +84,9 @@ impl From<FormatArg> for Format {
 
 /// Runs `silkscore score`.
 pub fn run(args: &ScoreArgs) -> Result<Exit, CliError> {
-    let inputs = Inputs::new()
-        .with(args.records.path())
-        .with_opt(args.model.as_deref());
+    let inputs = args.model.inputs(Inputs::new().with(args.records.path()));
     let out = Output::create(args.output.as_deref(), &inputs)?;
-    let model = model_or_default(args.model.as_deref())?;
+    let model = args.model.load()?;
     // A progress bar on stderr for a large input file, only on a terminal (see progress.rs).
     let progress = Progress::for_input(args.records.path(), out.is_stdout());
     let reader = args.records.open(&model, &progress)?;
