@@ -116,7 +116,7 @@ fn records_file(rng: &mut Rng, model: &Model, rows: usize) -> Vec<u8> {
                     rng.hostile_csv(pieces)
                 }
                 _ => match rng.below(24) {
-                    0 | 1 | 2 => Vec::new(),
+                    0..=2 => Vec::new(),
                     3 => b"NaN".to_vec(),
                     4 => b"1e40".to_vec(),
                     5 => b"-inf".to_vec(),
