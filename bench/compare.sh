@@ -48,12 +48,16 @@ echo "-- built for this CPU (-C target-cpu=native):"
 target/native/release/examples/bench_batch "$N" | tee "$DIR/rust-native.txt"
 "${NP[@]}" bench/numpy_lean.py "$DIR" | tee "$DIR/numpy-lean.txt"
 "${NP[@]}" bench/numpy_baseline.py "$DIR" | tee "$DIR/numpy.txt"
+# The path score_columns picks: wall-clock and on-CPU M records/s.
 portable=$(awk '/^column-wise  / {print $2}' "$DIR/rust-portable.txt")
 native=$(awk '/^column-wise  / {print $2}' "$DIR/rust-native.txt")
+portable_cpu=$(awk '/^column-wise  / {sub(/\)/, "", $6); print $6}' "$DIR/rust-portable.txt")
+native_cpu=$(awk '/^column-wise  / {sub(/\)/, "", $6); print $6}' "$DIR/rust-native.txt")
 lean=$(awk '/numpy lean float32/ {print $4}' "$DIR/numpy-lean.txt")
+lean_cpu=$(awk '/numpy lean float32/ {sub(/\)/, "", $8); print $8}' "$DIR/numpy-lean.txt")
 full=$(awk '/numpy float32/ {print $3}' "$DIR/numpy.txt")
-echo "ratio portable / native build:                 $(ratio "$portable" "$native")"
-echo "ratio silkscore column-wise / lean numpy f32:  $(ratio "$portable" "$lean")"
+echo "ratio portable / native build:                 $(ratio "$portable" "$native") (on-CPU $(ratio "$portable_cpu" "$native_cpu"))"
+echo "ratio silkscore column-wise / lean numpy f32:  $(ratio "$portable" "$lean") (on-CPU $(ratio "$portable_cpu" "$lean_cpu"))"
 echo "ratio silkscore column-wise / full numpy:      $(ratio "$portable" "$full")"
 
 # Wall seconds and peak MiB of a command (its output discarded).
