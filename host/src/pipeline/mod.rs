@@ -46,6 +46,9 @@ pub struct Options {
     pub format: Format,
     /// How many failed rows to keep for notes (the first ones, in input order).
     pub max_failed: usize,
+    /// Bytes of input per block (0: about 1 MiB, less with many threads, so that the blocks
+    /// in flight stay within about 24 MiB). Small blocks are for tests.
+    pub block_bytes: usize,
 }
 
 impl Options {
@@ -61,6 +64,7 @@ impl Options {
             threads,
             format,
             max_failed: 10,
+            block_bytes: 0,
         }
     }
 }
@@ -143,7 +147,10 @@ pub fn score<R: Read, W: Write + Send>(
     };
     let (tx, rx) = mpsc::sync_channel::<(u64, Block)>(threads);
     let rx = Mutex::new(rx);
-    let target = block_bytes(threads);
+    let target = match options.block_bytes {
+        0 => block_bytes(threads),
+        n => n,
+    };
 
     std::thread::scope(|s| {
         for _ in 0..threads {

@@ -31,7 +31,14 @@ impl Write for Shared {
 /// What a run left: the bytes written, and the summary or the error.
 type Run = (Vec<u8>, Result<Summary, String>);
 
-fn run(text: &[u8], model: &Model, limits: Limits, format: Format, threads: usize) -> Run {
+fn run(
+    text: &[u8],
+    model: &Model,
+    limits: Limits,
+    format: Format,
+    threads: usize,
+    block: usize,
+) -> Run {
     let sink = Shared::default();
     let reader = match RecordsReader::builder(model)
         .limits(limits)
@@ -45,6 +52,7 @@ fn run(text: &[u8], model: &Model, limits: Limits, format: Format, threads: usiz
     } else {
         let mut options = Options::new(threads, format);
         options.max_failed = 10;
+        options.block_bytes = block;
         score(reader, sink.clone(), &options)
     };
     let result = result.map(|(_, s)| s).map_err(|e| match e {
@@ -187,13 +195,15 @@ fn the_pipeline_writes_what_the_sequential_path_writes() {
             max_columns: 64,
         };
         let format = Format::ALL[case % 3];
-        let reference = run(&text, model, limits, format, 0);
+        let reference = run(&text, model, limits, format, 0, 0);
         stops += usize::from(reference.1.is_err());
         for threads in [1, 2, 4] {
-            let got = run(&text, model, limits, format, threads);
+            // Blocks of a few records up to whole files: many blocks, written in order.
+            let block = [64, 500, 4096, 0][rng.below(4) as usize];
+            let got = run(&text, model, limits, format, threads, block);
             if got != reference {
                 differences.push(format!(
-                    "case {case} ({format}, {threads} threads): {:?}\n want {:?}\n got  {:?}",
+                    "case {case} ({format}, {threads} threads, blocks of {block}): {:?}\n want {:?}\n got  {:?}",
                     String::from_utf8_lossy(&text),
                     (String::from_utf8_lossy(&reference.0), &reference.1),
                     (String::from_utf8_lossy(&got.0), &got.1),
