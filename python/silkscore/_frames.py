@@ -182,6 +182,13 @@ def _kept(frame: Any, cols: Columns, keep: Sequence[str] | None) -> list[str]:
     return out
 
 
+def _pandas_string_dtype(pd: Any) -> Any:
+    """pandas' own string dtype (``str`` in pandas 3, ``string`` before), so that grade and
+    status have a string dtype even in an empty frame (Dask's metadata is one)."""
+    inferred = pd.Series(np.array(["A"], dtype=object)).dtype
+    return pd.StringDtype() if inferred == object else inferred
+
+
 def result(frame: Any, cols: Columns, scores: Scores, keep: Sequence[str] | None, coverage: bool) -> Any:
     """The output frame: kept columns, the six score columns, optionally the coverages."""
     kept = _kept(frame, cols, keep)
@@ -198,10 +205,11 @@ def result(frame: Any, cols: Columns, scores: Scores, keep: Sequence[str] | None
     if cols.kind == "pandas":
         import pandas as pd
 
+        text = _pandas_string_dtype(pd)
         data: dict[str, Any] = {name: frame[name].array for name in kept}
         data.update(values)
-        data["grade"] = grade
-        data["status"] = status
+        data["grade"] = pd.array(grade, dtype=text)
+        data["status"] = pd.array(status, dtype=text)
         data.update(cov)
         return pd.DataFrame(data, index=frame.index)
     if cols.kind == "polars":

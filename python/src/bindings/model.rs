@@ -15,10 +15,17 @@ use crate::input::{Floats, Input, Layout, Presence};
 
 /// A validated scoring model (docs/spec.md §3). Immutable; shared freely between threads.
 #[pyclass(frozen, eq, module = "silkscore._silkscore", name = "Model")]
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct Model {
     pub(crate) inner: CoreModel,
     revision: Option<u32>,
+}
+
+/// Two models are equal when they are the same model, whatever revision vouched for them.
+impl PartialEq for Model {
+    fn eq(&self, other: &Self) -> bool {
+        self.inner == other.inner
+    }
 }
 
 impl Model {
