@@ -201,7 +201,9 @@ def result(frame: Any, cols: Columns, scores: Scores, keep: Sequence[str] | None
     }
     grade = scores.grade_letters()
     status = scores.status_strings()
-    cov = {name: scores.coverage[:, i] for i, name in enumerate(COVERAGE_COLUMNS)} if coverage else {}
+    cov: dict[str, Any] = {}
+    if coverage and scores.coverage is not None:
+        cov = {name: scores.coverage[:, i] for i, name in enumerate(COVERAGE_COLUMNS)}
     if cols.kind == "pandas":
         import pandas as pd
 

@@ -62,8 +62,9 @@ class Scores:
     #: uint8 status code: :data:`STATUS_OK`, :data:`STATUS_INSUFFICIENT_DATA` + connotation,
     #: :data:`STATUS_NON_FINITE` + indicator position
     status: npt.NDArray[np.uint8]
-    #: n × 3 float32: coverage (present weight over total weight) of each connotation
-    coverage: npt.NDArray[np.float32]
+    #: n × 3 float32: coverage (present weight over total weight) of each connotation, also
+    #: for records that were not scored; None unless asked for (``coverage=True``)
+    coverage: npt.NDArray[np.float32] | None
     #: the model that scored them
     model: Model = field(repr=False)
 
@@ -73,7 +74,8 @@ class Scores:
     @property
     def ok(self) -> npt.NDArray[np.bool_]:
         """True for the records that were scored."""
-        return self.status == STATUS_OK
+        ok: npt.NDArray[np.bool_] = self.status == STATUS_OK
+        return ok
 
     def grade_letters(self) -> npt.NDArray[np.object_]:
         """The grades as ``"A"`` … ``"E"``, ``None`` for records that were not scored."""
@@ -90,15 +92,17 @@ class Scores:
 
     def to_dict(self) -> dict[str, Any]:
         """The columns of ``silkscore score``'s CSV: cultural, economic, security, composite,
-        grade (letters), status (strings), then the three coverages."""
-        return {
+        grade (letters), status (strings), then the three coverages when they were computed."""
+        d: dict[str, Any] = {
             "cultural": self.cultural,
             "economic": self.economic,
             "security": self.security,
             "composite": self.composite,
             "grade": self.grade_letters(),
             "status": self.status_strings(),
-            "cultural_coverage": self.coverage[:, 0],
-            "economic_coverage": self.coverage[:, 1],
-            "security_coverage": self.coverage[:, 2],
         }
+        if self.coverage is not None:
+            d["cultural_coverage"] = self.coverage[:, 0]
+            d["economic_coverage"] = self.coverage[:, 1]
+            d["security_coverage"] = self.coverage[:, 2]
+        return d

@@ -6,6 +6,26 @@ from typing import Any, Callable, final
 import numpy as np
 import numpy.typing as npt
 
+__all__ = [
+    "Model",
+    "ahp_weights",
+    "ahp_apply",
+    "equal",
+    "entropy_weights",
+    "critic_weights",
+    "analyse",
+    "STATUS_OK",
+    "STATUS_INSUFFICIENT_DATA",
+    "STATUS_NON_FINITE",
+    "STATUS_ERROR",
+    "GRADE_NONE",
+    "CHUNK",
+    "MIN_ROWS_PER_THREAD",
+    "MAX_INDICATORS",
+    "FORMAT_VERSION",
+    "__version__",
+]
+
 __version__: str
 STATUS_OK: int
 STATUS_INSUFFICIENT_DATA: int
@@ -25,7 +45,7 @@ _Outputs = tuple[
     npt.NDArray[np.uint16],  # basis points, n × 4
     npt.NDArray[np.uint8],  # grade
     npt.NDArray[np.uint8],  # status
-    npt.NDArray[np.float32],  # coverage, n × 3
+    npt.NDArray[np.float32] | None,  # coverage, n × 3, when asked for
 ]
 
 @final
@@ -60,12 +80,13 @@ class Model:
     def with_indicator_weights(self, weights: list[float]) -> Model: ...
     def status_text(self, code: int) -> str: ...
     def __len__(self) -> int: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
     def score_rows(
         self,
         values: npt.NDArray[np.float32] | npt.NDArray[np.float64],
         present: npt.NDArray[np.bool_] | None = None,
         threads: int | None = None,
+        coverage: bool = False,
     ) -> _Outputs: ...
     def score_columns(
         self,
@@ -73,6 +94,7 @@ class Model:
         present: list[npt.NDArray[np.bool_] | None],
         nan_is_missing: bool,
         threads: int | None = None,
+        coverage: bool = False,
     ) -> _Outputs: ...
 
 def ahp_weights(judgments: list[float], require_consistent: bool = True) -> dict[str, Any]: ...

@@ -79,12 +79,13 @@ pub struct Output {
     /// Status code ([`STATUS_OK`], …; see [`status_text`]).
     pub status: Vec<u8>,
     /// n × 3 coverage of cultural, economic, security: present weight over total weight,
-    /// for every record (also those that fail, as `silkscore score` reports it).
+    /// for every record (also those that fail, as `silkscore score` reports it); empty
+    /// when it was not asked for.
     pub coverage: Vec<f32>,
 }
 
 impl Output {
-    fn new(n: usize) -> Self {
+    fn new(n: usize, coverage: bool) -> Self {
         Output {
             cultural: vec![0.0; n],
             economic: vec![0.0; n],
@@ -93,7 +94,11 @@ impl Output {
             basis_points: vec![0; 4 * n],
             grade: vec![0; n],
             status: vec![0; n],
-            coverage: vec![0.0; 3 * n],
+            coverage: if coverage {
+                vec![0.0; 3 * n]
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -198,27 +203,28 @@ impl<'a> Slices<'a> {
             )
             .zip(self.grade.get_mut(at..end).unwrap_or(&mut []))
             .zip(self.status.get_mut(at..end).unwrap_or(&mut []))
-            .zip(
-                self.coverage
-                    .get_mut(3 * at..3 * end)
-                    .unwrap_or(&mut [])
-                    .chunks_exact_mut(3),
-            )
-            .zip(results.iter().zip(present));
-        for ((((((((c, e), s), x), bp), g), st), cov), (result, bits)) in rows {
+            .zip(results);
+        for (((((((c, e), s), x), bp), g), st), result) in rows {
             *st = status_code(result);
             match result {
                 Ok(v) => {
                     (*c, *e, *s, *x) = (v.cultural, v.economic, v.security, v.composite);
                     bp.copy_from_slice(&v.basis_points);
                     *g = v.grade as u8;
-                    cov.copy_from_slice(&v.coverage);
                 }
                 Err(_) => {
                     (*c, *e, *s, *x) = (f32::NAN, f32::NAN, f32::NAN, f32::NAN);
                     bp.fill(0);
                     *g = GRADE_NONE;
-                    cov.copy_from_slice(&coverage(model, *bits));
+                }
+            }
+        }
+        // Coverage, when asked for (the slice is empty otherwise).
+        if let Some(cov) = self.coverage.get_mut(3 * at..3 * end) {
+            for ((cov, result), bits) in cov.chunks_exact_mut(3).zip(results).zip(present) {
+                match result {
+                    Ok(v) => cov.copy_from_slice(&v.coverage),
+                    Err(_) => cov.copy_from_slice(&coverage(model, *bits)),
                 }
             }
         }
@@ -249,12 +255,14 @@ pub fn thread_count(threads: usize, rows: usize) -> usize {
 }
 
 /// Scores every record of `input` with `scorer` on up to `threads` threads (0 = every
-/// core; see [`thread_count`]). The input must be as wide as the model
-/// ([`crate::input::InputError::Width`] otherwise, checked here too).
+/// core; see [`thread_count`]), with the coverage of every record when `coverage` is set.
+/// The input must be as wide as the model ([`crate::input::InputError::Width`] otherwise,
+/// checked here too).
 pub fn score(
     scorer: &Scorer<'_>,
     input: &Input<'_>,
     threads: usize,
+    coverage: bool,
 ) -> Result<Output, crate::input::InputError> {
     let model = scorer.model();
     if input.width() != model.len() {
@@ -264,7 +272,7 @@ pub fn score(
         });
     }
     let n = input.rows();
-    let mut out = Output::new(n);
+    let mut out = Output::new(n, coverage);
     let t = thread_count(threads, n);
     if t <= 1 {
         score_range(scorer, input, 0, n, out.slices());
@@ -300,7 +308,7 @@ pub fn score(
         handles.into_iter().all(|h| h.join().is_ok())
     });
     if !complete {
-        out = Output::new(n);
+        out = Output::new(n, coverage);
         score_range(scorer, input, 0, n, out.slices());
     }
     Ok(out)
@@ -406,7 +414,7 @@ mod tests {
         for layout in layouts {
             for threads in [1, 2, 3, 0] {
                 let input = Input::new(n, m, layout.clone(), Presence::All, true).unwrap();
-                let out = score(&scorer, &input, threads).unwrap();
+                let out = score(&scorer, &input, threads, true).unwrap();
                 match &reference {
                     None => reference = Some(out),
                     Some(r) => {
@@ -479,7 +487,7 @@ mod tests {
             true,
         )
         .unwrap();
-        let out = score(&Scorer::new(&M), &input, 1).unwrap();
+        let out = score(&Scorer::new(&M), &input, 1, true).unwrap();
         assert_eq!(out.status, [STATUS_INSUFFICIENT_DATA]);
         let mut rec = Record::new(0, M.len());
         rec.set(0, 5.0).unwrap();
@@ -524,6 +532,28 @@ mod tests {
     }
 
     #[test]
+    fn coverage_is_computed_only_when_asked_for() {
+        let v = values(500);
+        let input = Input::new(
+            500,
+            M.len(),
+            Layout::Rows(Floats::F32(&v)),
+            Presence::All,
+            true,
+        )
+        .unwrap();
+        let scorer = Scorer::new(&M);
+        let with = score(&scorer, &input, 1, true).unwrap();
+        let without = score(&scorer, &input, 1, false).unwrap();
+        assert_eq!(with.coverage.len(), 3 * 500);
+        assert!(without.coverage.is_empty());
+        assert_eq!(with.status, without.status);
+        assert_eq!(with.basis_points, without.basis_points);
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&with.composite), bits(&without.composite));
+    }
+
+    #[test]
     fn thread_counts_follow_the_rows() {
         assert_eq!(thread_count(8, 1), 1);
         assert_eq!(thread_count(8, MIN_ROWS_PER_THREAD), 1);
@@ -537,7 +567,7 @@ mod tests {
     fn an_input_for_another_model_is_refused() {
         let v = [0.0f32; 4];
         let input = Input::new(2, 2, Layout::Rows(Floats::F32(&v)), Presence::All, true).unwrap();
-        assert!(score(&Scorer::new(&M), &input, 1).is_err());
+        assert!(score(&Scorer::new(&M), &input, 1, false).is_err());
     }
 
     #[test]
@@ -550,7 +580,7 @@ mod tests {
             true,
         )
         .unwrap();
-        let out = score(&Scorer::new(&M), &input, 0).unwrap();
+        let out = score(&Scorer::new(&M), &input, 0, false).unwrap();
         assert!(out.is_empty() && out.basis_points.is_empty());
     }
 }

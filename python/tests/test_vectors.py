@@ -36,6 +36,7 @@ def check_scores(e: Expected, s: silkscore.Scores, rows: np.ndarray) -> None:
     assert np.isnan(got[~ok]).all()
     np.testing.assert_array_equal(s.basis_points, e.basis_points[rows])
     assert [g or "" for g in s.grade_letters()] == [e.grade[i] for i in rows]
+    assert s.coverage is not None
     np.testing.assert_array_equal(bits(s.coverage), bits(e.coverage[rows]))
 
 
@@ -58,7 +59,7 @@ def test_score_with_present_is_bit_identical(expected: Expected, dtype: type, la
         wide[:, ::2] = values
         values = wide[:, ::2]
         assert not (values.flags.c_contiguous or values.flags.f_contiguous)
-    s = expected.model.score(values, present)
+    s = expected.model.score(values, present, coverage=True)
     check_scores(expected, s, rows)
 
 
@@ -68,7 +69,7 @@ def test_score_with_nan_as_missing_is_bit_identical(expected: Expected, dtype: t
     nan_cells = with_present_nan(expected)
     rows = np.flatnonzero(expected.parsed & ~nan_cells)
     values = expected.values[rows].astype(dtype)  # NaN where missing
-    check_scores(expected, expected.model.score(values), rows)
+    check_scores(expected, expected.model.score(values, coverage=True), rows)
 
 
 def test_nan_is_missing_only_without_present(expected: Expected) -> None:
@@ -92,7 +93,7 @@ def test_many_threads_give_the_same_bits(expected: Expected, threads: int | None
     rows = np.flatnonzero(expected.parsed)
     reps = -(-60_000 // len(rows))
     tiled = np.tile(rows, reps)[:60_000]
-    s = expected.model.score(expected.values[tiled], expected.present[tiled], threads=threads)
+    s = expected.model.score(expected.values[tiled], expected.present[tiled], threads=threads, coverage=True)
     check_scores(expected, s, tiled)
 
 
@@ -221,7 +222,7 @@ def test_text_matches_the_cli(case: tuple[str, str, str], bits_dir: Path) -> Non
     native = list(csv.DictReader(io.StringIO(run.stdout)))
     e = read_bits(bits_dir, name)
     rows = np.flatnonzero(e.parsed)
-    s = e.model.score(e.values[rows], e.present[rows])
+    s = e.model.score(e.values[rows], e.present[rows], coverage=True)
     d = s.to_dict()
     compared = 0
     for k, i in enumerate(rows):

@@ -195,13 +195,24 @@ impl<'py> ColumnMask<'py> {
 
 /// The output columns as a tuple of numpy arrays, in the order of `silkscore.Scores`:
 /// cultural, economic, security, composite, basis_points (n × 4), grade, status,
-/// coverage (n × 3). The vectors become the arrays' memory (no copy).
-pub(crate) fn output_arrays<'py>(py: Python<'py>, out: Output) -> PyResult<Bound<'py, PyTuple>> {
+/// coverage (n × 3, or None when it was not computed). The vectors become the arrays'
+/// memory (no copy).
+pub(crate) fn output_arrays<'py>(
+    py: Python<'py>,
+    out: Output,
+    coverage: bool,
+) -> PyResult<Bound<'py, PyTuple>> {
     let n = out.len();
     let bp = Array2::from_shape_vec((n, 4), out.basis_points)
         .map_err(|e| PyTypeError::new_err(e.to_string()))?;
-    let cov = Array2::from_shape_vec((n, 3), out.coverage)
-        .map_err(|e| PyTypeError::new_err(e.to_string()))?;
+    let cov = if !coverage {
+        None
+    } else {
+        Some(
+            Array2::from_shape_vec((n, 3), out.coverage)
+                .map_err(|e| PyTypeError::new_err(e.to_string()))?,
+        )
+    };
     PyTuple::new(
         py,
         [
@@ -212,7 +223,10 @@ pub(crate) fn output_arrays<'py>(py: Python<'py>, out: Output) -> PyResult<Bound
             PyArray2::from_owned_array(py, bp).into_any(),
             PyArray1::from_vec(py, out.grade).into_any(),
             PyArray1::from_vec(py, out.status).into_any(),
-            PyArray2::from_owned_array(py, cov).into_any(),
+            match cov {
+                Some(cov) => PyArray2::from_owned_array(py, cov).into_any(),
+                None => py.None().into_bound(py),
+            },
         ],
     )
 }

@@ -297,26 +297,29 @@ impl Model {
 
     /// Scores the rows of a 2-D array (rows = records, columns = indicators in model order)
     /// and returns the output arrays; see `silkscore.Model.score`.
-    #[pyo3(signature = (values, present = None, threads = None))]
+    #[pyo3(signature = (values, present = None, threads = None, coverage = false))]
     fn score_rows<'py>(
         &self,
         py: Python<'py>,
         values: &Bound<'py, PyAny>,
         present: Option<&Bound<'py, PyAny>>,
         threads: Option<usize>,
+        coverage: bool,
     ) -> PyResult<Bound<'py, PyTuple>> {
         let borrowed = Borrowed::extract(values, present)?;
         let input = borrowed.input(py, &self.inner)?;
         let model = &self.inner;
         let out = py
-            .detach(|| crate::scoring::score(&Scorer::new(model), &input, threads_of(threads)))
+            .detach(|| {
+                crate::scoring::score(&Scorer::new(model), &input, threads_of(threads), coverage)
+            })
             .map_err(|e| errors::input_error(py, &e, "values"))?;
-        output_arrays(py, out)
+        output_arrays(py, out, coverage)
     }
 
     /// Scores one 1-D array per indicator (in model order), each with an optional presence
     /// array; see `silkscore.Model.score_frame`.
-    #[pyo3(signature = (columns, present, nan_is_missing, threads = None))]
+    #[pyo3(signature = (columns, present, nan_is_missing, threads = None, coverage = false))]
     fn score_columns<'py>(
         &self,
         py: Python<'py>,
@@ -324,6 +327,7 @@ impl Model {
         present: Vec<Option<Bound<'py, PyAny>>>,
         nan_is_missing: bool,
         threads: Option<usize>,
+        coverage: bool,
     ) -> PyResult<Bound<'py, PyTuple>> {
         let ids: Vec<&str> = self
             .inner
@@ -366,8 +370,10 @@ impl Model {
         .map_err(|e| errors::input_error(py, &e, "columns"))?;
         let model = &self.inner;
         let out = py
-            .detach(|| crate::scoring::score(&Scorer::new(model), &input, threads_of(threads)))
+            .detach(|| {
+                crate::scoring::score(&Scorer::new(model), &input, threads_of(threads), coverage)
+            })
             .map_err(|e| errors::input_error(py, &e, "columns"))?;
-        output_arrays(py, out)
+        output_arrays(py, out, coverage)
     }
 }
