@@ -14,8 +14,19 @@ VENV=target/python/venv
 START=$SECONDS
 say() { printf '\n--- %s (%ds)\n' "$*" $((SECONDS - START)); }
 
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
+  || { echo "python/check.sh: $PYTHON is $($PYTHON --version 2>&1); the package needs Python >= 3.10 (set PYTHON=...)"; exit 1; }
 say "virtual environment $VENV ($($PYTHON --version))"
-"$PYTHON" -m venv --clear "$VENV"
+if ! "$PYTHON" -m venv --clear "$VENV" >/dev/null 2>&1; then
+  # Debian's python3 keeps venv (ensurepip) in a package of its own.
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    ver=$("$PYTHON" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "python$ver-venv" >/dev/null \
+      || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+  fi
+  "$PYTHON" -m venv --clear "$VENV"
+fi
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 
 say "pip install ./python[test] (maturin builds the extension in release)"
