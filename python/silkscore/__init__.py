@@ -29,6 +29,7 @@ from ._scores import (
     STATUS_INSUFFICIENT_DATA,
     STATUS_NON_FINITE,
     STATUS_OK,
+    STATUS_PARSE,
     Scores,
 )
 from .errors import (
@@ -63,6 +64,7 @@ __all__ = [
     "STATUS_OK",
     "STATUS_INSUFFICIENT_DATA",
     "STATUS_NON_FINITE",
+    "STATUS_PARSE",
     "STATUS_ERROR",
     "GRADE_NONE",
     "GRADES",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Sequence, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from . import _silkscore
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -45,6 +46,25 @@ class Columns:
     nan_as_missing: bool
     #: the frame's column names
     names: list[str]
+    #: per indicator: whether its column held text, parsed as ``silkscore score`` parses cells
+    text: list[bool]
+    #: per indicator: a bool array of the cells that did not parse, where any did, else None
+    bad: list[npt.NDArray[np.bool_] | None]
+
+    def parse_codes(self) -> npt.NDArray[np.uint8] | None:
+        """Per row, the status code of its first cell (in the frame's column order) that did
+        not parse, 0 where every cell did; None when every cell of the frame did."""
+        failed = [(self.names.index(name), j, bad) for j, (name, bad) in enumerate(zip(self.ids, self.bad))
+                  if bad is not None]
+        if not failed:
+            return None
+        codes = np.zeros(self.rows, dtype=np.uint8)
+        for _, j, bad in sorted(failed, key=lambda f: f[0], reverse=True):  # the first in frame order wins
+            codes[bad] = _silkscore.STATUS_PARSE + j
+        return codes
+
+    #: the model's indicator ids, in model order
+    ids: Sequence[str] = ()
 
 
 def kind(frame: Any) -> str:
@@ -88,11 +108,32 @@ def _not_numeric(name: str, dtype: Any) -> TypeError:
     )
 
 
-def _pandas_column(frame: Any, name: str) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_] | None]:
+#: (values, present, cells that did not parse or None, whether the column held text)
+_Column = tuple[npt.NDArray[Any], "npt.NDArray[np.bool_] | None", "npt.NDArray[np.bool_] | None", bool]
+
+
+def _text(cells: list[Any]) -> _Column:
+    """A column of text cells (None = null), parsed as ``silkscore score`` parses them."""
+    if not all(c is None or isinstance(c, str) for c in cells):
+        cells = [c if c is None or isinstance(c, str) else str(c) for c in cells]
+    values, present, bad = _silkscore.parse_cells(cells)
+    return values, present, (bad if bad.any() else None), True
+
+
+def _numeric(values: npt.NDArray[Any], present: npt.NDArray[np.bool_] | None) -> _Column:
+    return np.ascontiguousarray(values), present, None, False
+
+
+def _pandas_column(frame: Any, name: str) -> _Column:
     import pandas as pd
 
     s = frame[name]
     dt = s.dtype
+    if pd.api.types.is_object_dtype(dt) or pd.api.types.is_string_dtype(dt):
+        cells = s.to_numpy(dtype=object)
+        missing = np.asarray(pd.isna(cells), dtype=np.bool_)
+        cells[missing] = None
+        return _text(cells.tolist())
     if isinstance(dt, np.dtype):
         if dt.kind == "f":
             values = s.to_numpy()
@@ -102,19 +143,21 @@ def _pandas_column(frame: Any, name: str) -> tuple[npt.NDArray[Any], npt.NDArray
             values = s.to_numpy().astype(np.float64)
         else:
             raise _not_numeric(name, dt)
-        return np.ascontiguousarray(values), None
+        return _numeric(values, None)
     if not pd.api.types.is_numeric_dtype(dt) or pd.api.types.is_bool_dtype(dt):
         raise _not_numeric(name, dt)
     # A nullable (extension) column: NA is missing.
     na = np.asarray(s.isna(), dtype=np.bool_)
-    values = np.ascontiguousarray(s.to_numpy(dtype=np.float64, na_value=np.nan))
-    return values, (~na if na.any() else None)
+    values = s.to_numpy(dtype=np.float64, na_value=np.nan)
+    return _numeric(values, ~na if na.any() else None)
 
 
-def _polars_column(frame: Any, name: str) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_] | None]:
+def _polars_column(frame: Any, name: str) -> _Column:
     import polars as pl
 
     s = frame.get_column(name)
+    if s.dtype in (pl.String, pl.Categorical, pl.Enum):
+        return _text(s.cast(pl.String).to_list())
     if not s.dtype.is_numeric():
         raise _not_numeric(name, s.dtype)
     if s.dtype not in (pl.Float32, pl.Float64):
@@ -123,16 +166,18 @@ def _polars_column(frame: Any, name: str) -> tuple[npt.NDArray[Any], npt.NDArray
     if s.null_count():
         present = np.ascontiguousarray(s.is_not_null().to_numpy())
         s = s.fill_null(0)
-    return np.ascontiguousarray(s.to_numpy()), present
+    return _numeric(s.to_numpy(), present)
 
 
-def _arrow_column(frame: Any, name: str) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_] | None]:
+def _arrow_column(frame: Any, name: str) -> _Column:
     import pyarrow as pa
 
     col = frame.column(name)
     if isinstance(col, pa.ChunkedArray):
         col = col.chunk(0) if col.num_chunks == 1 else pa.concat_arrays(col.chunks) if col.num_chunks else pa.array([], type=col.type)
     t = col.type
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t):
+        return _text([None if c is None else str(c) for c in col.to_pylist()])
     if pa.types.is_floating(t):
         if t == pa.float16():
             col = col.cast(pa.float32())
@@ -144,7 +189,7 @@ def _arrow_column(frame: Any, name: str) -> tuple[npt.NDArray[Any], npt.NDArray[
     if col.null_count:
         present = np.ascontiguousarray(col.is_valid().to_numpy(zero_copy_only=False))
         col = col.fill_null(pa.scalar(0, type=col.type))
-    return np.ascontiguousarray(col.to_numpy(zero_copy_only=False)), present
+    return _numeric(col.to_numpy(zero_copy_only=False), present)
 
 
 def columns(frame: Any, ids: Sequence[str]) -> Columns:
@@ -154,17 +199,22 @@ def columns(frame: Any, ids: Sequence[str]) -> Columns:
     get = {"pandas": _pandas_column, "polars": _polars_column, "arrow": _arrow_column}[k]
     values: list[npt.NDArray[Any]] = []
     present: list[npt.NDArray[np.bool_] | None] = []
+    bad: list[npt.NDArray[np.bool_] | None] = []
+    text: list[bool] = []
     for name in ids:
         count = names.count(name)
         if count == 0:
             raise _missing(name, ids, names)
         if count > 1:
             raise InputError(f"the frame has {count} columns named {name!r}", field=name)
-        v, p = get(frame, name)
+        v, p, b, t = get(frame, name)
         values.append(v)
         present.append(p)
+        bad.append(b)
+        text.append(t)
     rows = len(frame) if k != "arrow" else frame.num_rows
-    return Columns(k, rows, values, present, nan_as_missing=(k == "pandas"), names=names)
+    return Columns(k, rows, values, present, nan_as_missing=(k == "pandas"), names=names, text=text, bad=bad,
+                   ids=tuple(ids))
 
 
 def _kept(frame: Any, cols: Columns, keep: Sequence[str] | None) -> list[str]:
@@ -187,6 +237,22 @@ def _pandas_string_dtype(pd: Any) -> Any:
     status have a string dtype even in an empty frame (Dask's metadata is one)."""
     inferred = pd.Series(np.array(["A"], dtype=object)).dtype
     return pd.StringDtype() if inferred == object else inferred
+
+
+def mark_parse_failures(cols: Columns, scores: Scores) -> None:
+    """Gives the records with a cell that did not parse the status ``parse:<column>`` and no
+    scores, as ``silkscore score`` does (in place)."""
+    codes = cols.parse_codes()
+    if codes is None:
+        return
+    failed = codes != 0
+    scores.status[failed] = codes[failed]
+    for a in (scores.cultural, scores.economic, scores.security, scores.composite):
+        a[failed] = np.nan
+    scores.basis_points[failed] = 0
+    scores.grade[failed] = _silkscore.GRADE_NONE
+    if scores.coverage is not None:
+        scores.coverage[failed] = np.nan
 
 
 def result(frame: Any, cols: Columns, scores: Scores, keep: Sequence[str] | None, coverage: bool) -> Any:

@@ -297,7 +297,12 @@ class Model:
         """Scores the rows of a data frame: a pandas or Polars ``DataFrame`` or a pyarrow
         ``Table``, whose columns are matched to the indicators by id, in any order (other
         columns are ignored). Integer columns are converted to float; float32 columns
-        without nulls are read in place.
+        without nulls are read in place. Text columns (``pd.read_csv(..., dtype=str,
+        keep_default_na=False)``, ``pl.read_csv(..., infer_schema=False)``) are read cell by
+        cell as ``silkscore score`` reads a records file: trimmed, empty = missing, ``NaN``
+        and ``inf`` are (non-finite) values, and a cell that is not a number gives the
+        record the status ``parse:<column>`` (the first such column in the frame's order)
+        and no scores — so a CSV read as text scores exactly as the command scores it.
 
         Returns the same kind of frame with the columns ``cultural``, ``economic``,
         ``security``, ``composite`` (float32; null, or NaN in pandas, when not scored),
@@ -307,17 +312,21 @@ class Model:
         keeps the frame's index.
 
         **Missing values.** A null (``None``, ``pd.NA``, a Polars or Arrow null) is missing.
-        A NaN is missing too in pandas, where NaN is the usual missing marker, and a
-        ``non_finite`` value in Polars and Arrow, where null is; ``nan_as_missing`` chooses
-        either way for any kind of frame.
+        A NaN in a numeric column is missing too in pandas, where NaN is the usual missing
+        marker, and a ``non_finite`` value in Polars and Arrow, where null is, and in text
+        columns; ``nan_as_missing`` chooses either way for every column of any frame.
 
         Raises :class:`~silkscore.errors.InputError` naming the indicator whose column is
-        missing, and :class:`TypeError` for a column that is not numeric.
+        missing, and :class:`TypeError` for a column that is neither numeric nor text.
         """
         cols = _frames.columns(frame, self.ids)
-        nan = cols.nan_as_missing if nan_as_missing is None else bool(nan_as_missing)
+        if nan_as_missing is None:
+            nan = [cols.nan_as_missing and not text for text in cols.text]
+        else:
+            nan = [bool(nan_as_missing)] * len(cols.text)
         out = self._core.score_columns(cols.values, cols.present, nan, _check_threads(threads), bool(coverage))
         scores = Scores(*out, model=self)
+        _frames.mark_parse_failures(cols, scores)
         out_frame: Frame = _frames.result(frame, cols, scores, keep, coverage)
         return out_frame
 

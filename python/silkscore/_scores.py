@@ -18,6 +18,7 @@ __all__ = [
     "STATUS_OK",
     "STATUS_INSUFFICIENT_DATA",
     "STATUS_NON_FINITE",
+    "STATUS_PARSE",
     "STATUS_ERROR",
     "GRADE_NONE",
     "GRADES",
@@ -29,6 +30,9 @@ STATUS_OK: int = _silkscore.STATUS_OK
 STATUS_INSUFFICIENT_DATA: int = _silkscore.STATUS_INSUFFICIENT_DATA
 #: status code base of ``non_finite``: + the indicator's position in the model
 STATUS_NON_FINITE: int = _silkscore.STATUS_NON_FINITE
+#: status code base of ``parse:<id>`` (a text cell of a frame that is not a number): + the
+#: indicator's position in the model
+STATUS_PARSE: int = _silkscore.STATUS_PARSE
 #: status code of any other scoring error (never expected)
 STATUS_ERROR: int = _silkscore.STATUS_ERROR
 #: grade code of a record without scores (grades are 0 = A … 4 = E)
@@ -60,7 +64,8 @@ class Scores:
     #: uint8 grade code: 0 = A … 4 = E, :data:`GRADE_NONE` when not scored
     grade: npt.NDArray[np.uint8]
     #: uint8 status code: :data:`STATUS_OK`, :data:`STATUS_INSUFFICIENT_DATA` + connotation,
-    #: :data:`STATUS_NON_FINITE` + indicator position
+    #: :data:`STATUS_NON_FINITE` + indicator position, :data:`STATUS_PARSE` + indicator
+    #: position (frames of text only)
     status: npt.NDArray[np.uint8]
     #: n × 3 float32: coverage (present weight over total weight) of each connotation, also
     #: for records that were not scored; None unless asked for (``coverage=True``)

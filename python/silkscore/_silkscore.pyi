@@ -14,9 +14,11 @@ __all__ = [
     "entropy_weights",
     "critic_weights",
     "analyse",
+    "parse_cells",
     "STATUS_OK",
     "STATUS_INSUFFICIENT_DATA",
     "STATUS_NON_FINITE",
+    "STATUS_PARSE",
     "STATUS_ERROR",
     "GRADE_NONE",
     "CHUNK",
@@ -30,6 +32,7 @@ __version__: str
 STATUS_OK: int
 STATUS_INSUFFICIENT_DATA: int
 STATUS_NON_FINITE: int
+STATUS_PARSE: int
 STATUS_ERROR: int
 GRADE_NONE: int
 CHUNK: int
@@ -92,7 +95,7 @@ class Model:
         self,
         columns: list[npt.NDArray[Any]],
         present: list[npt.NDArray[np.bool_] | None],
-        nan_is_missing: bool,
+        nan_missing: list[bool],
         threads: int | None = None,
         coverage: bool = False,
     ) -> _Outputs: ...
@@ -115,3 +118,6 @@ def analyse(
     spread: float = 0.25,
     progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, Any]: ...
+def parse_cells(
+    cells: list[str | None],
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]: ...

@@ -120,7 +120,8 @@ pub struct Input<'a> {
     width: usize,
     layout: Layout<'a>,
     presence: Presence<'a>,
-    nan_is_missing: bool,
+    /// Bit j: a NaN in column j counts as missing.
+    nan_missing: u32,
 }
 
 /// Scratch space for one chunk of rows: converted or transposed columns and presence bits.
@@ -224,8 +225,17 @@ impl<'a> Input<'a> {
             width,
             layout,
             presence,
-            nan_is_missing,
+            nan_missing: if nan_is_missing { u32::MAX } else { 0 },
         })
+    }
+
+    /// The same input with NaN counted as missing in the columns whose bit is set in `mask`
+    /// only (a data frame whose text columns were parsed as the records reader parses
+    /// cells, where a `NaN` cell is a value, next to pandas float columns, where NaN is the
+    /// missing marker).
+    pub fn with_nan_missing(mut self, mask: u32) -> Self {
+        self.nan_missing = mask;
+        self
     }
 
     /// The number of records.
@@ -258,7 +268,8 @@ impl<'a> Input<'a> {
             Layout::Fortran(v) => v.get(j * n + r),
             Layout::Columns(cols) => cols.get(j).and_then(|c| c.get(r)),
         }?;
-        (present && !(self.nan_is_missing && x.is_nan())).then_some(x)
+        let nan_missing = (self.nan_missing >> j) & 1 == 1;
+        (present && !(nan_missing && x.is_nan())).then_some(x)
     }
 
     /// Record `r` (with project id `id`), for the analyses that take whole records.
@@ -337,12 +348,15 @@ impl<'a> Input<'a> {
                 }
             }
         }
-        // NaN as missing: clear the bits of NaN values.
-        if self.nan_is_missing {
+        // NaN as missing: clear the bits of NaN values (in the columns where NaN is missing).
+        if self.nan_missing & all != 0 {
             let mut refs: [&[f32]; MAX_INDICATORS] = [&[]; MAX_INDICATORS];
             let cols = self.columns(start, end, chunk, &mut refs);
             let mut nan = [0u32; CHUNK_MAX];
             for (j, col) in cols.iter().enumerate() {
+                if (self.nan_missing >> j) & 1 == 0 {
+                    continue;
+                }
                 for (m, x) in nan.iter_mut().zip(col.iter()) {
                     *m |= u32::from(x.is_nan()) << j;
                 }
@@ -501,6 +515,27 @@ mod tests {
                 assert_eq!(&chunk.present()[..2], &[1 | nan_bit, 2]);
             }
         }
+    }
+
+    #[test]
+    fn nan_is_missing_per_column() {
+        let a = [f32::NAN, 1.0];
+        let b = [2.0f32, f32::NAN];
+        let input = Input::new(
+            2,
+            2,
+            Layout::Columns(vec![Floats::F32(&a), Floats::F32(&b)]),
+            Presence::All,
+            false,
+        )
+        .unwrap()
+        .with_nan_missing(0b10);
+        let mut chunk = Chunk::new(2, 4);
+        input.fill(0, 2, &mut chunk);
+        // column 0's NaN is a value (present), column 1's is missing
+        assert_eq!(&chunk.present()[..2], &[0b11, 0b01]);
+        assert!(input.get(0, 0).unwrap().is_nan());
+        assert_eq!(input.get(1, 1), None);
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! * [`input`] borrows the records as numpy holds them (row- or column-major, `f32` or `f64`,
 //!   one array per data-frame column) and hands them out a chunk of rows at a time;
 //! * [`scoring`] scores them with the core's column-wise scorer on one or more threads into
-//!   output columns, with the status codes of the Python API.
+//!   output columns, with the status codes of the Python API;
+//! * [`cells`] reads text cells as the records reader of `silkscore score` does, for data
+//!   frames of text.
 //!
 //! Both are plain Rust, tested with `cargo test -p silkscore-python`. The feature `python`
 //! (which maturin turns on, see `pyproject.toml`) adds the PyO3 module on top; the Python
@@ -22,6 +24,7 @@
     )
 )]
 
+pub mod cells;
 pub mod input;
 pub mod scoring;
 

@@ -22,6 +22,9 @@ pub const STATUS_OK: u8 = 0;
 pub const STATUS_INSUFFICIENT_DATA: u8 = 1;
 /// Status code base of `non_finite`: + the indicator's position in the model (0–31).
 pub const STATUS_NON_FINITE: u8 = 32;
+/// Status code base of `parse:<indicator id>`, a text cell that is not a number: + the
+/// indicator's position in the model (0–31). Only data frames of text have it.
+pub const STATUS_PARSE: u8 = 64;
 /// Status code of any other scoring error (not expected for an input checked against the
 /// model).
 pub const STATUS_ERROR: u8 = 255;
@@ -43,8 +46,8 @@ pub fn status_code(result: &Result<Scores, ScoreError>) -> u8 {
 }
 
 /// The status string of docs/spec.md §7 for a status code (`ok`, `non_finite:ID`,
-/// `insufficient_data:CONNOTATION`), as `silkscore score` prints it; `None` for a code that
-/// no record of `model` can have.
+/// `insufficient_data:CONNOTATION`, `parse:ID`), as `silkscore score` prints
+/// it; `None` for a code that no record of `model` can have.
 pub fn status_text(model: &Model, code: u8) -> Option<String> {
     use silkscore::model::Connotation;
     match code {
@@ -56,6 +59,10 @@ pub fn status_text(model: &Model, code: u8) -> Option<String> {
             .indicators()
             .get(usize::from(code - STATUS_NON_FINITE))
             .map(|i| format!("non_finite:{}", i.id.as_str())),
+        64..=95 => model
+            .indicators()
+            .get(usize::from(code - STATUS_PARSE))
+            .map(|i| format!("parse:{}", i.id.as_str())),
         STATUS_ERROR => Some("error".to_owned()),
         _ => None,
     }
@@ -511,6 +518,9 @@ mod tests {
             format!("non_finite:{}", ids[17])
         );
         assert_eq!(status_text(&M, 50), None); // the default model has 18 indicators
+        assert_eq!(status_text(&M, 64).unwrap(), format!("parse:{}", ids[0]));
+        assert_eq!(status_text(&M, 81).unwrap(), format!("parse:{}", ids[17]));
+        assert_eq!(status_text(&M, 82), None);
         assert_eq!(status_text(&M, 4), None);
         for c in Connotation::ALL {
             let e = Err(ScoreError::InsufficientData { connotation: c });

@@ -237,3 +237,25 @@ def test_text_matches_the_cli(case: tuple[str, str, str], bits_dir: Path) -> Non
             assert f"{float(d[col][k]):.4f}" == want[col], (i, col)
         compared += 1
     assert compared == len(rows) > 0
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars", "arrow"])
+def test_a_records_file_read_as_text_scores_as_the_cli(expected: Expected, kind: str) -> None:
+    """Every row of the records file — parse errors, NaN and inf cells, empty cells and
+    all — through score_frame on the file read with every column as text: the statuses of
+    the native library for every row, its bits for every score."""
+    records = VECTORS / {c[0]: c[2] for c in CASES}[expected.case]
+    if kind == "pandas":
+        frame = pd.read_csv(records, dtype=str, keep_default_na=False)
+    elif kind == "polars":
+        frame = pl.read_csv(records, infer_schema=False)
+    else:
+        import pyarrow.csv as pv
+
+        header = next(csv.reader(open(records, newline="")))
+        frame = pv.read_csv(records, convert_options=pv.ConvertOptions(column_types={h: pa.string() for h in header}))
+    out = expected.model.score_frame(frame)
+    rows = np.arange(len(expected.ids))
+    check_frame(expected, out, rows)
+    if expected.case == "default":
+        assert sum(s.startswith("parse:") for s in expected.status) >= 5

@@ -4,6 +4,7 @@
 //! `python/silkscore/_silkscore.pyi` types this module.
 
 mod arrays;
+mod cells;
 mod errors;
 mod model;
 mod weights;
@@ -22,12 +23,14 @@ fn _silkscore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(weights::entropy_weights, m)?)?;
     m.add_function(wrap_pyfunction!(weights::critic_weights, m)?)?;
     m.add_function(wrap_pyfunction!(weights::analyse, m)?)?;
+    m.add_function(wrap_pyfunction!(cells::parse_cells, m)?)?;
     m.add("STATUS_OK", scoring::STATUS_OK)?;
     m.add(
         "STATUS_INSUFFICIENT_DATA",
         scoring::STATUS_INSUFFICIENT_DATA,
     )?;
     m.add("STATUS_NON_FINITE", scoring::STATUS_NON_FINITE)?;
+    m.add("STATUS_PARSE", scoring::STATUS_PARSE)?;
     m.add("STATUS_ERROR", scoring::STATUS_ERROR)?;
     m.add("GRADE_NONE", scoring::GRADE_NONE)?;
     m.add("CHUNK", scoring::CHUNK)?;

@@ -318,14 +318,14 @@ impl Model {
     }
 
     /// Scores one 1-D array per indicator (in model order), each with an optional presence
-    /// array; see `silkscore.Model.score_frame`.
-    #[pyo3(signature = (columns, present, nan_is_missing, threads = None, coverage = false))]
+    /// array and whether a NaN in it is missing; see `silkscore.Model.score_frame`.
+    #[pyo3(signature = (columns, present, nan_missing, threads = None, coverage = false))]
     fn score_columns<'py>(
         &self,
         py: Python<'py>,
         columns: Vec<Bound<'py, PyAny>>,
         present: Vec<Option<Bound<'py, PyAny>>>,
-        nan_is_missing: bool,
+        nan_missing: Vec<bool>,
         threads: Option<usize>,
         coverage: bool,
     ) -> PyResult<Bound<'py, PyTuple>> {
@@ -365,9 +365,16 @@ impl Model {
             self.inner.len(),
             Layout::Columns(floats),
             Presence::Columns(flags),
-            nan_is_missing,
+            false,
         )
-        .map_err(|e| errors::input_error(py, &e, "columns"))?;
+        .map_err(|e| errors::input_error(py, &e, "columns"))?
+        .with_nan_missing(
+            nan_missing
+                .iter()
+                .enumerate()
+                .take(32)
+                .fold(0, |m, (j, nan)| m | (u32::from(*nan) << j)),
+        );
         let model = &self.inner;
         let out = py
             .detach(|| {
