@@ -5,8 +5,9 @@ goalposts and a little beyond) five ways, and prints records/s for each, single-
 on every core:
 
 * **silkscore**: ``Model.score`` on the 2-D float32 numpy array (``threads=1`` and
-  ``threads=None``), all of its outputs (indices, composite, basis points, grade, status,
-  coverage);
+  ``threads=None``), all of its outputs (indices, composite, basis points, grade, status),
+  on the row-major array and on a column-major copy (made before the clock starts, as
+  the Rust scorer's columns are);
 * **numpy float32**: the lean formula of ``docs/spec.md`` §4 for complete records, chunk by
   chunk (every core: the chunks on a thread pool; numpy's ufuncs release the GIL);
 * **polars**: the default model as Polars expressions on a frame of float32 columns (one
@@ -19,8 +20,9 @@ on every core:
 
 The numpy and Polars results are checked against silkscore's (within 0.001 points) and
 the Rust composites' bits against silkscore's, so every line scored the same records. Each figure is the best of three runs. The single-thread figures are also given
-per second of CPU time (``time.process_time``; ``/proc/self/schedstat`` for Rust), which a
-busy machine inflates far less than the wall clock.
+per second of CPU time (``time.thread_time``, ``time.process_time`` in the Polars
+subprocess, ``/proc/self/schedstat`` for Rust), which a busy machine inflates far less than
+the wall clock.
 
     python bench_score.py ROWS OUTDIR RUST_BENCH_EXE
     python bench_score.py --polars OUTDIR ROWS        (internal: the Polars part)
@@ -160,13 +162,14 @@ def polars_part(outdir: str, rows: int) -> None:
 
 
 def best_of(f: Callable[[], object], runs: int = 3) -> tuple[float, float]:
-    """The best wall-clock and CPU seconds of `runs` calls of f."""
+    """The best wall-clock and CPU seconds (of the calling thread: the single-threaded runs
+    score on it) of `runs` calls of f."""
     best, best_cpu = float("inf"), float("inf")
     for _ in range(runs):
-        t, c = time.perf_counter(), time.process_time()
+        t, c = time.perf_counter(), time.thread_time()
         f()
         best = min(best, time.perf_counter() - t)
-        best_cpu = min(best_cpu, time.process_time() - c)
+        best_cpu = min(best_cpu, time.thread_time() - c)
     return best, best_cpu
 
 
@@ -183,6 +186,10 @@ def main(rows: int, outdir: str, rust_exe: str) -> None:
     bits_sum = int(s.composite.view(np.uint32).astype(np.uint64).sum())
     ss1, ss1_cpu = (rows / t for t in best_of(lambda: MODEL.score(values, threads=1)))
     ssn = rows / best_of(lambda: MODEL.score(values))[0]
+    fortran = np.asfortranarray(values)  # columns, as the Rust scorer gets them
+    sf1, sf1_cpu = (rows / t for t in best_of(lambda: MODEL.score(fortran, threads=1)))
+    sfn = rows / best_of(lambda: MODEL.score(fortran))[0]
+    del fortran
 
     idx, comp = numpy_score(values, 1)
     np_diff = float(np.abs(comp * 100 - s.composite).max())
@@ -223,7 +230,8 @@ def main(rows: int, outdir: str, rust_exe: str) -> None:
     print()
     print(f"{rows:,} records, default model; M records/s, best of 3; {CORES} cores")
     print(f"{'':56s} {'1 thread':>10} {'all cores':>10} {'1 thr/CPU s':>10}")
-    print(row("silkscore Model.score (numpy float32 in, all outputs)", ss1, ssn, ss1_cpu))
+    print(row("silkscore Model.score, float32 rows (C order), all outputs", ss1, ssn, ss1_cpu))
+    print(row("silkscore Model.score, float32 columns (Fortran order)", sf1, sfn, sf1_cpu))
     print(row("numpy float32, lean formula (complete records)", np1, npn, np1_cpu))
     print(row("polars expressions, default model", pol["1"], pol["all"], pol["cpu"]))
     print(row("rust Scorer::score_columns, all rows, results allocated", r_fresh, None, r_fresh_cpu))
@@ -231,10 +239,11 @@ def main(rows: int, outdir: str, rust_exe: str) -> None:
     print(row("rust Scorer::score_columns, 1,024-row batches", r_batches, None, r_batches_cpu))
     print()
     best_rust, best_rust_cpu = max(r_all, r_batches), max(r_all_cpu, r_batches_cpu)
-    print(f"silkscore per core / rust column-wise, results allocated (like for like): "
-          f"{ss1 / r_fresh:.2f}x wall clock, {ss1_cpu / r_fresh_cpu:.2f}x per CPU second")
-    print(f"silkscore per core / rust column-wise, its fastest way: "
-          f"{ss1 / best_rust:.2f}x wall clock, {ss1_cpu / best_rust_cpu:.2f}x per CPU second")
+    print("silkscore per core / rust column-wise (wall clock; per CPU second):")
+    for name, one, cpu in (("rows", ss1, ss1_cpu), ("columns", sf1, sf1_cpu)):
+        print(f"  from {name:8s} vs rust with its results allocated (like for like) "
+              f"{one / r_fresh:.2f}x; {cpu / r_fresh_cpu:.2f}x   vs rust's fastest way "
+              f"{one / best_rust:.2f}x; {cpu / best_rust_cpu:.2f}x")
     print(f"silkscore / numpy float32: {ss1 / np1:.2f}x on 1 thread, {ssn / npn:.2f}x on all cores")
     print(f"silkscore / polars:        {ss1 / pol['1']:.2f}x on 1 thread, {ssn / pol['all']:.2f}x on all cores")
     print(f"largest composite difference, points: numpy {np_diff:.2e}, polars {pl_diff:.2e}; "

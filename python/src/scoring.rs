@@ -109,7 +109,8 @@ impl Output {
         }
     }
 
-    fn slices(&mut self) -> Slices<'_> {
+    /// The output as slices for [`score_into`].
+    pub fn slices(&mut self) -> Slices<'_> {
         Slices {
             cultural: &mut self.cultural,
             economic: &mut self.economic,
@@ -133,19 +134,46 @@ impl Output {
     }
 }
 
-/// A range of rows of an [`Output`], to be written by one thread.
-struct Slices<'a> {
-    cultural: &'a mut [f32],
-    economic: &'a mut [f32],
-    security: &'a mut [f32],
-    composite: &'a mut [f32],
-    basis_points: &'a mut [u16],
-    grade: &'a mut [u8],
-    status: &'a mut [u8],
-    coverage: &'a mut [f32],
+/// Where the scores of n records go: the arrays of an [`Output`], or arrays the caller
+/// allocated (numpy's, in the Python package). Each holds one entry per record, the basis
+/// points 4 and the coverage 3 (or none at all, when coverage is not wanted).
+#[derive(Debug)]
+pub struct Slices<'a> {
+    /// Cultural index.
+    pub cultural: &'a mut [f32],
+    /// Economic index.
+    pub economic: &'a mut [f32],
+    /// Security index.
+    pub security: &'a mut [f32],
+    /// Composite.
+    pub composite: &'a mut [f32],
+    /// Basis points, row-major n × 4.
+    pub basis_points: &'a mut [u16],
+    /// Grade codes.
+    pub grade: &'a mut [u8],
+    /// Status codes.
+    pub status: &'a mut [u8],
+    /// Coverage, row-major n × 3, or empty.
+    pub coverage: &'a mut [f32],
 }
 
 impl<'a> Slices<'a> {
+    /// The number of records they hold, when every array has the length it should.
+    fn rows(&self) -> Option<usize> {
+        let n = self.status.len();
+        let ok = [
+            self.cultural.len(),
+            self.economic.len(),
+            self.security.len(),
+        ]
+        .iter()
+        .chain([self.composite.len(), self.grade.len()].iter())
+        .all(|l| *l == n)
+            && self.basis_points.len() == 4 * n
+            && (self.coverage.is_empty() || self.coverage.len() == 3 * n);
+        ok.then_some(n)
+    }
+
     /// Rows `..k` and `k..` (k at most the number of rows).
     fn split(self, k: usize) -> (Slices<'a>, Slices<'a>) {
         fn at<T>(s: &mut [T], k: usize) -> (&mut [T], &mut [T]) {
@@ -271,6 +299,21 @@ pub fn score(
     threads: usize,
     coverage: bool,
 ) -> Result<Output, crate::input::InputError> {
+    let mut out = Output::new(input.rows(), coverage);
+    score_into(scorer, input, threads, out.slices())?;
+    Ok(out)
+}
+
+/// [`score`] into arrays the caller allocated, one entry per record of `input` (the
+/// coverage is computed when its array is not empty). Errors: the input is not as wide as
+/// the model ([`crate::input::InputError::Width`]), or an array has the wrong length
+/// ([`crate::input::InputError::Length`]).
+pub fn score_into(
+    scorer: &Scorer<'_>,
+    input: &Input<'_>,
+    threads: usize,
+    out: Slices<'_>,
+) -> Result<(), crate::input::InputError> {
     let model = scorer.model();
     if input.width() != model.len() {
         return Err(crate::input::InputError::Width {
@@ -279,46 +322,53 @@ pub fn score(
         });
     }
     let n = input.rows();
-    let mut out = Output::new(n, coverage);
+    if out.rows() != Some(n) {
+        return Err(crate::input::InputError::Length {
+            what: "output".into(),
+            expected: n,
+            found: out.status.len(),
+        });
+    }
     let t = thread_count(threads, n);
     if t <= 1 {
-        score_range(scorer, input, 0, n, out.slices());
-        return Ok(out);
+        score_range(scorer, input, 0, n, out);
+        return Ok(());
     }
-    // Contiguous ranges, a whole number of chunks each (the last takes the rest); the
-    // calling thread scores the last range itself.
+    // Contiguous ranges, a whole number of chunks each (the last takes the rest), in a
+    // queue that the calling thread and t − 1 others drain. Should a thread not start, the
+    // others (the calling one at least) score its share.
     let per = n.div_ceil(t).div_ceil(CHUNK) * CHUNK;
-    let complete = std::thread::scope(|scope| {
-        let mut rest = out.slices();
-        let mut start = 0;
-        let mut handles = Vec::new();
-        while start < n {
-            let end = (start + per).min(n);
-            let (mine, tail) = rest.split(end - start);
-            rest = tail;
-            if end == n {
-                score_range(scorer, input, start, end, mine);
-            } else {
-                let spawned = std::thread::Builder::new()
-                    .name("silkscore".into())
-                    .spawn_scoped(scope, move || score_range(scorer, input, start, end, mine));
-                match spawned {
-                    Ok(h) => handles.push(h),
-                    // No thread to be had: this range is scored again below.
-                    Err(_) => return false,
-                }
-            }
-            start = end;
-        }
-        // score_range does not panic; should a thread fail all the same, everything is
-        // scored again below rather than leaving its range unscored.
-        handles.into_iter().all(|h| h.join().is_ok())
-    });
-    if !complete {
-        out = Output::new(n, coverage);
-        score_range(scorer, input, 0, n, out.slices());
+    let mut ranges = Vec::with_capacity(t);
+    let mut rest = out;
+    let mut start = 0;
+    while start < n {
+        let end = (start + per).min(n);
+        let (mine, tail) = rest.split(end - start);
+        ranges.push((start, end, mine));
+        rest = tail;
+        start = end;
     }
-    Ok(out)
+    let queue = std::sync::Mutex::new(ranges);
+    let work = || loop {
+        let next = queue
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop();
+        match next {
+            Some((start, end, out)) => score_range(scorer, input, start, end, out),
+            None => break,
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..t {
+            // A thread that cannot be started leaves its share to the others.
+            let _ = std::thread::Builder::new()
+                .name("silkscore".into())
+                .spawn_scoped(scope, work);
+        }
+        work();
+    });
+    Ok(())
 }
 
 /// Scores rows `start..end` of `input` into `out` (which holds exactly those rows).
@@ -578,6 +628,24 @@ mod tests {
         let v = [0.0f32; 4];
         let input = Input::new(2, 2, Layout::Rows(Floats::F32(&v)), Presence::All, true).unwrap();
         assert!(score(&Scorer::new(&M), &input, 1, false).is_err());
+    }
+
+    #[test]
+    fn caller_arrays_of_the_wrong_length_are_refused() {
+        let v = values(10);
+        let input = Input::new(
+            10,
+            M.len(),
+            Layout::Rows(Floats::F32(&v)),
+            Presence::All,
+            true,
+        )
+        .unwrap();
+        let mut out = Output::new(10, false);
+        out.basis_points.pop();
+        assert!(score_into(&Scorer::new(&M), &input, 1, out.slices()).is_err());
+        let mut out = Output::new(9, true);
+        assert!(score_into(&Scorer::new(&M), &input, 1, out.slices()).is_err());
     }
 
     #[test]

@@ -186,15 +186,23 @@ def test_frames_need_every_indicator_column() -> None:
     assert err.value.field == "name"
 
 
-def test_frame_columns_must_be_numeric() -> None:
+def test_frame_columns_of_text_are_parsed_and_others_refused() -> None:
     df = pd.DataFrame(np.ones((3, len(M))), columns=list(M.ids))
-    df[M.ids[1]] = ["1", "2", "abc"]
+    df[M.ids[1]] = ["1", " 2 ", "abc"]
+    df[M.ids[5]] = ["1", "NaN", "12..5"]  # after ids[1] in the frame: ids[1] is named
+    for frame in (df, pl.from_pandas(df), pa.Table.from_pandas(df)):
+        out = M.score_frame(frame)
+        status = list(out["status"]) if isinstance(out, pd.DataFrame) else out["status"].to_list() \
+            if isinstance(out, pl.DataFrame) else out.column("status").to_pylist()
+        assert status == ["ok", f"non_finite:{M.ids[5]}", f"parse:{M.ids[1]}"], type(frame)
+    bools = pd.DataFrame(np.ones((3, len(M))), columns=list(M.ids))
+    bools[M.ids[1]] = [True, False, True]
     with pytest.raises(TypeError, match=M.ids[1]):
-        M.score_frame(df)
+        M.score_frame(bools)
     with pytest.raises(TypeError, match=M.ids[1]):
-        M.score_frame(pl.from_pandas(df))
+        M.score_frame(pl.from_pandas(bools))
     with pytest.raises(TypeError, match=M.ids[1]):
-        M.score_frame(pa.Table.from_pandas(df))
+        M.score_frame(pa.Table.from_pandas(bools))
     with pytest.raises(TypeError, match="collect"):
         M.score_frame(pl.from_pandas(df).lazy())
     with pytest.raises(TypeError, match="pandas or Polars"):

@@ -1,17 +1,17 @@
 //! numpy arrays in, numpy arrays out. Inputs are borrowed read-only where they lie (a
 //! C- or Fortran-contiguous `float32`/`float64` array, or one 1-D array per column); outputs
-//! are vectors filled without the GIL and handed to numpy without a copy.
+//! are numpy arrays, filled in place without the GIL.
 
-use numpy::ndarray::Array2;
 use numpy::{
-    PyArray1, PyArray2, PyReadonlyArray1, PyReadonlyArray2, PyUntypedArray, PyUntypedArrayMethods,
+    PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2, PyReadwriteArray1,
+    PyReadwriteArray2, PyUntypedArray, PyUntypedArrayMethods,
 };
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
 use crate::input::{Floats, Layout, Presence};
-use crate::scoring::Output;
+use crate::scoring::Slices;
 
 /// What kind of array `obj` is, for error messages.
 fn describe(obj: &Bound<'_, PyAny>) -> String {
@@ -193,40 +193,106 @@ impl<'py> ColumnMask<'py> {
     }
 }
 
-/// The output columns as a tuple of numpy arrays, in the order of `silkscore.Scores`:
-/// cultural, economic, security, composite, basis_points (n × 4), grade, status,
-/// coverage (n × 3, or None when it was not computed). The vectors become the arrays'
-/// memory (no copy).
-pub(crate) fn output_arrays<'py>(
-    py: Python<'py>,
-    out: Output,
-    coverage: bool,
-) -> PyResult<Bound<'py, PyTuple>> {
-    let n = out.len();
-    let bp = Array2::from_shape_vec((n, 4), out.basis_points)
-        .map_err(|e| PyTypeError::new_err(e.to_string()))?;
-    let cov = if !coverage {
-        None
-    } else {
-        Some(
-            Array2::from_shape_vec((n, 3), out.coverage)
-                .map_err(|e| PyTypeError::new_err(e.to_string()))?,
-        )
-    };
-    PyTuple::new(
-        py,
-        [
-            PyArray1::from_vec(py, out.cultural).into_any(),
-            PyArray1::from_vec(py, out.economic).into_any(),
-            PyArray1::from_vec(py, out.security).into_any(),
-            PyArray1::from_vec(py, out.composite).into_any(),
-            PyArray2::from_owned_array(py, bp).into_any(),
-            PyArray1::from_vec(py, out.grade).into_any(),
-            PyArray1::from_vec(py, out.status).into_any(),
-            match cov {
-                Some(cov) => PyArray2::from_owned_array(py, cov).into_any(),
-                None => py.None().into_bound(py),
+/// The output arrays of one call, allocated by numpy (whose allocator asks Linux for huge
+/// pages for large arrays, so that first touching them costs a fraction of what fresh 4 KiB
+/// pages cost), in the order of `silkscore.Scores`: cultural, economic, security,
+/// composite, basis_points (n × 4), grade, status, coverage (n × 3, or None when not
+/// wanted). They are filled in place, without the GIL, through [`Writable`] slices.
+pub(crate) struct Outputs<'py> {
+    cultural: Bound<'py, PyArray1<f32>>,
+    economic: Bound<'py, PyArray1<f32>>,
+    security: Bound<'py, PyArray1<f32>>,
+    composite: Bound<'py, PyArray1<f32>>,
+    basis_points: Bound<'py, PyArray2<u16>>,
+    grade: Bound<'py, PyArray1<u8>>,
+    status: Bound<'py, PyArray1<u8>>,
+    coverage: Option<Bound<'py, PyArray2<f32>>>,
+}
+
+/// The write borrows of [`Outputs`], for as long as the scorer fills them.
+pub(crate) struct Writable<'py> {
+    cultural: PyReadwriteArray1<'py, f32>,
+    economic: PyReadwriteArray1<'py, f32>,
+    security: PyReadwriteArray1<'py, f32>,
+    composite: PyReadwriteArray1<'py, f32>,
+    basis_points: PyReadwriteArray2<'py, u16>,
+    grade: PyReadwriteArray1<'py, u8>,
+    status: PyReadwriteArray1<'py, u8>,
+    coverage: Option<PyReadwriteArray2<'py, f32>>,
+}
+
+fn borrow_error(e: impl std::fmt::Display) -> PyErr {
+    PyTypeError::new_err(format!("output array: {e}"))
+}
+
+impl<'py> Outputs<'py> {
+    /// Zeroed arrays for `n` records.
+    pub(crate) fn new(py: Python<'py>, n: usize, coverage: bool) -> Self {
+        Outputs {
+            cultural: PyArray1::zeros(py, n, false),
+            economic: PyArray1::zeros(py, n, false),
+            security: PyArray1::zeros(py, n, false),
+            composite: PyArray1::zeros(py, n, false),
+            basis_points: PyArray2::zeros(py, [n, 4], false),
+            grade: PyArray1::zeros(py, n, false),
+            status: PyArray1::zeros(py, n, false),
+            coverage: coverage.then(|| PyArray2::zeros(py, [n, 3], false)),
+        }
+    }
+
+    /// Write borrows of every array.
+    pub(crate) fn writable(&self) -> PyResult<Writable<'py>> {
+        Ok(Writable {
+            cultural: self.cultural.try_readwrite().map_err(borrow_error)?,
+            economic: self.economic.try_readwrite().map_err(borrow_error)?,
+            security: self.security.try_readwrite().map_err(borrow_error)?,
+            composite: self.composite.try_readwrite().map_err(borrow_error)?,
+            basis_points: self.basis_points.try_readwrite().map_err(borrow_error)?,
+            grade: self.grade.try_readwrite().map_err(borrow_error)?,
+            status: self.status.try_readwrite().map_err(borrow_error)?,
+            coverage: match &self.coverage {
+                Some(c) => Some(c.try_readwrite().map_err(borrow_error)?),
+                None => None,
             },
-        ],
-    )
+        })
+    }
+
+    /// The arrays as the tuple `silkscore.Scores` is built from.
+    pub(crate) fn into_tuple(self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(
+            py,
+            [
+                self.cultural.into_any(),
+                self.economic.into_any(),
+                self.security.into_any(),
+                self.composite.into_any(),
+                self.basis_points.into_any(),
+                self.grade.into_any(),
+                self.status.into_any(),
+                match self.coverage {
+                    Some(c) => c.into_any(),
+                    None => py.None().into_bound(py),
+                },
+            ],
+        )
+    }
+}
+
+impl Writable<'_> {
+    /// The arrays as the scorer's output slices (they are contiguous: numpy made them).
+    pub(crate) fn slices(&mut self) -> PyResult<Slices<'_>> {
+        Ok(Slices {
+            cultural: self.cultural.as_slice_mut().map_err(borrow_error)?,
+            economic: self.economic.as_slice_mut().map_err(borrow_error)?,
+            security: self.security.as_slice_mut().map_err(borrow_error)?,
+            composite: self.composite.as_slice_mut().map_err(borrow_error)?,
+            basis_points: self.basis_points.as_slice_mut().map_err(borrow_error)?,
+            grade: self.grade.as_slice_mut().map_err(borrow_error)?,
+            status: self.status.as_slice_mut().map_err(borrow_error)?,
+            coverage: match &mut self.coverage {
+                Some(c) => c.as_slice_mut().map_err(borrow_error)?,
+                None => &mut [],
+            },
+        })
+    }
 }

@@ -9,7 +9,7 @@ use silkscore::score::Scorer;
 use silkscore::signed;
 use silkscore::wire;
 
-use super::arrays::{output_arrays, Column, ColumnMask, Mask, Matrix};
+use super::arrays::{Column, ColumnMask, Mask, Matrix, Outputs};
 use super::errors;
 use crate::input::{Floats, Input, Layout, Presence};
 
@@ -89,8 +89,23 @@ impl<'py> Borrowed<'py> {
     }
 }
 
-fn threads_of(threads: Option<usize>) -> usize {
-    threads.unwrap_or(0)
+/// Scores `input` into numpy arrays allocated here, with the GIL released while scoring.
+fn score_input<'py>(
+    py: Python<'py>,
+    model: &CoreModel,
+    input: &Input<'_>,
+    threads: Option<usize>,
+    coverage: bool,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let outputs = Outputs::new(py, input.rows(), coverage);
+    {
+        let mut writable = outputs.writable()?;
+        let slices = writable.slices()?;
+        let threads = threads.unwrap_or(0);
+        py.detach(|| crate::scoring::score_into(&Scorer::new(model), input, threads, slices))
+            .map_err(|e| errors::input_error(py, &e, "values"))?;
+    }
+    outputs.into_tuple(py)
 }
 
 #[pymethods]
@@ -308,13 +323,7 @@ impl Model {
     ) -> PyResult<Bound<'py, PyTuple>> {
         let borrowed = Borrowed::extract(values, present)?;
         let input = borrowed.input(py, &self.inner)?;
-        let model = &self.inner;
-        let out = py
-            .detach(|| {
-                crate::scoring::score(&Scorer::new(model), &input, threads_of(threads), coverage)
-            })
-            .map_err(|e| errors::input_error(py, &e, "values"))?;
-        output_arrays(py, out, coverage)
+        score_input(py, &self.inner, &input, threads, coverage)
     }
 
     /// Scores one 1-D array per indicator (in model order), each with an optional presence
@@ -375,12 +384,6 @@ impl Model {
                 .take(32)
                 .fold(0, |m, (j, nan)| m | (u32::from(*nan) << j)),
         );
-        let model = &self.inner;
-        let out = py
-            .detach(|| {
-                crate::scoring::score(&Scorer::new(model), &input, threads_of(threads), coverage)
-            })
-            .map_err(|e| errors::input_error(py, &e, "columns"))?;
-        output_arrays(py, out, coverage)
+        score_input(py, &self.inner, &input, threads, coverage)
     }
 }
