@@ -17,6 +17,7 @@ are matched to the model's indicators by id; a null (or NaN) cell is a missing v
 
 Every worker scores its partitions with one thread (Dask runs one task per worker thread),
 and the scores are the bits ``silkscore score`` prints: the same whatever the partitioning.
+On a terminal, Dask's progress bar shows the partitions as they are scored.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from typing import Sequence
 
 import dask.dataframe as dd
 import pandas as pd
-from dask.distributed import Client, LocalCluster
+from dask.distributed import Client, LocalCluster, get_client
+from dask.distributed import progress as distributed_progress
 
 import silkscore
 
@@ -38,15 +40,22 @@ def score_partition(df: pd.DataFrame, model: silkscore.Model, keep: list[str]) -
     return model.score_frame(df, keep=keep, threads=1)
 
 
-def score_dataset(source: str, target: str, model: silkscore.Model, keep: Sequence[str] = ("id",)) -> int:
+def score_dataset(
+    source: str, target: str, model: silkscore.Model, keep: Sequence[str] = ("id",), progress: bool = False
+) -> int:
     """Scores the Parquet dataset at ``source`` into ``target`` on the current Dask client;
-    returns the number of rows. ``keep`` columns absent from the input are left out."""
+    returns the number of rows. ``keep`` columns absent from the input are left out;
+    ``progress`` shows Dask's progress bar while the partitions are scored."""
     ddf = dd.read_parquet(source)
     kept = [k for k in keep if k in ddf.columns]
     # The output's schema: score_frame on the empty frame that describes the input.
     meta = score_partition(ddf._meta, model, kept)
     scored = ddf.map_partitions(score_partition, model, kept, meta=meta)
-    scored.to_parquet(target, write_index=False, overwrite=True)
+    write = scored.to_parquet(target, write_index=False, overwrite=True, compute=False)
+    future = get_client().compute(write)
+    if progress:
+        distributed_progress(future)
+    future.result()
     return int(dd.read_parquet(target, columns=["status"]).shape[0].compute())
 
 
@@ -72,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         workers = len(client.scheduler_info()["workers"])
         print(f"model {model.name} (fingerprint 0x{model.fingerprint:08x}), {workers} workers", file=sys.stderr)
-        rows = score_dataset(args.source, args.target, model, args.keep)
+        rows = score_dataset(args.source, args.target, model, args.keep, progress=sys.stdout.isatty())
     finally:
         client.close()
         if cluster is not None:
