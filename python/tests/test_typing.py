@@ -36,14 +36,14 @@ except silkscore.ModelError as err:
 '''
 
 
-def test_the_extension_stub_matches_the_module() -> None:
+def test_the_extension_stub_matches_the_module(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "mypy.stubtest", "silkscore._silkscore"],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
 
 
 def test_the_package_type_checks() -> None:
-    run = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental",
+    run = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir=/dev/null",
                           "--disable-error-code=import-untyped", "-p", "silkscore"],
                          capture_output=True, text=True, cwd=Path(__file__).parent)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -51,7 +51,7 @@ def test_the_package_type_checks() -> None:
 
 def test_using_the_package_type_checks(tmp_path: Path) -> None:
     (tmp_path / "usage.py").write_text(USAGE)
-    run = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental",
+    run = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir=/dev/null",
                           "--disable-error-code=import-untyped", "usage.py"],
                          capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
