@@ -145,7 +145,7 @@ fn entropy_reference(model: &Model, cols: &[Vec<f64>]) -> Vec<f64> {
     within_connotations(model, &d)
 }
 
-/// Textbook CRITIC weights in f64 (population σ, Pearson ρ, ρ = 0 for a constant column).
+/// Textbook CRITIC weights in f64 (population σ, Pearson ρ; constant columns excluded).
 fn critic_reference(model: &Model, cols: &[Vec<f64>]) -> Vec<f64> {
     let m = cols[0].len() as f64;
     let mean: Vec<f64> = cols
@@ -176,14 +176,14 @@ fn critic_reference(model: &Model, cols: &[Vec<f64>]) -> Vec<f64> {
     for j in 0..n {
         let mut conflict = 0.0;
         for k in 0..n {
-            let rho = if sigma[j] > 0.0 && sigma[k] > 0.0 {
-                if j == k {
-                    1.0
-                } else {
-                    (cov[j][k] / (sigma[j] * sigma[k])).clamp(-1.0, 1.0)
-                }
+            // Constant columns (σ = 0) are excluded from every conflict sum.
+            if sigma[j] == 0.0 || sigma[k] == 0.0 {
+                continue;
+            }
+            let rho = if j == k {
+                1.0
             } else {
-                0.0
+                (cov[j][k] / (sigma[j] * sigma[k])).clamp(-1.0, 1.0)
             };
             conflict += 1.0 - rho;
         }

@@ -1,4 +1,4 @@
-//! Shared layer: model loading, the model description of `model check` / `model show`, model
+//! Shared layer: compiled or TOML model files by name (`model_from_any`), the model description of `model check` / `model show`, model
 //! labels, hex keys, connotation arguments and fixed-decimal JSON numbers.
 
 use std::fmt::Write as _;
@@ -12,14 +12,6 @@ use silkscore_host::model_file;
 use crate::error::CliError;
 use crate::files::read_limited;
 use crate::term::{escape, pad, width};
-
-/// The model of `--model FILE` (a TOML model file), or the built-in bri-cultural-v1.
-pub fn model_or_default(path: Option<&Path>) -> Result<Model, CliError> {
-    match path {
-        Some(p) => Ok(model_file::load(p)?),
-        None => Ok(silkscore::BRI_CULTURAL_V1.clone()),
-    }
-}
 
 /// A model from a TOML model file (`.toml`) or a compiled model message (any other name).
 pub fn model_from_any(path: &Path) -> Result<Model, CliError> {

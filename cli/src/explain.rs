@@ -1,17 +1,17 @@
 //! `silkscore explain`: the breakdown of one project's score, indicator by indicator.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use silkscore::score::Scorer;
 use silkscore::{Aggregation, Breakdown, Connotation, Model};
-use silkscore_host::output::{coverage, score_row};
 use silkscore_host::records::Row;
+use silkscore_host::scoring::{coverage, score_row};
 
-use crate::common::{model_label, model_or_default};
+use crate::common::model_label;
 use crate::error::{CliError, Exit};
 use crate::files::{Inputs, Output};
+use crate::models::ModelArg;
 use crate::progress::Progress;
 use crate::records::RecordsArgs;
 use crate::term::{self, escape, pad, trim_lines, width};
@@ -27,7 +27,7 @@ best goalpost), its weight, its contribution to its connotation index and flags 
 outside the goalposts; missing). With arithmetic aggregation within connotations the
 contributions are points that add up to the index; with geometric aggregation they are each
 indicator's share of the log sum (they add up to 1, and a larger share pulls the index down
-more). Then the three indices, the composite, the grade and the coverage.
+more; an index of 100 has no log sum, and its shares are the weight shares). Then the three indices, the composite, the grade and the coverage.
 
 Exit status: 0 the project scored, 1 it could not be scored (the reason is shown), 2
 unusable arguments, model or file, or no row with that id, 141 the output was closed early.")]
@@ -37,9 +37,8 @@ pub struct ExplainArgs {
     /// The project id to explain (the first row with it).
     #[arg(long, value_name = "ID")]
     id: u32,
-    /// Model file (TOML). Without it, the built-in model bri-cultural-v1.
-    #[arg(short, long, value_name = "FILE")]
-    model: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArg,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = ExplainFormat::Table)]
     format: ExplainFormat,
@@ -55,11 +54,9 @@ enum ExplainFormat {
 
 /// Runs `silkscore explain`.
 pub fn run(args: &ExplainArgs) -> Result<Exit, CliError> {
-    let inputs = Inputs::new()
-        .with(args.records.path())
-        .with_opt(args.model.as_deref());
+    let inputs = args.model.inputs(Inputs::new().with(args.records.path()));
     let mut out = Output::stdout(&inputs)?;
-    let model = model_or_default(args.model.as_deref())?;
+    let model = args.model.load()?;
     let reader = args.records.open(&model, &Progress::none())?;
     let input_name = args.records.name();
     let mut found: Option<Row> = None;

@@ -8,11 +8,13 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 use silkscore::wire::frame::{self, FrameReader, RECORD_FRAME_MAX_SIZE};
 use silkscore::{Model, Record};
-use silkscore_host::output::{score_row, Format, OutputRow, RowWriter};
+use silkscore_host::output::{Format, OutputRow, RowWriter};
+use silkscore_host::scoring::score_row;
 
-use crate::common::{model_label, model_or_default};
+use crate::common::model_label;
 use crate::error::{CliError, Exit};
 use crate::files::{open_input, Inputs, Output};
+use crate::models::ModelArg;
 use crate::progress::Progress;
 use crate::records::{warn_columns, RecordsArgs};
 use crate::term;
@@ -36,10 +38,8 @@ file, 141 the output (`-o -`) was closed early.")]
 pub struct EncodeArgs {
     #[command(flatten)]
     records: RecordsArgs,
-    /// Model file (TOML) whose indicators the records follow. Without it, the built-in model
-    /// bri-cultural-v1.
-    #[arg(short, long, value_name = "FILE")]
-    model: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArg,
     /// Where to write the frames; `-` writes standard output.
     #[arg(short, long, value_name = "FRAMES.bin")]
     output: PathBuf,
@@ -65,9 +65,8 @@ pub struct DecodeArgs {
     /// The frames file; `-` reads standard input.
     #[arg(value_name = "FRAMES.bin")]
     input: PathBuf,
-    /// Model file (TOML). Without it, the built-in model bri-cultural-v1.
-    #[arg(short, long, value_name = "FILE")]
-    model: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArg,
     /// Score each record instead of printing its values.
     #[arg(long)]
     score: bool,
@@ -91,11 +90,9 @@ enum DecodeFormat {
 
 /// Runs `silkscore encode`.
 pub fn encode(args: &EncodeArgs) -> Result<Exit, CliError> {
-    let inputs = Inputs::new()
-        .with(args.records.path())
-        .with_opt(args.model.as_deref());
+    let inputs = args.model.inputs(Inputs::new().with(args.records.path()));
     let mut out = Output::create(Some(&args.output), &inputs)?;
-    let model = model_or_default(args.model.as_deref())?;
+    let model = args.model.load()?;
     let progress = Progress::for_input(args.records.path(), out.is_stdout());
     let reader = args.records.open(&model, &progress)?;
     let input_name = args.records.name();
@@ -301,11 +298,9 @@ pub fn decode(args: &DecodeArgs) -> Result<Exit, CliError> {
             "--format table needs --score (records print as csv or json)".to_owned(),
         ));
     }
-    let inputs = Inputs::new()
-        .with(&args.input)
-        .with_opt(args.model.as_deref());
+    let inputs = args.model.inputs(Inputs::new().with(&args.input));
     let out = Output::create(args.output.as_deref(), &inputs)?;
-    let model = model_or_default(args.model.as_deref())?;
+    let model = args.model.load()?;
     let (input, input_name) = open_input(&args.input)?;
     let out_name = out.name().to_path_buf();
     let mut sink = if args.score {

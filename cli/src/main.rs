@@ -2,23 +2,28 @@
 //! and security indices (docs/spec.md §7).
 //!
 //! `main` only parses the arguments and dispatches. One module per subcommand (`score`,
-//! `sensitivity`, `report`, `model`, `weights`, `rank`, `explain`, `frames`); each returns an
+//! `sensitivity`, `report`, `model`, `weights`, `rank`, `explain`, `audit`, `frames`,
+//! `journal`); each returns an
 //! [`error::Exit`] or an [`error::CliError`] and never imports another subcommand. What they
 //! share is the shared layer: `error` (the one error type and the exit statuses), `files`
 //! (inputs, outputs written atomically, the same-file check, standard output), `records` (the
-//! records file option and reader), `term` (escaping, widths, stderr diagnostics that never
-//! fail), `progress`, `common` (models, keys, numbers) and `portfolio`.
+//! records file option and reader), `models` (the `--model FILE [--key PUB]` option: TOML,
+//! compiled or signed), `term` (escaping, widths, stderr diagnostics that never fail),
+//! `progress`, `common` (model descriptions, keys, numbers) and `portfolio`.
 
 mod common;
 mod error;
 mod files;
+mod models;
 mod portfolio;
 mod progress;
 mod records;
 mod term;
 
+mod audit;
 mod explain;
 mod frames;
+mod journal;
 mod model;
 mod rank;
 mod report;
@@ -73,10 +78,15 @@ enum Command {
     Rank(rank::RankArgs),
     /// One project's score, indicator by indicator.
     Explain(explain::ExplainArgs),
+    /// Statistical audit of a records file: indicator statistics and outliers, correlations
+    /// within and across connotations, Cronbach's alpha, goalposts from percentiles.
+    Audit(audit::AuditArgs),
     /// Write the rows of a records file as COBS/CRC-32 record frames (kiosk links).
     Encode(frames::EncodeArgs),
     /// Read record frames: print the records, or score them.
     Decode(frames::DecodeArgs),
+    /// Read score journals dumped by kiosks: recover, check the model, merge dumps.
+    Journal(journal::JournalArgs),
 }
 
 fn main() -> ExitCode {
@@ -92,8 +102,10 @@ fn main() -> ExitCode {
         Command::Weights(args) => weights::run(args),
         Command::Rank(args) => rank::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Audit(args) => audit::run(args),
         Command::Encode(args) => frames::encode(args),
         Command::Decode(args) => frames::decode(args),
+        Command::Journal(args) => journal::run(args),
     })
 }
 

@@ -17,6 +17,7 @@ use crate::term::{self, escape};
 Examples:
   silkscore model check my-model.toml
   silkscore model compile my-model.toml -o my-model.bin
+  silkscore model decompile my-model.bin -o my-model.toml
   silkscore model export-rust my-model.toml -o src/model.rs --name KIOSK_MODEL
   silkscore model keygen -o operator.key
   silkscore model sign my-model.toml --key operator.key --revision 4 -o my-model.env
@@ -40,6 +41,9 @@ enum ModelCommand {
     Compile(CompileArgs),
     /// Decode a compiled model (or a signed envelope), validate it and print it like check.
     Show(ShowArgs),
+    /// Turn a compiled model (or the model of a signed envelope) back into a TOML model file
+    /// that compiles to the same bytes.
+    Decompile(DecompileArgs),
     /// Write a compiled model as a Rust source file (`pub const NAME: [u8; N]`) for firmware
     /// to include!.
     ExportRust(ExportArgs),
@@ -91,6 +95,27 @@ struct ShowArgs {
     /// A compiled model (from `model compile`) or a signed envelope (from `model sign`).
     #[arg(value_name = "FILE.bin")]
     file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  silkscore model decompile custom5.bin -o custom5.toml
+  silkscore model decompile my-model.env > my-model.toml
+
+Writes the model file (docs/spec.md §7.1) of a compiled model, every number in the shortest
+form that reads back to the same 32-bit float, after checking that it reads back to a model
+that compiles to exactly the same bytes (and so the same fingerprint). A model no model file
+can hold (a subnormal goalpost, which model files refuse) is an error naming the field. For a
+signed envelope the model inside is written; its signature is not checked here (use `model
+verify`), and the TOML carries no signature.")]
+struct DecompileArgs {
+    /// A compiled model (from `model compile`) or a signed envelope (from `model sign`).
+    #[arg(value_name = "FILE.bin")]
+    file: PathBuf,
+    /// Where to write the model file (standard output without it).
+    #[arg(short, long, value_name = "FILE.toml")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -148,8 +173,9 @@ refuses 3 or below. Revision 4294967295 (u32::MAX) is the last one: a kiosk that
 can never be updated again, so it needs --force.
 
 --key must be a secret key written by `model keygen` (with its header line). A key file of
-64 hex digits alone (written by earlier versions) is still read, but refused when it is
-named *.pub or is the same key as KEY.pub beside it: those are public keys.")]
+64 hex digits alone is refused: that is the format of a public key (KEY.pub), which must
+never sign. A secret key written by silkscore 0.1 (64 hex digits alone) is converted by
+adding the line `silkscore-secret-key-v1 ed25519-seed` before its hex digits.")]
 struct SignArgs {
     /// The model: a TOML model file (*.toml) or a compiled model (any other name).
     #[arg(value_name = "FILE")]
@@ -195,6 +221,7 @@ pub fn run(args: &ModelArgs) -> Result<Exit, CliError> {
         ModelCommand::Check(a) => check(a),
         ModelCommand::Compile(a) => compile(a),
         ModelCommand::Show(a) => show(a),
+        ModelCommand::Decompile(a) => decompile(a),
         ModelCommand::ExportRust(a) => export_rust(a),
         ModelCommand::Keygen(a) => keygen(a),
         ModelCommand::Sign(a) => sign(a),
@@ -276,6 +303,61 @@ fn show(a: &ShowArgs) -> Result<Exit, CliError> {
     out.put(text.as_bytes())?;
     out.commit()?;
     Ok(Exit::Success)
+}
+
+fn decompile(a: &DecompileArgs) -> Result<Exit, CliError> {
+    let mut out = Output::create(a.output.as_deref(), &Inputs::new().with(&a.file))?;
+    let bytes = read_limited(&a.file, 64 * 1024)?;
+    let (model_bytes, what) = if bytes.starts_with(&signed::ENVELOPE_TAG) {
+        let env = signed::Envelope::parse(&bytes)
+            .map_err(|e| CliError::file(&a.file, format!("not a usable envelope: {e}")))?;
+        let what = format!(
+            "the model of the signed envelope {} (revision {}, signer {}; signature NOT \
+             verified)",
+            a.file.display(),
+            env.revision(),
+            hex(env.signer())
+        );
+        (env.model_bytes().to_vec(), what)
+    } else {
+        (bytes, format!("the compiled model {}", a.file.display()))
+    };
+    let text = model_file::decompile(&model_bytes, &a.file)?;
+    // The fingerprint is that of the bytes, which the text compiles back to.
+    let fingerprint = silkscore::model::fingerprint_bytes(&model_bytes);
+    let header = format!(
+        "# Decompiled by `silkscore model decompile` from {}: {} bytes, fingerprint \
+         0x{fingerprint:08x}.\n# `silkscore model compile` turns this file back into the same \
+         bytes.\n",
+        toml_comment(&what),
+        model_bytes.len()
+    );
+    let to_stdout = out.is_stdout();
+    let out_name = out.name().to_path_buf();
+    out.put(header.as_bytes())?;
+    out.put(text.as_bytes())?;
+    out.commit()?;
+    if !to_stdout {
+        term::info(&format_args!(
+            "wrote {}: the model file of {what}, fingerprint 0x{fingerprint:08x}",
+            out_name.display()
+        ));
+    }
+    Ok(Exit::Success)
+}
+
+/// `text` for a TOML comment line: control characters (a line break would end the comment)
+/// escaped.
+fn toml_comment(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
 }
 
 /// The keywords of every Rust edition (strict, reserved, and `gen` of 2024), which `--name`
@@ -479,46 +561,32 @@ fn public_of(seed: &[u8; 32]) -> [u8; 32] {
         .to_bytes()
 }
 
-/// The seed of the secret key file `path` for `model sign`. A file in the secret key format
-/// is one. A bare 32-byte key (the format before the header line) is accepted unless it is
-/// recognisably a public key: named `*.pub`, or equal to the key in `KEY.pub` beside it (the
-/// public key of a secret key is never the secret key itself).
+/// The seed of the secret key file `path` for `model sign`: a file in the secret key format
+/// (the `SECRET_KEY_HEADER` line, then 64 hex digits). A bare 32-byte key is refused: it is
+/// the format of a public key (`KEY.pub`), and a secret key of silkscore 0.1 (which wrote bare
+/// keys) cannot be told from one by its content — signing with a public key would publish a
+/// "signature" anyone can forge. The error says how to convert a genuine old secret key.
 fn read_secret_key(path: &Path) -> Result<[u8; 32], CliError> {
     let seed = match read_key(path, "an Ed25519 secret key")? {
         KeyFile::Secret(seed) => seed,
         KeyFile::Bare(key) => {
-            let public = || {
-                CliError::file(
-                    path,
-                    "this is a public key, not a secret key: sign with the secret key that \
-                     `silkscore model keygen` wrote (KEY, not KEY.pub)",
+            let named_pub = path.extension().is_some_and(|e| e == "pub");
+            let sibling_same = read_limited(&pub_path(path), 4096)
+                .ok()
+                .and_then(|bytes| parse_key(&bytes))
+                .is_some_and(|k| matches!(k, KeyFile::Bare(p) if p == key));
+            let message = if named_pub || sibling_same {
+                "this is a public key, not a secret key: sign with the secret key that \
+                 `silkscore model keygen` wrote (KEY, not KEY.pub)"
+                    .to_owned()
+            } else {
+                format!(
+                    "64 hex digits without the `{SECRET_KEY_HEADER}` line: this is the format \
+                     of a public key, and a public key must never sign. If it is a secret key \
+                     written by silkscore 0.1, add that line before the hex digits"
                 )
             };
-            if path.extension().is_some_and(|e| e == "pub") {
-                return Err(public());
-            }
-            let sibling = pub_path(path);
-            if let Ok(bytes) = read_limited(&sibling, 4096) {
-                match parse_key(&bytes) {
-                    Some(KeyFile::Bare(p)) if p == key => return Err(public()),
-                    Some(KeyFile::Bare(p)) if p != public_of(&key) => {
-                        term::warning(&format_args!(
-                            "{} is not the public key of {}: kiosks that trust it will \
-                             refuse this envelope",
-                            sibling.display(),
-                            path.display()
-                        ));
-                    }
-                    _ => {}
-                }
-            }
-            term::note(&format_args!(
-                "{}: a secret key without the `{SECRET_KEY_HEADER}` line (an earlier \
-                 format), which cannot be told from a public key by its content; add that \
-                 line before the hex digits",
-                path.display()
-            ));
-            key
+            return Err(CliError::file(path, message));
         }
     };
     #[cfg(unix)]

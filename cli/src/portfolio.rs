@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use silkscore::Model;
-use silkscore_host::sensitivity::{analyse, Analysis, Portfolio, SensitivityError, Settings};
+use silkscore_host::portfolio::Portfolio;
+use silkscore_host::sensitivity::{analyse_portfolio, Analysis, SensitivityError, Settings};
 
 use crate::error::CliError;
 use crate::progress::{Progress, Steps};
@@ -73,9 +74,8 @@ pub fn analysis(
     settings: &Settings,
     input: &Path,
 ) -> Result<Analysis, CliError> {
-    let records = portfolio.records();
     let mut steps = Steps::new("sensitivity");
-    let result = analyse(model, &records, settings, &mut |d, t| steps.update(d, t));
+    let result = analyse_portfolio(model, portfolio, settings, &mut |d, t| steps.update(d, t));
     steps.finish();
     result.map_err(|e| {
         let message = match e {

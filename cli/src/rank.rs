@@ -10,11 +10,12 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use silkscore::score::batch::Ranked;
-use silkscore_host::output::score_row;
+use silkscore_host::scoring::score_row;
 
-use crate::common::{fixed, model_or_default};
+use crate::common::fixed;
 use crate::error::{CliError, Exit};
 use crate::files::{Inputs, Output};
+use crate::models::ModelArg;
 use crate::progress::Progress;
 use crate::records::{warn_columns, RecordsArgs};
 use crate::term::{self, pad, pad_left, trim_lines};
@@ -38,9 +39,8 @@ model or file, 141 the output was closed early (`| head`).")]
 pub struct RankArgs {
     #[command(flatten)]
     records: RecordsArgs,
-    /// Model file (TOML). Without it, the built-in model bri-cultural-v1.
-    #[arg(short, long, value_name = "FILE")]
-    model: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArg,
     /// How many projects to list (1 to 100000).
     #[arg(short = 'n', long, value_name = "N", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_TOP)))]
@@ -90,11 +90,9 @@ impl Ord for Entry {
 
 /// Runs `silkscore rank`.
 pub fn run(args: &RankArgs) -> Result<Exit, CliError> {
-    let inputs = Inputs::new()
-        .with(args.records.path())
-        .with_opt(args.model.as_deref());
+    let inputs = args.model.inputs(Inputs::new().with(args.records.path()));
     let mut out = Output::create(args.output.as_deref(), &inputs)?;
-    let model = model_or_default(args.model.as_deref())?;
+    let model = args.model.load()?;
     let progress = Progress::for_input(args.records.path(), out.is_stdout());
     let reader = args.records.open(&model, &progress)?;
     warn_columns(&reader, &model);

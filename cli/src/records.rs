@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use silkscore::Model;
-use silkscore_host::records::RecordsReader;
+use silkscore_host::records::{Limits, RecordsReader};
 
 use crate::error::CliError;
 use crate::files::{input_name, open_input};
@@ -25,6 +25,18 @@ pub struct RecordsArgs {
     /// Records file (CSV, docs/spec.md §7); `-` reads standard input.
     #[arg(short, long, value_name = "FILE")]
     pub input: PathBuf,
+
+    /// Most bytes one record (a row, with its quotes, line break and any blank lines before
+    /// it) may take; a longer one stops the reading with an error naming its line. Raise it
+    /// for files with very long names or many ignored columns.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::DEFAULT.max_record_bytes,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1 << 32))]
+    pub max_record_bytes: usize,
+
+    /// Most columns the header may have; a wider header is an error.
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT.max_columns,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1 << 24))]
+    pub max_columns: usize,
 }
 
 impl RecordsArgs {
@@ -43,7 +55,11 @@ impl RecordsArgs {
     pub fn open<'m>(&self, model: &'m Model, progress: &Progress) -> Result<Records<'m>, CliError> {
         let (input, name) = open_input(&self.input)?;
         let input = progress.wrap(input);
-        Ok(RecordsReader::from_reader(input, name, model)?)
+        let reader = RecordsReader::builder(model)
+            .max_record_bytes(self.max_record_bytes)
+            .max_columns(self.max_columns)
+            .from_reader(input, name)?;
+        Ok(reader)
     }
 }
 

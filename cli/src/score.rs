@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use silkscore::score::Scorer;
 use silkscore::Model;
-use silkscore_host::output::{score_row_with, Format, OutputRow, RowWriter};
+use silkscore_host::output::{Format, OutputRow, RowWriter};
 use silkscore_host::records::RecordsReader;
+use silkscore_host::scoring::score_row_with;
 
-use crate::common::model_or_default;
 use crate::error::{CliError, Exit};
 use crate::files::{Inputs, Output};
+use crate::models::ModelArg;
 use crate::progress::Progress;
 use crate::records::{warn_columns, RecordsArgs};
 use crate::term;
@@ -42,9 +43,8 @@ one of the inputs (after resolving links).
 Exit status: 0 every row scored, 1 some rows failed (all rows are still written),
 2 unusable arguments, model or file, 141 the output was closed early (`| head`).")]
 pub struct ScoreArgs {
-    /// Model file (TOML, docs/spec.md §7). Without it, the built-in model bri-cultural-v1.
-    #[arg(short, long, value_name = "FILE")]
-    model: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArg,
 
     #[command(flatten)]
     records: RecordsArgs,
@@ -80,11 +80,9 @@ impl From<FormatArg> for Format {
 
 /// Runs `silkscore score`.
 pub fn run(args: &ScoreArgs) -> Result<Exit, CliError> {
-    let inputs = Inputs::new()
-        .with(args.records.path())
-        .with_opt(args.model.as_deref());
+    let inputs = args.model.inputs(Inputs::new().with(args.records.path()));
     let out = Output::create(args.output.as_deref(), &inputs)?;
-    let model = model_or_default(args.model.as_deref())?;
+    let model = args.model.load()?;
     // A progress bar on stderr for a large input file, only on a terminal (see progress.rs).
     let progress = Progress::for_input(args.records.path(), out.is_stdout());
     let reader = args.records.open(&model, &progress)?;

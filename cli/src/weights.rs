@@ -1,31 +1,42 @@
-//! `silkscore weights …`: indicator weights from AHP judgments, or from a batch of records by
-//! entropy or CRITIC (docs/spec.md §5, §8), optionally written into a model file.
+//! `silkscore weights …`: weights from AHP judgments, from a batch of records by entropy or
+//! CRITIC, or equal; for the indicators of one connotation or, with `--across`, for the three
+//! connotations (docs/spec.md §5, §8), optionally written into a model file. The data-driven
+//! methods are in `weights/data.rs`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
-use silkscore::weights::{ahp, critic, entropy, WeightsError};
-use silkscore::{Connotation, Model, Record};
+use silkscore::weights::{self, ahp, WeightsError};
+use silkscore::{Connotation, Model};
 use silkscore_host::model_file;
 
-use crate::common::{model_label, model_or_default, ConnotationArg};
+use crate::common::{model_label, ConnotationArg};
 use crate::error::{CliError, Exit};
 use crate::files::{read_limited, Inputs, Output};
-use crate::progress::Progress;
-use crate::records::RecordsArgs;
+use crate::models::ModelArg;
 use crate::term::{self, escape, pad, width};
+
+mod data;
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Examples:
   silkscore weights ahp --connotation security judgments.txt --write-model weighted.toml
+  silkscore weights ahp --across across.txt --model my-model.toml --write-model weighted.toml
   silkscore weights entropy --input projects.csv --model my-model.toml
-  silkscore weights critic --input projects.csv --write-model weighted.toml
+  silkscore weights critic --input projects.csv --normalise data --write-model weighted.toml
+  silkscore weights critic --across --input projects.csv --write-model weighted.toml
+  silkscore weights equal --across --model my-model.toml --write-model equal.toml
 
-Exit status: 0 done, 2 unusable arguments or files (inconsistent AHP judgments, an
-incomplete record for entropy or CRITIC, an empty judgments file, an output that is one of
-the inputs, …), with the file, line and reason; 141 the output was closed early.")]
+Indicator weights are normalised within each connotation; connotation weights (--across) to
+sum 1. --write-model writes the model with the new weights as TOML (docs/spec.md §7.1).
+
+Exit status: 0 done, 1 (entropy and CRITIC --across) some rows could not be scored and were
+left out, the weights still written; 2 unusable arguments or files (inconsistent AHP
+judgments, an incomplete record for entropy or CRITIC, an empty judgments file, an output
+that is one of the inputs, …), with the file, line and reason; 141 the output was closed
+early.")]
 pub struct WeightsArgs {
     #[command(subcommand)]
     command: WeightsCommand,
@@ -33,12 +44,17 @@ pub struct WeightsArgs {
 
 #[derive(Debug, Subcommand)]
 enum WeightsCommand {
-    /// AHP (Saaty) weights for one connotation from pairwise judgments.
+    /// AHP (Saaty) weights from pairwise judgments: the indicators of one connotation, or
+    /// (--across) the three connotations.
     Ahp(AhpArgs),
-    /// Entropy weights from a batch of complete records.
-    Entropy(DataArgs),
-    /// CRITIC weights (contrast and conflict) from a batch of complete records.
-    Critic(DataArgs),
+    /// Entropy weights from a batch of complete records (or, --across, from the connotation
+    /// indices of the projects that score).
+    Entropy(data::DataArgs),
+    /// CRITIC weights (contrast and conflict) from a batch of complete records (or, --across,
+    /// from the connotation indices of the projects that score).
+    Critic(data::CriticArgs),
+    /// Equal weights: every indicator weight 1 (or, --across, every connotation weight 1).
+    Equal(EqualArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -51,15 +67,18 @@ enum TableFormat {
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
-Example:
+Examples:
   silkscore weights ahp --connotation security judgments.txt --model my-model.toml \\
       --write-model weighted.toml
+  silkscore weights ahp --across across.txt --write-model weighted.toml
 
-The judgments file holds the upper triangle of the pairwise comparison matrix of the
-connotation's indicators, in model order and row-major: a12 a13 … a1n a23 … (n(n-1)/2
-values for n indicators; 15 for 6). a12 = 3 means indicator 1 matters three times as much
-as indicator 2; 1/3 the reverse. Values are separated by spaces, commas, semicolons or line
-breaks; fractions like 1/7 are allowed; # starts a comment:
+The judgments file holds the upper triangle of the pairwise comparison matrix, row-major:
+a12 a13 … a1n a23 … (n(n-1)/2 values for n items; 15 for 6). With --connotation the items
+are the connotation's indicators in model order; with --across they are the connotations
+cultural, economic, security, so the file holds 3 judgments: cultural vs economic, cultural
+vs security, economic vs security. a12 = 3 means item 1 matters three times as much as item
+2; 1/3 the reverse. Values are separated by spaces, commas, semicolons or line breaks;
+fractions like 1/7 are allowed; # starts a comment:
 
   # jobs  foreign  cluster  control  value-chain  stability
     2     3        3        2        1/2          # a12 … a16
@@ -68,22 +87,35 @@ breaks; fractions like 1/7 are allowed; # starts a comment:
                             1/2      1/5          # a45, a46
                                      1/3          # a56
 
+  # across: cultural/economic  cultural/security  economic/security
+    2                          3                  1
+
 Judgments must lie in [1/9, 9]. A consistency ratio CR above 0.10 is refused (exit 2) unless
 --accept-inconsistent is given. Without --model the built-in bri-cultural-v1 names the
 indicators when the count fits its connotation (else they are numbered 1..n).
 
 Output: a table with the weights, λmax, CI, CR and the iterations; or, with --format csv,
-`indicator,weight` rows followed by the comment lines `# lambda_max,…`, `# ci,…`, `# cr,…`.")]
+`indicator,weight` (`connotation,weight` with --across) rows followed by the comment lines
+`# lambda_max,…`, `# ci,…`, `# cr,…`.")]
 struct AhpArgs {
     /// The connotation whose indicators are compared.
-    #[arg(short, long, value_enum)]
-    connotation: ConnotationArg,
+    #[arg(
+        short,
+        long,
+        value_enum,
+        required_unless_present = "across",
+        conflicts_with = "across"
+    )]
+    connotation: Option<ConnotationArg>,
+    /// Compare the three connotations (cultural, economic, security): 3 judgments, written
+    /// into the model's connotation weights.
+    #[arg(long)]
+    across: bool,
     /// The judgments file.
     #[arg(value_name = "JUDGMENTS_FILE")]
     judgments: PathBuf,
-    /// The model (TOML) whose connotation is weighted; the built-in bri-cultural-v1 without it.
-    #[arg(short, long, value_name = "FILE")]
-    model: Option<PathBuf>,
+    #[command(flatten)]
+    model: ModelArg,
     /// Use the weights even when CR > 0.10.
     #[arg(long)]
     accept_inconsistent: bool,
@@ -97,20 +129,18 @@ struct AhpArgs {
 
 #[derive(Debug, Args)]
 #[command(after_help = "\
-Example:
-  silkscore weights entropy --input tests/vectors/entropy_case1_records.csv
-  silkscore weights critic --input projects.csv --model my-model.toml --write-model w.toml
+Examples:
+  silkscore weights equal --model my-model.toml --write-model equal.toml
+  silkscore weights equal --across --model my-model.toml --write-model equal.toml
 
-Every row must be complete: a row that does not parse, or has a missing or non-finite value,
-is an error naming the row and the indicator (exit 2), as is an indicator column absent
-from the header. Weights are normalised within each connotation; a connotation in which
-nothing varies falls back to equal weights, and the output says so.")]
-struct DataArgs {
+Sets every indicator weight to 1 (docs/spec.md §5.1), or with --across the three connotation
+weights, and prints the model's weights after the change; --write-model writes the model.")]
+struct EqualArgs {
     #[command(flatten)]
-    records: RecordsArgs,
-    /// The model (TOML); the built-in bri-cultural-v1 without it.
-    #[arg(short, long, value_name = "FILE")]
-    model: Option<PathBuf>,
+    model: ModelArg,
+    /// Set the three connotation weights to 1 instead of the indicator weights.
+    #[arg(long)]
+    across: bool,
     /// Write the model with these weights to OUT.toml.
     #[arg(long, value_name = "OUT.toml")]
     write_model: Option<PathBuf>,
@@ -123,8 +153,9 @@ struct DataArgs {
 pub fn run(args: &WeightsArgs) -> Result<Exit, CliError> {
     match &args.command {
         WeightsCommand::Ahp(a) => run_ahp(a),
-        WeightsCommand::Entropy(a) => run_data(a, Method::Entropy),
-        WeightsCommand::Critic(a) => run_data(a, Method::Critic),
+        WeightsCommand::Entropy(a) => data::run(a, None),
+        WeightsCommand::Critic(a) => data::run(&a.data, Some(a.normalise.into())),
+        WeightsCommand::Equal(a) => run_equal(a),
     }
 }
 
@@ -193,54 +224,83 @@ fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// What AHP compares: the indicators of one connotation, or the three connotations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Compared {
+    Connotation(Connotation),
+    Across,
+}
+
 fn run_ahp(a: &AhpArgs) -> Result<Exit, CliError> {
-    let connotation = Connotation::from(a.connotation);
-    let inputs = Inputs::new()
-        .with(&a.judgments)
-        .with_opt(a.model.as_deref());
+    let compared = match a.connotation {
+        Some(c) if !a.across => Compared::Connotation(c.into()),
+        _ => Compared::Across,
+    };
+    let inputs = a.model.inputs(Inputs::new().with(&a.judgments));
     let stdout = Output::stdout(&inputs)?;
     let model_out = match &a.write_model {
         Some(path) => Some(Output::file(path, &inputs)?),
         None => None,
     };
-    let model = model_or_default(a.model.as_deref())?;
+    let model = a.model.load()?;
     let bytes = read_limited(&a.judgments, 1024 * 1024)?;
     let text = String::from_utf8(bytes)
         .map_err(|_| CliError::file(&a.judgments, "not a text file (not UTF-8)"))?;
     let judgments = parse_judgments(&text, &a.judgments)?;
     if judgments.is_empty() {
+        let what = match compared {
+            Compared::Across => {
+                "AHP across connotations needs 3 judgments: cultural vs economic, cultural vs \
+                 security, economic vs security"
+            }
+            Compared::Connotation(_) => {
+                "AHP needs the n(n-1)/2 pairwise judgments of the connotation's n indicators \
+                 (1 for 2 indicators, 3 for 3, 15 for 6)"
+            }
+        };
         return Err(CliError::file(
             &a.judgments,
-            "no judgments: AHP needs the n(n-1)/2 pairwise judgments of the connotation's n \
-             indicators (1 for 2 indicators, 3 for 3, 15 for 6), written as numbers or \
-             fractions like 1/7",
+            format!("no judgments: {what}, written as numbers or fractions like 1/7"),
         ));
     }
     let values: Vec<f32> = judgments.iter().map(|j| j.value).collect();
 
-    let ids: Vec<&str> = model
-        .indicators()
-        .iter()
-        .filter(|i| i.connotation == connotation)
-        .map(|i| i.id.as_str())
-        .collect();
+    let ids: Vec<&str> = match compared {
+        Compared::Across => Connotation::ALL.iter().map(|c| c.as_str()).collect(),
+        Compared::Connotation(c) => model
+            .indicators()
+            .iter()
+            .filter(|i| i.connotation == c)
+            .map(|i| i.id.as_str())
+            .collect(),
+    };
     let k = ids.len();
     let needed = ahp::judgment_count(k);
     let fits = needed == Some(values.len());
-    if !fits && (a.model.is_some() || a.write_model.is_some()) {
+    let strict =
+        compared == Compared::Across || a.model.path().is_some() || a.write_model.is_some();
+    if !fits && strict {
         let needed = needed.map_or_else(
             || format!("AHP compares at most {} indicators", ahp::MAX_N),
             |c| format!("it needs n(n-1)/2 = {c} judgments"),
         );
-        return Err(CliError::file(
-            &a.judgments,
-            format!(
-                "{}, but the {} connotation of {} has {} ({}): {needed}",
-                count(values.len(), "judgment", "judgments"),
-                connotation.as_str(),
+        let about = match compared {
+            Compared::Across => "AHP across connotations compares 3 (cultural, economic, \
+                                 security)"
+                .to_owned(),
+            Compared::Connotation(c) => format!(
+                "the {} connotation of {} has {} ({})",
+                c.as_str(),
                 model_label(&model),
                 count(k, "indicator", "indicators"),
                 ids.join(", ")
+            ),
+        };
+        return Err(CliError::file(
+            &a.judgments,
+            format!(
+                "{}, but {about}: {needed}",
+                count(values.len(), "judgment", "judgments")
             ),
         ));
     }
@@ -297,6 +357,10 @@ fn run_ahp(a: &AhpArgs) -> Result<Exit, CliError> {
     } else {
         (1..=result.n()).map(|j| j.to_string()).collect()
     };
+    let item = match compared {
+        Compared::Across => "connotation",
+        Compared::Connotation(_) => "indicator",
+    };
     let mut s = String::new();
     match a.format {
         TableFormat::Csv => {
@@ -304,26 +368,27 @@ fn run_ahp(a: &AhpArgs) -> Result<Exit, CliError> {
                 .iter()
                 .zip(result.weights())
                 .map(|(label, w)| vec![label.clone(), format!("{w:.6}")]);
-            s = csv_text(&["indicator", "weight"], rows).map_err(|e| stdout.failed(e))?;
+            s = csv_text(&[item, "weight"], rows).map_err(|e| stdout.failed(e))?;
             let _ = writeln!(s, "# lambda_max,{:.6}", result.lambda_max());
             let _ = writeln!(s, "# ci,{:.6}", result.ci());
             let _ = writeln!(s, "# cr,{:.6}", result.cr());
         }
         TableFormat::Table => {
-            let about = if fits {
-                format!(
-                    "the {} connotation of {}",
-                    connotation.as_str(),
+            let about = match compared {
+                Compared::Across => format!(
+                    "the three connotations of {} (connotation weights)",
                     model_label(&model)
-                )
-            } else {
-                format!(
+                ),
+                Compared::Connotation(c) if fits => {
+                    format!("the {} connotation of {}", c.as_str(), model_label(&model))
+                }
+                Compared::Connotation(c) => format!(
                     "{} ({} connotation; the judgments do not fit {}, so the indicators are \
                      numbered)",
                     count(result.n(), "indicator", "indicators"),
-                    connotation.as_str(),
+                    c.as_str(),
                     model_label(&model)
-                )
+                ),
             };
             let _ = writeln!(
                 s,
@@ -333,8 +398,13 @@ fn run_ahp(a: &AhpArgs) -> Result<Exit, CliError> {
                 escape(&a.judgments.display().to_string())
             );
             let _ = writeln!(s);
-            let w = labels.iter().map(|l| width(l)).max().unwrap_or(9).max(9);
-            let _ = writeln!(s, "{}  {:>8}", pad("indicator", w), "weight");
+            let w = labels
+                .iter()
+                .map(|l| width(l))
+                .max()
+                .unwrap_or(9)
+                .max(item.len());
+            let _ = writeln!(s, "{}  {:>8}", pad(item, w), "weight");
             let _ = writeln!(s, "{}", "─".repeat(w + 10));
             for (label, weight) in labels.iter().zip(result.weights()) {
                 let _ = writeln!(s, "{}  {weight:>8.4}", pad(label, w));
@@ -353,13 +423,82 @@ fn run_ahp(a: &AhpArgs) -> Result<Exit, CliError> {
     }
     let weighted = match model_out {
         Some(_) => Some(
-            ahp::apply_to_connotation(&model, connotation, &result).map_err(|e| {
-                CliError::file(&a.judgments, format!("cannot apply the weights: {e}"))
-            })?,
+            match compared {
+                Compared::Across => ahp::apply_across(&model, &result),
+                Compared::Connotation(c) => ahp::apply_to_connotation(&model, c, &result),
+            }
+            .map_err(|e| CliError::file(&a.judgments, format!("cannot apply the weights: {e}")))?,
         ),
         None => None,
     };
-    finish(stdout, &s, model_out.zip(weighted))
+    finish(stdout, &s, model_out.zip(weighted), Exit::Success)
+}
+
+fn run_equal(a: &EqualArgs) -> Result<Exit, CliError> {
+    let inputs = a.model.inputs(Inputs::new());
+    let stdout = Output::stdout(&inputs)?;
+    let model_out = match &a.write_model {
+        Some(path) => Some(Output::file(path, &inputs)?),
+        None => None,
+    };
+    let model = a.model.load()?;
+    let name = a
+        .model
+        .path()
+        .map_or_else(|| "<built-in>".into(), |p| p.display().to_string());
+    let equal = if a.across {
+        weights::equal_across(&model)
+    } else {
+        weights::equal(&model)
+    }
+    .map_err(|e| CliError::file(&name, format!("cannot apply the weights: {e}")))?;
+    let mut s = String::new();
+    let p = equal.params();
+    match (a.format, a.across) {
+        (TableFormat::Csv, true) => {
+            let rows = Connotation::ALL
+                .iter()
+                .zip(p.weights)
+                .map(|(c, w)| vec![c.as_str().to_owned(), w.to_string()]);
+            s = csv_text(&["connotation", "weight"], rows).map_err(|e| stdout.failed(e))?;
+        }
+        (TableFormat::Csv, false) => {
+            let rows = equal.indicators().iter().map(|i| {
+                vec![
+                    i.id.as_str().to_owned(),
+                    i.connotation.as_str().to_owned(),
+                    i.weight.to_string(),
+                ]
+            });
+            s = csv_text(&["indicator", "connotation", "weight"], rows)
+                .map_err(|e| stdout.failed(e))?;
+        }
+        (TableFormat::Table, across) => {
+            let _ = writeln!(
+                s,
+                "equal {} weights for {}",
+                if across { "connotation" } else { "indicator" },
+                escape(&model_label(&model))
+            );
+            let _ = writeln!(s);
+            let _ = writeln!(
+                s,
+                "connotation weights  {}",
+                Connotation::ALL
+                    .iter()
+                    .zip(p.weights)
+                    .map(|(c, w)| format!("{} {w}", c.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let _ = writeln!(
+                s,
+                "indicator weights    {}",
+                if across { "unchanged" } else { "1 each" }
+            );
+        }
+    }
+    finish(stdout, &s, model_out.zip(Some(equal)), Exit::Success)
 }
 
 /// `rows` under `header` as CSV text (quoted where needed).
@@ -375,11 +514,13 @@ fn csv_text(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> std::io
     String::from_utf8(bytes).map_err(std::io::Error::other)
 }
 
-/// Writes the model with the new weights (when asked) and then the report on stdout.
+/// Writes the model with the new weights (when asked) and then the report on stdout; exits
+/// with `exit`.
 fn finish(
     mut stdout: Output,
     report: &str,
     model: Option<(Output, Model)>,
+    exit: Exit,
 ) -> Result<Exit, CliError> {
     stdout.put(report.as_bytes())?;
     if let Some((mut out, model)) = model {
@@ -394,279 +535,7 @@ fn finish(
         ));
     }
     stdout.commit()?;
-    Ok(Exit::Success)
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Method {
-    Entropy,
-    Critic,
-}
-
-impl Method {
-    const fn name(self) -> &'static str {
-        match self {
-            Method::Entropy => "entropy",
-            Method::Critic => "CRITIC",
-        }
-    }
-}
-
-/// A complete record and the line it came from.
-struct Complete {
-    records: Vec<Record>,
-    lines: Vec<u64>,
-    path: PathBuf,
-}
-
-/// Reads every row of a records file, which must all be complete (docs/spec.md §8).
-fn read_complete(
-    records: &RecordsArgs,
-    model: &Model,
-    method: Method,
-) -> Result<Complete, CliError> {
-    let rows = records.open(model, &Progress::none())?;
-    let path = records.name();
-    let need = format!(
-        "{} weights need complete records (docs/spec.md §8)",
-        method.name()
-    );
-    if let Some(first) = rows.absent_indicators().first() {
-        return Err(CliError::at(
-            &path,
-            rows.header_line(),
-            format!(
-                "the header has no column for indicator `{first}` of {} ({} absent in all): \
-                 {need}",
-                model_label(model),
-                rows.absent_indicators().len()
-            ),
-        ));
-    }
-    let mut records = Vec::new();
-    let mut lines = Vec::new();
-    for row in rows {
-        let row = row?;
-        let at = |message: String| {
-            CliError::at(&path, row.line, format!("row id {}: {message}", row.id))
-        };
-        let record = match &row.record {
-            Ok(r) => *r,
-            Err(e) => return Err(at(format!("{e}: the row does not parse; {need}"))),
-        };
-        for (j, ind) in model.indicators().iter().enumerate() {
-            match record.get(j) {
-                None => {
-                    return Err(at(format!(
-                        "indicator `{}` is missing: {need}",
-                        ind.id.as_str()
-                    )))
-                }
-                Some(v) if !v.is_finite() => {
-                    return Err(at(format!(
-                        "indicator `{}` is not finite ({v}): {need}",
-                        ind.id.as_str()
-                    )))
-                }
-                Some(_) => {}
-            }
-        }
-        records.push(record);
-        lines.push(row.line);
-    }
-    if records.len() < 2 {
-        return Err(CliError::file(
-            &path,
-            format!(
-                "{} weights need at least 2 records, found {}",
-                method.name(),
-                records.len()
-            ),
-        ));
-    }
-    Ok(Complete {
-        records,
-        lines,
-        path,
-    })
-}
-
-/// Maps a library error of entropy / CRITIC to the file and row.
-fn data_error(data: &Complete, model: &Model, e: WeightsError) -> CliError {
-    match e {
-        WeightsError::IncompleteRecord { record, indicator } => {
-            let id = model
-                .indicators()
-                .get(usize::from(indicator))
-                .map_or("?", |i| i.id.as_str());
-            match data.lines.get(record) {
-                Some(line) => CliError::at(
-                    &data.path,
-                    *line,
-                    format!("indicator `{id}` is missing or not finite"),
-                ),
-                None => CliError::file(&data.path, format!("{e}")),
-            }
-        }
-        other => CliError::file(&data.path, format!("{other}")),
-    }
-}
-
-/// What entropy or CRITIC computed, for printing: the method's columns per indicator, the
-/// weights, and per connotation whether it fell back to equal weights.
-struct Computed {
-    header: Vec<&'static str>,
-    rows: Vec<Vec<f32>>,
-    weights: Vec<f32>,
-    fallback: [bool; 3],
-}
-
-fn run_data(a: &DataArgs, method: Method) -> Result<Exit, CliError> {
-    let inputs = Inputs::new()
-        .with(a.records.path())
-        .with_opt(a.model.as_deref());
-    let stdout = Output::stdout(&inputs)?;
-    let model_out = match &a.write_model {
-        Some(path) => Some(Output::file(path, &inputs)?),
-        None => None,
-    };
-    let model = model_or_default(a.model.as_deref())?;
-    let data = read_complete(&a.records, &model, method)?;
-    let inds = model.indicators();
-    // Per indicator: the method's columns, its weight; per connotation: fallback.
-    let Computed {
-        header,
-        rows,
-        weights,
-        fallback,
-    } = match method {
-        Method::Entropy => {
-            let w = entropy::entropy(&model, &data.records)
-                .map_err(|e| data_error(&data, &model, e))?;
-            let rows = (0..inds.len())
-                .map(|j| {
-                    vec![
-                        w.entropies().get(j).copied().unwrap_or(f32::NAN),
-                        w.divergences().get(j).copied().unwrap_or(f32::NAN),
-                    ]
-                })
-                .collect();
-            Computed {
-                header: vec!["e", "d"],
-                rows,
-                weights: w.weights().to_vec(),
-                fallback: Connotation::ALL.map(|c| w.fallback(c)),
-            }
-        }
-        Method::Critic => {
-            let w =
-                critic::critic(&model, &data.records).map_err(|e| data_error(&data, &model, e))?;
-            let rows = (0..inds.len())
-                .map(|j| {
-                    vec![
-                        w.std_devs().get(j).copied().unwrap_or(f32::NAN),
-                        w.conflicts().get(j).copied().unwrap_or(f32::NAN),
-                        w.information().get(j).copied().unwrap_or(f32::NAN),
-                    ]
-                })
-                .collect();
-            Computed {
-                header: vec!["sigma", "conflict", "information"],
-                rows,
-                weights: w.weights().to_vec(),
-                fallback: Connotation::ALL.map(|c| w.fallback(c)),
-            }
-        }
-    };
-    let fell_back = |c: Connotation| fallback.get(c.index()).copied().unwrap_or(false);
-
-    let mut s = String::new();
-    match a.format {
-        TableFormat::Csv => {
-            let mut head = vec!["indicator", "connotation"];
-            head.extend(&header);
-            head.extend(["weight", "fallback"]);
-            let lines = inds
-                .iter()
-                .zip(&rows)
-                .zip(&weights)
-                .map(|((ind, cols), w)| {
-                    let mut line = vec![
-                        ind.id.as_str().to_owned(),
-                        ind.connotation.as_str().to_owned(),
-                    ];
-                    line.extend(cols.iter().map(|v| format!("{v:.6}")));
-                    line.push(format!("{w:.6}"));
-                    line.push(fell_back(ind.connotation).to_string());
-                    line
-                });
-            s = csv_text(&head, lines).map_err(|e| stdout.failed(e))?;
-        }
-        TableFormat::Table => {
-            let _ = writeln!(
-                s,
-                "{} weights of {} from {} of {}",
-                method.name(),
-                escape(&model_label(&model)),
-                count(data.records.len(), "record", "records"),
-                escape(&data.path.display().to_string())
-            );
-            let _ = writeln!(s);
-            let id_w = inds
-                .iter()
-                .map(|i| width(i.id.as_str()))
-                .max()
-                .unwrap_or(9)
-                .max(9);
-            let mut head = format!("{}  {:<11}", pad("indicator", id_w), "connotation");
-            for h in &header {
-                let _ = write!(head, "  {h:>11}");
-            }
-            let _ = write!(head, "  {:>8}", "weight");
-            let _ = writeln!(s, "{head}");
-            let rule = "─".repeat(head.chars().count());
-            let _ = writeln!(s, "{rule}");
-            for ((ind, cols), w) in inds.iter().zip(&rows).zip(&weights) {
-                let mut line = format!(
-                    "{}  {:<11}",
-                    pad(ind.id.as_str(), id_w),
-                    ind.connotation.as_str()
-                );
-                for v in cols {
-                    let _ = write!(line, "  {v:>11.4}");
-                }
-                let _ = write!(line, "  {w:>8.4}");
-                if fell_back(ind.connotation) {
-                    line.push_str("  (fallback)");
-                }
-                let _ = writeln!(s, "{line}");
-            }
-            let _ = writeln!(s, "{rule}");
-            for c in Connotation::ALL {
-                if fell_back(c) {
-                    let k = inds.iter().filter(|i| i.connotation == c).count();
-                    let why = match method {
-                        Method::Entropy => "every d is 0",
-                        Method::Critic => "every C (σ × conflict) is 0",
-                    };
-                    let _ = writeln!(
-                        s,
-                        "{}: nothing varies ({why}): equal weights 1/{k} (fallback)",
-                        c.as_str()
-                    );
-                }
-            }
-            let _ = writeln!(s, "weights are normalised within each connotation");
-        }
-    }
-    let weighted =
-        match model_out {
-            Some(_) => Some(model.with_indicator_weights(&weights).map_err(|e| {
-                CliError::file(&data.path, format!("cannot apply the weights: {e}"))
-            })?),
-            None => None,
-        };
-    finish(stdout, &s, model_out.zip(weighted))
+    Ok(exit)
 }
 
 #[cfg(test)]

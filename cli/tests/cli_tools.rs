@@ -815,7 +815,8 @@ fn critic_reports_and_writes_the_library_weights() {
             "conflict",
             "information",
             "weight",
-            "fallback"
+            "fallback",
+            "excluded"
         ]
     );
     let records = read_records(&input, &BRI_CULTURAL_V1);
@@ -827,6 +828,7 @@ fn critic_reports_and_writes_the_library_weights() {
         assert!((f(5) - w.weights()[j]).abs() < 1e-6);
         let c = BRI_CULTURAL_V1.indicators()[j].connotation;
         assert_eq!(row[6], w.fallback(c).to_string());
+        assert_eq!(row[7], w.is_excluded(j).to_string());
     }
     // Every economic score is 0 in this batch: σ = 0, so the connotation falls back.
     assert!(w.fallback(Connotation::Economic));

@@ -234,8 +234,9 @@ fn text_for_people_shows_control_characters_escaped() {
         vec!["explain", "-m", &m, "-i", &r, "--id", "1"],
         vec!["explain", "-m", &m, "-i", &r, "--id", "77"],
         vec!["sensitivity", "-m", &m, "-i", &r, "-n", "10"],
-        // score's output stays byte for byte what it was; its notes are for people.
+        // score's CSV keeps the data; its notes and its table are for people.
         vec!["score", "-m", &m, "-i", &r, "-o", &p(&f.dir.join("s.csv"))],
+        vec!["score", "-m", &m, "-i", &r, "-f", "table"],
         vec![
             "encode",
             "-m",
@@ -402,4 +403,27 @@ fn machine_formats_keep_the_data() {
         names.sort();
         assert_eq!(names, want, "{format}");
     }
+}
+
+#[test]
+fn records_limits_are_options_and_name_the_line() {
+    let f = workspace("hostile", "limits");
+    let path = f.dir.join("long.csv");
+    let long = "x".repeat(5000);
+    fs::write(&path, format!("id,name\n1,short\n2,{long}\n3,short\n")).unwrap();
+    let r = p(&path);
+    // The default limit (1 MiB) reads every row.
+    let o = run(&f.dir, &["score", "-i", &r]);
+    assert_eq!(stdout(&o).lines().count(), 4, "{}", stderr(&o));
+    // A limit below the long row stops at its line, exit 2, naming it.
+    let o = run(&f.dir, &["score", "-i", &r, "--max-record-bytes", "1000"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("long.csv:3:"), "{}", stderr(&o));
+    // A header wider than --max-columns is refused.
+    let o = run(&f.dir, &["rank", "-i", &r, "--max-columns", "1"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("long.csv:1:"), "{}", stderr(&o));
+    // Zero is not a limit.
+    let o = run(&f.dir, &["score", "-i", &r, "--max-record-bytes", "0"]);
+    assert_eq!(code(&o), 2);
 }

@@ -128,16 +128,30 @@ fn sign_refuses_public_keys_and_the_last_revision() {
         stderr(&o)
     );
 
-    // A secret key of the earlier format (64 hex digits alone) still signs, with a note.
+    // 64 hex digits alone cannot be told from a public key: refused, under any name and
+    // whatever lies beside it, with the way to convert a genuine secret key of silkscore 0.1.
     let secret = fs::read_to_string(&f.key).unwrap();
     let seed_hex = secret.lines().nth(1).unwrap();
     let old = f.dir.join("old.key");
     fs::write(&old, format!("{seed_hex}\n")).unwrap();
     fs::set_permissions(&old, fs::Permissions::from_mode(0o600)).unwrap();
-    fs::write(f.dir.join("old.key.pub"), &public_text).unwrap();
+    let o = sign(&old, "3", false);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("add that line"), "{}", stderr(&o));
+    assert!(!env.exists());
+    let lone = f.dir.join("lone-copy-of-a-public-key");
+    fs::write(&lone, &public_text).unwrap();
+    let o = sign(&lone, "3", false);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(!env.exists());
+    // Converted by adding the header line, the old key signs.
+    fs::write(
+        &old,
+        format!("silkscore-secret-key-v1 ed25519-seed\n{seed_hex}\n"),
+    )
+    .unwrap();
     let o = sign(&old, "3", false);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert!(stderr(&o).contains("earlier format"), "{}", stderr(&o));
     // A key file others can read is signed with, and warned about.
     fs::set_permissions(&old, fs::Permissions::from_mode(0o644)).unwrap();
     let o = sign(&old, "3", false);

@@ -125,8 +125,9 @@ fn the_report_is_self_contained_and_names_every_project() {
     assert_eq!(html.matches("<svg class=\"contrib\"").count(), 10);
     assert_eq!(html.matches("<svg class=\"intervals\"").count(), 1);
     assert_eq!(html.matches("<svg class=\"grades\"").count(), 1);
+    assert_eq!(html.matches("<svg class=\"heatmap\"").count(), 1);
     let charts = html.matches("<svg class=").count();
-    assert_eq!(charts, 28 + 10 + 1 + 1);
+    assert_eq!(charts, 28 + 10 + 1 + 1 + 1);
     assert_eq!(html.matches("role=\"img\"").count(), charts);
     for chunk in html.split("<svg class=").skip(1) {
         let head = &chunk[..chunk.find("</title>").expect("every chart has a title")];

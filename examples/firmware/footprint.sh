@@ -6,10 +6,11 @@
 # verification (stack painting; SysTick under QEMU -icount shift=0). Prints markdown. The full
 # example is built with `signed`, as run-check.sh runs it.
 #
-#   bash examples/firmware/footprint.sh            # all three cores
+#   bash examples/firmware/footprint.sh            # all four cores
 #   bash examples/firmware/footprint.sh thumbv7em-none-eabihf
 #
-# Needs binutils (`size`, `nm` read ARM ELF files) and qemu-system-arm; run run-check.sh once
+# Needs binutils (`size`, `nm` read ARM and RISC-V ELF files), qemu-system-arm and
+# qemu-system-riscv32; run run-check.sh once
 # first on a fresh machine (it installs the targets and QEMU).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,11 +18,23 @@ cd "$here"
 mkdir -p out
 
 targets=("$@")
-((${#targets[@]})) || targets=(thumbv6m-none-eabi thumbv7m-none-eabi thumbv7em-none-eabihf)
-declare -A board=([thumbv6m-none-eabi]=microbit [thumbv7m-none-eabi]=lm3s6965evb [thumbv7em-none-eabihf]=mps2-an386)
+((${#targets[@]})) || targets=(thumbv6m-none-eabi thumbv7m-none-eabi thumbv7em-none-eabihf riscv32imac-unknown-none-elf)
+declare -A board=([thumbv6m-none-eabi]=microbit [thumbv7m-none-eabi]=lm3s6965evb [thumbv7em-none-eabihf]=mps2-an386
+  [riscv32imac-unknown-none-elf]=virt)
 declare -A core=([thumbv6m-none-eabi]="Cortex-M0, thumbv6m-none-eabi, QEMU microbit"
   [thumbv7m-none-eabi]="Cortex-M3, thumbv7m-none-eabi, QEMU lm3s6965evb"
-  [thumbv7em-none-eabihf]="Cortex-M4F, thumbv7em-none-eabihf, QEMU mps2-an386")
+  [thumbv7em-none-eabihf]="Cortex-M4F, thumbv7em-none-eabihf, QEMU mps2-an386"
+  [riscv32imac-unknown-none-elf]="RISC-V RV32IMAC, riscv32imac-unknown-none-elf, QEMU virt")
+qemu() { # target [args...]: the board's QEMU with semihosting
+  local t=$1
+  shift
+  case "$t" in
+    riscv32*) timeout 600 qemu-system-riscv32 -M virt -bios none -nographic -monitor none -serial none \
+      -semihosting-config enable=on,target=native "$@" ;;
+    *) timeout 600 qemu-system-arm -M "${board[$t]}" -nographic -monitor none -serial none \
+      -semihosting-config enable=on,target=native "$@" ;;
+  esac
+}
 
 testdata=$(cat data/*.model data/*.frames data/*.envelope data/test_key.pub | wc -c)
 # what the signed kiosk holds in flash besides the unsigned one: the envelope and the key
@@ -40,11 +53,10 @@ for t in "${targets[@]}"; do
     [ "$v" = kiosk-signed ] && features="footprint-kiosk,signed"
     cargo build -q --release --target "$t" --features "$features"
     cp "target/$t/release/silkscore-firmware" "out/footprint-$v-$t.elf"
-    ab[$v]=$(size -A "out/footprint-$v-$t.elf" | awk '$1 ~ /^\.(vector_table|text|rodata|data)$/ {s += $2} END {print s}')
+    ab[$v]=$(size -A "out/footprint-$v-$t.elf" | awk '$1 ~ /^\.(vector_table|text|init\.rust|rodata|eh_frame|data)$/ {s += $2} END {print s}')
   done
   whole_stack() {
-    timeout 600 qemu-system-arm -M "${board[$t]}" -nographic -monitor none -serial none \
-      -semihosting-config enable=on,target=native -kernel "$1" 2>/dev/null |
+    qemu "$t" -kernel "$1" 2>/dev/null |
       sed -n 's/^# stack whole_run=\([0-9]*\).*/\1/p'
   }
   kiosk_stack=$(whole_stack "out/footprint-kiosk-$t.elf")
@@ -53,8 +65,7 @@ for t in "${targets[@]}"; do
   cargo build -q --release --target "$t" --features signed
   elf="target/$t/release/silkscore-firmware"
   run="out/footprint-$t.txt"
-  timeout 600 qemu-system-arm -M "${board[$t]}" -nographic -monitor none -serial none -icount shift=0 \
-    -semihosting-config enable=on,target=native -kernel "$elf" >"$run" 2>/dev/null
+  qemu "$t" -icount shift=0 -kernel "$elf" >"$run" 2>/dev/null
 
   read -r vt text rodata data bss uninit < <(size -A "$elf" | awk '
     $1==".vector_table"{v=$2} $1==".text"{t=$2} $1==".rodata"{r=$2} $1==".data"{d=$2} $1==".bss"{b=$2} $1==".uninit"{u=$2}
@@ -100,7 +111,7 @@ for t in "${targets[@]}"; do
   echo "| + soft-float / fmaxf/fminf runtime routines | $(kib $((own + deps + fltrt))) |"
   echo "| .text (all code) / .rodata without the data (CRC table, strings, …) | $(kib $text) / $(kib $((rodata - testdata))) |"
   echo "| the example's own functions (\`silkscore_firmware::*\`; silkscore code inlined into them counts here, not above) | $(kib $fw) |"
-  echo "| peak stack, \`wire::decode_model\` | $(get decode_model) |"
+  echo "| peak stack, \`Model::decode_into\` (in place) / \`wire::decode_model\` (by value) | $(get decode_model) / $(get decode_model_by_value) |"
   echo "| peak stack, kiosk loop: \`Scorer\` + \`FrameReader\` + decode + score | $(get decode_and_score_loop) |"
   echo "| peak stack, \`FrameReader::push\` (record decode) loop alone | $(get decode_frame_loop) |"
   echo "| peak stack, \`Scorer::score\` / \`score()\` | $(get scorer_score) / $(get score_fn) |"
@@ -116,7 +127,7 @@ for t in "${targets[@]}"; do
   echo "| **flash cost of verification, A/B** (of which the envelope and the public key: $signed_data B) | **$(kib $signed_ab)** |"
   echo "| … without that data: Ed25519 (ed25519-dalek, curve25519-dalek, sha2) and the envelope code | $(kib $((signed_ab - signed_data))) |"
   echo "| Ed25519 symbols in the full example (names containing ed25519, curve25519, sha2, digest, signature) | $(kib $crypto) |"
-  echo "| peak stack, \`signed::verify\` (parse, key, \`verify_strict\`, revision, \`decode_model\`) | $(sget signed_verify "$sstack") |"
+  echo "| peak stack, \`signed::verify_into\` (parse, key, \`verify_strict\`, revision, \`decode_into\`) | $(sget signed_verify "$sstack") |"
   echo "| peak stack, the signature alone (\`Envelope::parse\` + \`verify_signature\`) / \`signed::verifying_key\` | $(sget signature_only "$sstack") / $(sget verifying_key "$sstack") |"
   echo "| smallest kiosk with verification: peak stack of the whole program | ${kiosk_signed_stack:-?} (without: ${kiosk_stack:-?}) |"
   echo "| instructions, one \`signed::verify\` of the default envelope (QEMU -icount, SysTick) | $(sget signed_verify "$scost") |"

@@ -53,11 +53,17 @@ fn check(data: &[u8], limits: Limits) {
             other => panic!("an error without a line: {other}"),
         }
     };
-    let reader = match RecordsReader::builder(&M).limits(limits).from_reader(data, "fuzz.csv") {
+    let reader = match RecordsReader::builder(&M)
+        .limits(limits)
+        .from_reader(data, "fuzz.csv")
+    {
         Ok(r) => r,
         Err(e) => {
             let l = error_line(&e);
-            assert!((1..=total).contains(&l), "header error on line {l} of {total}: {e}");
+            assert!(
+                (1..=total).contains(&l),
+                "header error on line {l} of {total}: {e}"
+            );
             return;
         }
     };
@@ -71,7 +77,11 @@ fn check(data: &[u8], limits: Limits) {
             Ok(row) => {
                 rows += 1;
                 assert_eq!(row.index, rows);
-                assert!(row.line > last && row.line <= total, "row line {} after {last} of {total}", row.line);
+                assert!(
+                    row.line > last && row.line <= total,
+                    "row line {} after {last} of {total}",
+                    row.line
+                );
                 last = row.line;
                 let outcome = scoring::score_row(&M, &row.record);
                 let status = outcome.status();
@@ -79,7 +89,10 @@ fn check(data: &[u8], limits: Limits) {
             }
             Err(e) => {
                 let l = error_line(&e);
-                assert!(l >= last && l <= total, "error on line {l} after row line {last} of {total}: {e}");
+                assert!(
+                    l >= last && l <= total,
+                    "error on line {l} after row line {last} of {total}: {e}"
+                );
                 error = Some(e);
             }
         }
@@ -87,7 +100,10 @@ fn check(data: &[u8], limits: Limits) {
     let body = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
     let expected = csv_core_records(body).saturating_sub(1);
     match error {
-        None => assert_eq!(rows, expected, "rows read vs csv-core's records less the header"),
+        None => assert_eq!(
+            rows, expected,
+            "rows read vs csv-core's records less the header"
+        ),
         Some(_) => assert!(rows <= expected),
     }
 }

@@ -3,8 +3,8 @@
 //! and a row either has a record or a status.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use silkscore_host::{output, records::RecordsReader};
 use silkscore::BRI_CULTURAL_V1;
+use silkscore_host::{records::RecordsReader, scoring};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(reader) = RecordsReader::from_reader(data, "fuzz.csv", &BRI_CULTURAL_V1) else {
@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
         let Ok(row) = row else {
             break;
         };
-        let outcome = output::score_row(&BRI_CULTURAL_V1, &row.record);
+        let outcome = scoring::score_row(&BRI_CULTURAL_V1, &row.record);
         if !outcome.is_ok() {
             assert!(!outcome.status().is_empty());
         }

@@ -1,7 +1,8 @@
 //! Host-side files for silkscore: TOML model files ([`model_file`]), CSV records files
 //! ([`records`]), scoring rows ([`scoring`]) and writing them ([`output`]), portfolios
-//! ([`portfolio`]), the sensitivity analysis ([`sensitivity`]) and the HTML report
-//! ([`report`]). Built on the core crate `silkscore`; nothing in the core depends on it.
+//! ([`portfolio`]), the statistical audit ([`audit`]), the sensitivity analysis
+//! ([`sensitivity`]), the HTML report ([`report`]) and score journals dumped by kiosks
+//! ([`journal`]). Built on the core crate `silkscore`; nothing in the core depends on it.
 //!
 //! This module uses `std` (files, `String`, `Vec`); it is what the `silkscore` command-line
 //! tool is built on, and is usable on its own:
@@ -25,6 +26,8 @@
 //! # Ok(()) }
 //! ```
 
+pub mod audit;
+pub mod journal;
 pub mod model_file;
 pub mod output;
 pub mod portfolio;
@@ -32,6 +35,7 @@ pub mod records;
 pub mod report;
 pub mod scoring;
 pub mod sensitivity;
+pub mod term;
 
 use core::fmt;
 use std::io;

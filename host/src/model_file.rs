@@ -1,5 +1,6 @@
-//! TOML model files (docs/spec.md §7): [`load`] / [`parse`] a file into a validated [`Model`], and
-//! [`to_toml`] to write one back (for instance with computed weights).
+//! TOML model files (docs/spec.md §7): [`load`] / [`parse`] a file into a validated [`Model`],
+//! [`to_toml`] to write one back (for instance with computed weights), and [`decompile`] to
+//! turn a compiled model message back into a model file that compiles to the same bytes.
 //!
 //! Every key of docs/spec.md §7 is required except `name`; an unknown key is an error naming it, so
 //! a typo never silently changes a model. Every error names the field and, where the file has
@@ -403,6 +404,51 @@ pub fn to_toml(model: &Model) -> String {
     s
 }
 
+/// The model file of a compiled model message (what `wire::encode_model` writes): the
+/// decoded model written by [`to_toml`], checked to read back ([`parse`]) to a model that
+/// encodes to exactly `bytes` (so also to the same fingerprint). `path` names the compiled
+/// model in errors.
+///
+/// Errors are [`HostError::Model`]: bytes that do not decode as a valid model (docs/spec.md
+/// §6.1), and a model that a model file cannot hold (a subnormal goalpost, say, which the
+/// model file reader refuses: the error names the field).
+///
+/// ```
+/// use silkscore::{wire, BRI_CULTURAL_V1};
+/// use silkscore_host::model_file;
+/// let bytes = wire::to_vec(&BRI_CULTURAL_V1);
+/// let text = model_file::decompile(&bytes, "bri.bin").unwrap();
+/// let back = model_file::parse(&text, "bri.toml").unwrap();
+/// assert_eq!(wire::to_vec(&back), bytes);
+/// assert!(model_file::decompile(&bytes[..10], "cut.bin").is_err());
+/// ```
+pub fn decompile(bytes: &[u8], path: impl AsRef<Path>) -> Result<String, HostError> {
+    let path = path.as_ref();
+    let refused = |message: String, field: Option<String>| HostError::Model {
+        path: path.to_path_buf(),
+        line: None,
+        field,
+        message,
+    };
+    let model = silkscore::wire::decode_model(bytes)
+        .map_err(|e| refused(format!("not a valid compiled model: {e}"), None))?;
+    let text = to_toml(&model);
+    let back = parse(&text, path).map_err(|e| match e {
+        HostError::Model { field, message, .. } => refused(
+            format!("the model cannot be written as a model file that reads back to it: {message}"),
+            field,
+        ),
+        other => other,
+    })?;
+    if silkscore::wire::to_vec(&back) != bytes {
+        return Err(refused(
+            "the model file written for this model compiles to other bytes".to_owned(),
+            None,
+        ));
+    }
+    Ok(text)
+}
+
 /// Writes `model` to the file at `path` (see [`to_toml`]).
 pub fn save(path: &Path, model: &Model) -> Result<(), HostError> {
     std::fs::write(path, to_toml(model)).map_err(|e| HostError::io(path, e))
@@ -510,6 +556,103 @@ mod tests {
             };
             assert_eq!(v.to_bits(), x.to_bits(), "{x} -> {s}");
         }
+    }
+
+    #[test]
+    fn decompile_gives_the_same_bytes_for_awkward_models() {
+        use silkscore::model::{Direction, ModelParams};
+        let name = "tab\tquote\"back\\slash\u{1b}é丝";
+        let inds = [
+            Indicator::new(
+                "a",
+                Connotation::Cultural,
+                Direction::Benefit,
+                Transform::Lin,
+                -0.0,
+                f32::MAX,
+            )
+            .with_weight(1.0e30),
+            Indicator::new(
+                "b-2",
+                Connotation::Economic,
+                Direction::Cost,
+                Transform::Log,
+                -0.999_999_9,
+                1.0e-30,
+            )
+            .with_weight(f32::MIN_POSITIVE),
+            Indicator::new(
+                "c_3",
+                Connotation::Security,
+                Direction::Benefit,
+                Transform::Ln,
+                1.18e-38,
+                3.4e38,
+            )
+            .with_weight(0.1),
+            Indicator::new(
+                "d",
+                Connotation::Security,
+                Direction::Benefit,
+                Transform::Lin,
+                0.0,
+                1.0,
+            )
+            .with_weight(-0.0),
+        ];
+        let params = ModelParams {
+            floor: 1.0e-7,
+            min_coverage: 0.333_333_34,
+            grades: [99.99, 65.5, 0.1, 0.0],
+            weights: [1.0e30, 0.0, 1.0e-30],
+            ..ModelParams::DEFAULT
+        };
+        let model = Model::new(name, params, &inds).unwrap();
+        let bytes = silkscore::wire::to_vec(&model);
+        let text = decompile(&bytes, "m.bin").unwrap();
+        let back = parse(&text, "m.toml").unwrap();
+        assert_eq!(silkscore::wire::to_vec(&back), bytes);
+        assert_eq!(back.fingerprint(), model.fingerprint());
+        assert!(back.indicators()[3].weight.is_sign_negative());
+
+        // A subnormal goalpost: a valid model that no model file can hold.
+        let sub = [
+            Indicator::new(
+                "a",
+                Connotation::Cultural,
+                Direction::Benefit,
+                Transform::Lin,
+                1.0e-40,
+                1.0,
+            ),
+            Indicator::new(
+                "b",
+                Connotation::Economic,
+                Direction::Benefit,
+                Transform::Lin,
+                0.0,
+                1.0,
+            ),
+            Indicator::new(
+                "c",
+                Connotation::Security,
+                Direction::Benefit,
+                Transform::Lin,
+                0.0,
+                1.0,
+            ),
+        ];
+        let model = Model::new("", ModelParams::DEFAULT, &sub).unwrap();
+        let e = decompile(&silkscore::wire::to_vec(&model), "s.bin").unwrap_err();
+        assert_eq!(e.field(), Some("indicator[0].lo"));
+        assert!(e.to_string().contains("too small"), "{e}");
+
+        let e = decompile(b"\x01garbage", "g.bin").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("g.bin: not a valid compiled model"),
+            "{e}"
+        );
     }
 
     #[test]

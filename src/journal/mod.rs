@@ -132,6 +132,11 @@ impl sealed::Body for Entry {
     fn body(&self) -> (u32, &Scores) {
         (self.sequence, &self.scores)
     }
+    /// By hand, as postcard writes it (see `wire::sealed::Body::write_body`).
+    fn write_body<F: postcard::ser_flavors::Flavor>(&self, f: &mut F) -> postcard::Result<()> {
+        crate::wire::write_varint(f, self.sequence)?;
+        crate::wire::write_scores_body(&self.scores, f)
+    }
 }
 
 impl Message for Entry {

@@ -164,14 +164,6 @@ impl Model {
         Self::from_parts(name, params, indicators)
     }
 
-    /// Validates a model that was deserialised (its fingerprint is not on the wire) and
-    /// computes its fingerprint, in place: a 1.6 KiB model is never copied on the way.
-    pub(crate) fn validate_decoded(&mut self) -> Result<(), ModelError> {
-        validate_parts(&self.params, &self.indicators)?;
-        self.fingerprint = fingerprint::compute(self);
-        Ok(())
-    }
-
     fn from_parts(
         name: ModelName,
         params: ModelParams,
@@ -186,6 +178,28 @@ impl Model {
         };
         model.fingerprint = fingerprint::compute(&model);
         Ok(model)
+    }
+
+    /// Overwrites this model with parts that [`validate_seq`] accepted, in place (the
+    /// indicators are pushed one by one, never moved as a list), and computes the
+    /// fingerprint. For the wire decoder, which validates before it writes.
+    pub(crate) fn overwrite_validated(
+        &mut self,
+        name: ModelName,
+        params: ModelParams,
+        n: usize,
+        get: impl Fn(usize) -> Option<Indicator>,
+    ) {
+        self.name = name;
+        self.params = params;
+        self.indicators.clear();
+        for i in 0..n {
+            if let Some(ind) = get(i) {
+                // At most MAX_INDICATORS (validated): never full.
+                let _ = self.indicators.push(ind);
+            }
+        }
+        self.fingerprint = fingerprint::compute(self);
     }
 
     /// Assembles a model without validation; only for the `const` default catalogue, whose
@@ -303,19 +317,31 @@ const TOO_MANY: ModelError =
 
 /// docs/spec.md §3 checks of a model's parameters and indicators.
 fn validate_parts(params: &ModelParams, indicators: &Indicators) -> Result<(), ModelError> {
+    validate_seq(params, indicators.len(), |i| indicators.get(i).copied())
+}
+
+/// docs/spec.md §3 checks of a model's parameters and its `n` indicators, which `get` hands
+/// out by position (a list in memory, or an encoded message that the wire decoder reads
+/// again instead of holding the 1.5 KiB list: [`crate::wire`]). Errors come in the same
+/// order for both.
+pub(crate) fn validate_seq(
+    params: &ModelParams,
+    n: usize,
+    get: impl Fn(usize) -> Option<Indicator>,
+) -> Result<(), ModelError> {
     params.validate()?;
-    if indicators.is_empty() {
+    if n == 0 || n > MAX_INDICATORS {
         return Err(TOO_MANY);
     }
     let mut positive = [false; 3];
-    for (i, ind) in indicators.iter().enumerate() {
+    // Indicator weight sums must be finite, or scoring would divide inf by inf (summed in
+    // model order; checked after the connotations).
+    let mut sums = [0.0f32; 3];
+    for i in 0..n {
         let index = i as u8;
+        let ind = get(i).ok_or(TOO_MANY)?;
         ind.validate(index)?;
-        if indicators
-            .iter()
-            .take(i)
-            .any(|other| other.id.as_str() == ind.id.as_str())
-        {
+        if (0..i).any(|j| get(j).is_some_and(|other| other.id.as_str() == ind.id.as_str())) {
             return Err(ModelError::new(
                 ModelField::Indicator {
                     index,
@@ -324,10 +350,14 @@ fn validate_parts(params: &ModelParams, indicators: &Indicators) -> Result<(), M
                 "duplicate indicator id",
             ));
         }
+        let k = ind.connotation.index();
         if ind.weight > 0.0 {
-            if let Some(p) = positive.get_mut(ind.connotation.index()) {
+            if let Some(p) = positive.get_mut(k) {
                 *p = true;
             }
+        }
+        if let Some(s) = sums.get_mut(k) {
+            *s += ind.weight;
         }
     }
     for c in Connotation::ALL {
@@ -336,13 +366,6 @@ fn validate_parts(params: &ModelParams, indicators: &Indicators) -> Result<(), M
                 ModelField::Connotation(c),
                 "every connotation needs an indicator with a positive weight",
             ));
-        }
-    }
-    // Indicator weight sums must be finite, or scoring would divide inf by inf.
-    let mut sums = [0.0f32; 3];
-    for ind in indicators.iter() {
-        if let Some(s) = sums.get_mut(ind.connotation.index()) {
-            *s += ind.weight;
         }
     }
     for c in Connotation::ALL {

@@ -141,8 +141,9 @@ pub struct IndicatorBreakdown {
     /// Contribution to its connotation index. Arithmetic within: w_i·s_i / Σ_present w, so the
     /// contributions of a connotation add up to its index (0–1). Geometric within: the
     /// indicator's share of the log sum, w_i·ln(max(s_i, ε)) / Σ_present w·ln(max(s, ε)), in
-    /// [0, 1], adding up to 1 (all 0 when every present s is 1): the larger the share, the
-    /// more the indicator pulls its index down.
+    /// [0, 1], adding up to 1: the larger the share, the more the indicator pulls its index
+    /// down. When the log sum is 0 (the index is 100: every present s is 1, or ε = 1) the
+    /// shares are w_i / Σ_present w, the limit as every s approaches 1 alike.
     pub contribution: f32,
     /// The raw value lay outside the goalposts and was clamped.
     pub clamped: bool,
@@ -391,6 +392,8 @@ fn pipeline(
             item.contribution = match (params.within, m) {
                 (Aggregation::Arithmetic, Some(m)) => item.contribution / m.weight(),
                 (Aggregation::Geometric, Some(m)) if m.acc() != 0.0 => item.contribution / m.acc(),
+                // A log sum of 0 (the index is 100): shares by weight (docs/spec.md §4.4).
+                (Aggregation::Geometric, Some(m)) if m.weight() > 0.0 => ind.weight / m.weight(),
                 _ => 0.0,
             };
         }

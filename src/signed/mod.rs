@@ -224,6 +224,48 @@ pub fn verify(
     })
 }
 
+/// [`verify`] into a model the device already holds: the same checks in the same order, and
+/// on success the envelope's model is decoded into `dest` in place
+/// ([`Model::decode_into`]) and its revision returned. On any error `dest` is left as it
+/// was, so a device keeps running its model when an update is refused. The stack it needs
+/// is the signature check's (about 7.4 KiB on a Cortex-M) and not that plus a model's: this
+/// is the form for small devices.
+///
+/// ```
+/// use silkscore::{signed::{self, VerifyError}, BRI_CULTURAL_V1};
+/// let operator = signed::SigningKey::from_bytes(&[1u8; 32]);
+/// let mut buf = [0u8; signed::ENVELOPE_MAX_SIZE];
+/// let env = signed::sign_model(&BRI_CULTURAL_V1, 3, &operator, &mut buf).unwrap();
+///
+/// let mut running = BRI_CULTURAL_V1.with_indicator_weights(&[2.0; 18]).unwrap();
+/// let before = running.clone();
+/// // revision 3 is not newer than 3: refused, and the running model is untouched
+/// assert_eq!(
+///     signed::verify_into(env, &operator.verifying_key(), 3, &mut running),
+///     Err(VerifyError::Rollback { running: 3, found: 3 })
+/// );
+/// assert_eq!(running, before);
+/// assert_eq!(signed::verify_into(env, &operator.verifying_key(), 2, &mut running), Ok(3));
+/// assert_eq!(running, BRI_CULTURAL_V1);
+/// ```
+pub fn verify_into(
+    envelope: &[u8],
+    trusted: &VerifyingKey,
+    running: u32,
+    dest: &mut Model,
+) -> Result<u32, VerifyError> {
+    let env = Envelope::parse(envelope)?;
+    env.verify_signature(trusted)?;
+    if env.revision <= running {
+        return Err(VerifyError::Rollback {
+            running,
+            found: env.revision,
+        });
+    }
+    dest.decode_into(env.model)?;
+    Ok(env.revision)
+}
+
 /// Signs an encoded model message (host side): writes the envelope into `out` (size it with
 /// [`ENVELOPE_MAX_SIZE`], or [`ENVELOPE_OVERHEAD`]` + model.len()`) and returns it. The model
 /// bytes must decode as a valid model, so that nothing unusable gets signed (else

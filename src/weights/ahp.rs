@@ -7,6 +7,11 @@
 //! finds the priority vector by power iteration and checks the consistency ratio; then
 //! [`apply_to_connotation`] writes the weights into a [`Model`].
 //!
+//! The same method weights the three connotations against each other (docs/spec.md §5.5):
+//! three judgments a_ce, a_cs, a_es (cultural against economic, cultural against security,
+//! economic against security) give three weights, which [`apply_across`] writes into the
+//! model's connotation weights.
+//!
 //! Everything lives in fixed-size arrays on the stack (a 15 × 15 matrix); nothing allocates.
 //! The arithmetic is f32, the crate's one float type: against the float64 conformance vectors
 //! it agrees to about 1e-7 in the weights and CR and 2e-6 in λmax, far inside the tolerances
@@ -369,4 +374,30 @@ pub fn apply_to_connotation(
     // A model has at most MAX_INDICATORS indicators: the slice is always `model.len()` long.
     let weights = weights.get(..model.len()).unwrap_or(&weights);
     Ok(model.with_indicator_weights(weights)?)
+}
+
+/// A copy of `model` whose three connotation weights W_cultural, W_economic, W_security are
+/// the AHP weights of `result` (docs/spec.md §5.5): row 1 of the judgment matrix is cultural,
+/// row 2 economic, row 3 security, so the judgments are a_ce, a_cs, a_es. The indicator
+/// weights are kept; the model is validated again.
+///
+/// `result` must be for n = 3; otherwise [`WeightsError::ConnotationCount`] with its n.
+///
+/// ```
+/// use silkscore::weights::ahp::{ahp, apply_across, Consistency};
+/// use silkscore::BRI_CULTURAL_V1;
+///
+/// // Cultural matters twice as much as economic and four times as much as security;
+/// // economic twice as much as security.
+/// let w = ahp(&[2.0, 4.0, 2.0], Consistency::Require).unwrap();
+/// let model = apply_across(&BRI_CULTURAL_V1, &w).unwrap();
+/// let [c, e, s] = model.params().weights;
+/// assert!((c - 4.0 / 7.0).abs() < 1e-5 && (e - 2.0 / 7.0).abs() < 1e-5 && (s - 1.0 / 7.0).abs() < 1e-5);
+/// assert_eq!(model.indicators(), BRI_CULTURAL_V1.indicators());
+///
+/// let two = ahp(&[3.0], Consistency::Require).unwrap();
+/// assert!(apply_across(&BRI_CULTURAL_V1, &two).is_err());
+/// ```
+pub fn apply_across(model: &Model, result: &AhpWeights) -> Result<Model, WeightsError> {
+    super::put_across(model, result.weights())
 }

@@ -1,4 +1,5 @@
-//! Entropy weights from a batch of records (docs/spec.md §5 and §8).
+//! Entropy weights from a batch of records (docs/spec.md §5.3 and §8), or connotation weights
+//! from the connotation indices of a batch of scores (docs/spec.md §5.5, [`entropy_across`]).
 //!
 //! An indicator whose normalised scores s_ij vary a lot across the batch tells projects apart
 //! and gets more weight; one on which every project scores the same gets none. With m ≥ 2
@@ -57,15 +58,18 @@
 //! assert_eq!(model.indicators()[0].weight, w.weights()[0]);
 //! ```
 
-use super::WeightsError;
+use super::{Level, Row, WeightsError};
 use crate::model::{Connotation, Model, MAX_INDICATORS};
 use crate::record::Record;
+use crate::score::Scores;
 
-/// The result of [`entropy`]: per indicator (in model order) its entropy e_j, divergence
-/// d_j = 1 − e_j and weight w_j; per connotation whether it fell back to equal weights.
+/// The result of [`entropy`] or [`entropy_across`]: per column (indicator in model order, or
+/// connotation) its entropy e_j, divergence d_j = 1 − e_j and weight w_j; whether it fell
+/// back to equal weights.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct EntropyWeights {
+    level: Level,
     len: u8,
     records: usize,
     e: [f32; MAX_INDICATORS],
@@ -75,7 +79,13 @@ pub struct EntropyWeights {
 }
 
 impl EntropyWeights {
-    /// The number of indicators (the model's).
+    /// Whether these are indicator weights ([`entropy`]) or connotation weights
+    /// ([`entropy_across`]).
+    pub const fn level(&self) -> Level {
+        self.level
+    }
+
+    /// The number of columns: the model's indicators, or 3 connotations.
     pub const fn len(&self) -> usize {
         self.len as usize
     }
@@ -90,24 +100,28 @@ impl EntropyWeights {
         self.records
     }
 
-    /// e_j per indicator, in model order, each in [0, 1] (rounding is clamped into it).
+    /// e_j per column (indicator in model order, or cultural, economic, security), each in
+    /// [0, 1] (rounding is clamped into it).
     pub fn entropies(&self) -> &[f32] {
         self.e.get(..self.len()).unwrap_or(&[])
     }
 
-    /// d_j = 1 − e_j per indicator, in model order, each in [0, 1]; exactly 0 for a column
-    /// whose values are all equal.
+    /// d_j = 1 − e_j per column, each in [0, 1]; exactly 0 for a column whose values are all
+    /// equal.
     pub fn divergences(&self) -> &[f32] {
         self.d.get(..self.len()).unwrap_or(&[])
     }
 
-    /// w_j per indicator, in model order: d_j over its connotation's d sum, or 1/k in a
-    /// connotation that fell back. The weights of each connotation sum to 1 (up to rounding).
+    /// w_j per column. Indicators: d_j over its connotation's d sum, or 1/k in a connotation
+    /// that fell back; the weights of each connotation sum to 1 (up to rounding).
+    /// Connotations: d_c over the three d, or 1/3 each when all are 0.
     pub fn weights(&self) -> &[f32] {
         self.w.get(..self.len()).unwrap_or(&[])
     }
 
-    /// Whether every d_j of `connotation` was 0, so its indicators got equal weights 1/k.
+    /// Whether every d_j of `connotation` was 0, so its indicators got equal weights 1/k. For
+    /// connotation weights: whether all three d were 0 (the same answer for every connotation),
+    /// so each got 1/3.
     pub fn fallback(&self, connotation: Connotation) -> bool {
         self.fallback
             .get(connotation.index())
@@ -120,9 +134,10 @@ impl EntropyWeights {
         self.fallback.iter().any(|f| *f)
     }
 
-    /// A copy of `model` with these weights ([`Model::with_indicator_weights`]), validated
-    /// again. `model` should be the model the weights were computed with; a model with a
-    /// different number of indicators is [`WeightsError::RecordLength`].
+    /// A copy of `model` with these weights, validated again: its indicator weights
+    /// ([`Model::with_indicator_weights`]) or its connotation weights, as [`Self::level`]
+    /// says. For indicator weights `model` should be the model they were computed with; a
+    /// model with a different number of indicators is [`WeightsError::RecordLength`].
     ///
     /// ```
     /// use silkscore::weights::entropy::entropy;
@@ -134,7 +149,10 @@ impl EntropyWeights {
     /// assert!((sum - 1.0).abs() < 1e-6);
     /// ```
     pub fn to_model(&self, model: &Model) -> Result<Model, WeightsError> {
-        super::put_into(model, self.weights())
+        match self.level {
+            Level::Indicators => super::put_into(model, self.weights()),
+            Level::Connotations => super::put_across(model, self.weights()),
+        }
     }
 }
 
@@ -166,35 +184,116 @@ impl EntropyWeights {
 /// assert!(w.any_fallback());
 /// ```
 pub fn entropy(model: &Model, records: &[Record]) -> Result<EntropyWeights, WeightsError> {
-    let m = records.len();
-    let indicators = model.indicators();
-    let n = indicators.len();
+    super::check_records(model, records)?;
+    let n = model.len().min(MAX_INDICATORS);
+    let d64 = divergences(records.len(), n, &super::normalised(model, records));
+    let (w, fallback) = super::within_connotations(model, d64.get(..n).unwrap_or(&[]));
+    Ok(EntropyWeights::new(
+        Level::Indicators,
+        n,
+        records.len(),
+        &d64,
+        w,
+        fallback,
+    ))
+}
 
-    // Pass 1 (shared with CRITIC): validate, column sums Σ_i s_ij, and whether each column
-    // varies.
-    let super::ColumnScan { sum64, varies } = super::scan(model, records)?;
+/// Entropy weights of the three connotations (docs/spec.md §5.5) from the connotation indices
+/// of a batch of scores: the method of [`entropy`] with the indices I_c (0–100; the method
+/// does not depend on their scale) as the columns, and W_c = d_c / Σ d, or 1/3 each when
+/// no index varies ([`EntropyWeights::fallback`]). Put them into a model with
+/// [`EntropyWeights::to_model`].
+///
+/// Errors: [`WeightsError::TooFewRecords`] for fewer than two scores;
+/// [`WeightsError::IncompleteRecord`] for the first index that is not finite or not in
+/// [0, 100] (by score, then connotation).
+///
+/// ```
+/// use silkscore::weights::{entropy::entropy_across, Level};
+/// use silkscore::{score, Record, BRI_CULTURAL_V1 as M};
+///
+/// // Four projects: the cultural index varies most, security not at all.
+/// let scores: Vec<_> = [1.0, 10.0, 100.0, 1000.0]
+///     .iter()
+///     .map(|x| {
+///         let mut r = Record::from_values(1, &[Some(5.0); 18]).unwrap();
+///         r.set(0, *x).unwrap(); // talent_exchange
+///         r.set(6, x / 10.0).unwrap(); // regional_value_added
+///         score(&M, &r).unwrap()
+///     })
+///     .collect();
+/// let w = entropy_across(&scores).unwrap();
+/// assert_eq!(w.level(), Level::Connotations);
+/// assert_eq!(w.divergences()[2], 0.0);
+/// assert!(w.weights()[0] > 0.0 && w.weights()[1] > 0.0);
+/// assert!((w.weights().iter().sum::<f32>() - 1.0).abs() < 1e-6);
+/// let model = w.to_model(&M).unwrap();
+/// assert_eq!(model.params().weights[2], 0.0);
+/// ```
+pub fn entropy_across(scores: &[Scores]) -> Result<EntropyWeights, WeightsError> {
+    super::check_scores(scores)?;
+    let d64 = divergences(scores.len(), 3, &super::indices(scores));
+    let (w3, fell_back) = super::across_connotations(d64.get(..3).unwrap_or(&[]));
+    let mut w = [0.0f32; MAX_INDICATORS];
+    for (w, v) in w.iter_mut().zip(w3) {
+        *w = v;
+    }
+    Ok(EntropyWeights::new(
+        Level::Connotations,
+        3,
+        scores.len(),
+        &d64,
+        w,
+        [fell_back; 3],
+    ))
+}
+
+impl EntropyWeights {
+    fn new(
+        level: Level,
+        n: usize,
+        m: usize,
+        d64: &Row,
+        w: [f32; MAX_INDICATORS],
+        fallback: [bool; 3],
+    ) -> Self {
+        EntropyWeights {
+            level,
+            len: n.min(u8::MAX as usize) as u8,
+            records: m,
+            e: d64.map(|d| (1.0 - d) as f32),
+            d: d64.map(|d| d as f32),
+            w,
+            fallback,
+        }
+    }
+}
+
+/// d_j for the `n` columns of the `m` rows that `fill` writes (non-negative values): two
+/// passes, the column sums (and whether each column varies), then Σ_i φ(v_ij / v̄_j).
+fn divergences<F: Fn(usize, &mut Row)>(m: usize, n: usize, fill: &F) -> Row {
+    let super::ColumnScan { sum64, varies, .. } = super::scan(m, n, fill);
     let mf = m as f64;
     let mean = sum64.map(|s| s / mf);
 
-    // Pass 2: Σ_i φ(s_ij / s̄_j) for the columns that vary (their means are positive).
+    // Σ_i φ(v_ij / v̄_j) for the columns that vary (their means are positive).
     let mut phi_sum = [0.0f64; MAX_INDICATORS];
-    for record in records {
-        let columns = indicators
+    let mut row = [0.0f64; MAX_INDICATORS];
+    for i in 0..m {
+        fill(i, &mut row);
+        let columns = row
             .iter()
             .zip(mean.iter().zip(varies.iter()))
             .zip(phi_sum.iter_mut())
-            .enumerate();
-        for (j, ((ind, (mean, varies)), acc)) in columns {
-            if !*varies || *mean <= 0.0 {
-                continue;
-            }
-            if let Some(x) = record.get(j) {
-                *acc += phi(f64::from(ind.normalise(x).score), *mean);
+            .take(n);
+        for ((v, (mean, varies)), acc) in columns {
+            if *varies && *mean > 0.0 {
+                *acc += phi(*v, *mean);
             }
         }
     }
 
-    // d_j = Σ_i φ / (m ln m); e_j = 1 − d_j.
+    // d_j = Σ_i φ / (m ln m).
     let scale = 1.0 / (mf * libm::log(mf));
     let mut d64 = [0.0f64; MAX_INDICATORS];
     for ((d, varies), acc) in d64.iter_mut().zip(varies.iter()).zip(phi_sum.iter()) {
@@ -202,20 +301,7 @@ pub fn entropy(model: &Model, records: &[Record]) -> Result<EntropyWeights, Weig
             *d = (acc * scale).max(0.0).min(1.0);
         }
     }
-    let d = d64.map(|d| d as f32);
-    let e = d64.map(|d| (1.0 - d) as f32);
-
-    // Weights within each connotation.
-    let (w, fallback) = super::within_connotations(model, d64.get(..n).unwrap_or(&[]));
-
-    Ok(EntropyWeights {
-        len: n.min(u8::MAX as usize) as u8,
-        records: m,
-        e,
-        d,
-        w,
-        fallback,
-    })
+    d64
 }
 
 /// φ(s / s̄) = r ln r − r + 1 for r = s / s̄ (s ≥ 0, s̄ > 0), without cancellation: with

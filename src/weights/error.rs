@@ -38,11 +38,13 @@ pub enum WeightsError {
         /// Records supplied.
         found: usize,
     },
-    /// Data-driven weights need complete, finite records; this one is not.
+    /// Data-driven weights need complete, finite records; this one is not. For connotation
+    /// weights from scores: an index that is not finite or lies outside [0, 100].
     IncompleteRecord {
-        /// Position of the record in the batch.
+        /// Position of the record (or scores) in the batch.
         record: usize,
-        /// Position of the missing or non-finite indicator.
+        /// Position of the missing or non-finite indicator (of the connotation, 0 cultural,
+        /// 1 economic, 2 security, for scores).
         indicator: u8,
     },
     /// A record of the batch has a different number of values than the model has indicators,
@@ -62,6 +64,12 @@ pub enum WeightsError {
         /// Indicators of the connotation in the model.
         expected: u8,
         /// Indicators the AHP weights are for.
+        found: u8,
+    },
+    /// Connotation weights (AHP across connotations, or weights put into a model's
+    /// connotation weights) are for another number than the three connotations.
+    ConnotationCount {
+        /// Weights supplied (AHP: its n).
         found: u8,
     },
     /// The model with the new weights fails validation (docs/spec.md §3).
@@ -86,6 +94,9 @@ impl WeightsError {
             }
             WeightsError::ConnotationSize { .. } => {
                 "AHP weights are for another number of indicators than the connotation has"
+            }
+            WeightsError::ConnotationCount { .. } => {
+                "connotation weights are for the three connotations (3 weights, 3 judgments)"
             }
             WeightsError::InvalidModel(e) => e.as_str(),
         }
@@ -118,6 +129,7 @@ impl fmt::Display for WeightsError {
                 " ({} has {expected}, the weights are for {found})",
                 connotation.as_str()
             ),
+            WeightsError::ConnotationCount { found } => write!(f, " (got {found})"),
             WeightsError::InvalidModel(_) => Ok(()),
         }
     }

@@ -1,23 +1,26 @@
-//! Indicator weights from judgement or data (docs/spec.md §5): equal, AHP, entropy and
-//! CRITIC.
+//! Weights from judgement or data (docs/spec.md §5): equal, AHP, entropy and CRITIC, for the
+//! indicators of a model or for its three connotations.
 //!
-//! Every method ends in the same place: a [`Model`] whose indicator weights have been
-//! replaced, through [`Model::with_indicator_weights`], so the new model is validated again
-//! (docs/spec.md §3) and gets a new fingerprint. Every error is a [`WeightsError`].
+//! Every method ends in the same place: a [`Model`] whose indicator weights (through
+//! [`Model::with_indicator_weights`]) or connotation weights (through [`Model::with_params`])
+//! have been replaced, so the new model is validated again (docs/spec.md §3) and gets a new
+//! fingerprint. Every error is a [`WeightsError`].
 //!
-//! | method | entry point | to a model |
+//! | method | indicator weights | connotation weights (docs/spec.md §5.5) |
 //! |---|---|---|
-//! | explicit | your own slice, in model order | [`Model::with_indicator_weights`] |
-//! | equal | — | [`equal`] |
-//! | AHP (Saaty), one connotation at a time | [`ahp::ahp`] | [`ahp::apply_to_connotation`] |
-//! | entropy, from a batch of records | [`entropy::entropy`] | [`entropy::EntropyWeights::to_model`] |
-//! | CRITIC, from a batch of records | [`critic::critic`] | [`critic::CriticWeights::to_model`] |
+//! | explicit | [`Model::with_indicator_weights`] | [`Model::with_params`] |
+//! | equal | [`equal`] | [`equal_across`] |
+//! | AHP (Saaty) | [`ahp::ahp`], then [`ahp::apply_to_connotation`] | [`ahp::ahp`] on 3 judgments, then [`ahp::apply_across`] |
+//! | entropy | [`entropy::entropy`] from records | [`entropy::entropy_across`] from scores |
+//! | CRITIC | [`critic::critic`] / [`critic::critic_with`] from records | [`critic::critic_across`] from scores |
 //!
-//! Weights only matter relative to the other indicators of the same connotation (scoring
-//! divides by the connotation's weight sum), so AHP, entropy and CRITIC weights, which sum to
-//! 1 within a connotation, and equal weights of 1 are all valid inputs. A computed weight
-//! below `f32::MIN_POSITIVE` (a subnormal, which a model refuses) is reported as 0: it is
-//! that much smaller than its connotation's other weights. Nothing here allocates or panics.
+//! The data-driven results say which [`Level`] they are for, and their `to_model` puts them
+//! there. Indicator weights only matter relative to the other indicators of the same
+//! connotation (scoring divides by the connotation's weight sum), so AHP, entropy and CRITIC
+//! weights, which sum to 1 within a connotation, and equal weights of 1 are all valid inputs;
+//! likewise connotation weights only matter relative to each other. A computed weight below
+//! `f32::MIN_POSITIVE` (a subnormal, which a model refuses, docs/spec.md §3) is reported as 0:
+//! it is that much smaller than the other weights. Nothing here allocates or panics.
 
 pub mod ahp;
 pub mod critic;
@@ -26,66 +29,184 @@ mod error;
 
 pub use error::WeightsError;
 
-use crate::model::{Model, MAX_INDICATORS, MIN_WEIGHT};
+use crate::model::{Connotation, Direction, Model, MAX_INDICATORS, MIN_WEIGHT};
 use crate::record::Record;
+use crate::score::Scores;
 
-/// What one pass over a batch of complete records learns about each indicator's normalised
-/// scores s_ij (shared by [`entropy`] and [`critic`]).
-pub(crate) struct ColumnScan {
-    /// Σ_i s_ij, accumulated in f64 (every s_ij is an f32, so each addition rounds to 53
-    /// bits: the relative error of a sum of m terms stays below m · 2⁻⁵³).
-    pub(crate) sum64: [f64; MAX_INDICATORS],
-    /// Whether any s_ij differs from s_1j.
-    pub(crate) varies: [bool; MAX_INDICATORS],
+/// Which weights of a model a data-driven method computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Level {
+    /// Indicator weights, one per indicator in model order, normalised within each
+    /// connotation (from a batch of records).
+    Indicators,
+    /// The three connotation weights W_cultural, W_economic, W_security, normalised to sum 1
+    /// (from the connotation indices of a batch of scores).
+    Connotations,
 }
 
-/// Checks a batch for data-driven weights and scans it once. Errors, in this order:
-/// [`WeightsError::TooFewRecords`] (fewer than two), [`WeightsError::RecordLength`] (the first
-/// record whose length is not the model's), [`WeightsError::IncompleteRecord`] (the first
-/// missing or non-finite value, by record, then by indicator in model order).
-pub(crate) fn scan(model: &Model, records: &[Record]) -> Result<ColumnScan, WeightsError> {
+/// One value per column (indicator or connotation) of one row of a batch.
+pub(crate) type Row = [f64; MAX_INDICATORS];
+
+/// What one pass over the rows of a batch learns about each column (shared by [`entropy`]
+/// and [`critic`]).
+pub(crate) struct ColumnScan {
+    /// Σ_i v_ij, accumulated in f64 (every v_ij comes from an f32 or is a ratio of two, so
+    /// each addition rounds to 53 bits: the relative error of a sum of m terms stays below
+    /// m · 2⁻⁵³).
+    pub(crate) sum64: Row,
+    /// Whether any v_ij differs from v_1j: a column that does not vary is constant.
+    pub(crate) varies: [bool; MAX_INDICATORS],
+    /// The smallest v_ij of each column.
+    pub(crate) min: Row,
+    /// The largest v_ij of each column.
+    pub(crate) max: Row,
+}
+
+/// Scans the `m` rows of `n` columns that `fill` writes: sums, whether each column varies,
+/// minimum and maximum.
+pub(crate) fn scan<F: Fn(usize, &mut Row)>(m: usize, n: usize, fill: &F) -> ColumnScan {
+    let mut out = ColumnScan {
+        sum64: [0.0; MAX_INDICATORS],
+        varies: [false; MAX_INDICATORS],
+        min: [f64::INFINITY; MAX_INDICATORS],
+        max: [f64::NEG_INFINITY; MAX_INDICATORS],
+    };
+    let mut first = [0.0f64; MAX_INDICATORS];
+    let mut row = [0.0f64; MAX_INDICATORS];
+    for i in 0..m {
+        fill(i, &mut row);
+        let columns = row
+            .iter()
+            .zip(out.sum64.iter_mut().zip(out.varies.iter_mut()))
+            .zip(
+                first
+                    .iter_mut()
+                    .zip(out.min.iter_mut().zip(out.max.iter_mut())),
+            )
+            .take(n);
+        for ((v, (sum, varies)), (first, (min, max))) in columns {
+            *sum += *v;
+            *min = min.min(*v);
+            *max = max.max(*v);
+            if i == 0 {
+                *first = *v;
+            } else if *v != *first {
+                *varies = true;
+            }
+        }
+    }
+    out
+}
+
+/// Checks a batch of records for data-driven indicator weights. Errors, in this order:
+/// [`WeightsError::TooFewRecords`] (fewer than two); then, record by record,
+/// [`WeightsError::RecordLength`] (a record whose length is not the model's) and
+/// [`WeightsError::IncompleteRecord`] (its first missing or non-finite value in model order).
+pub(crate) fn check_records(model: &Model, records: &[Record]) -> Result<(), WeightsError> {
     if records.len() < 2 {
         return Err(WeightsError::TooFewRecords {
             found: records.len(),
         });
     }
-    let indicators = model.indicators();
-    let mut out = ColumnScan {
-        sum64: [0.0; MAX_INDICATORS],
-        varies: [false; MAX_INDICATORS],
-    };
-    let mut first = [0.0f32; MAX_INDICATORS];
+    let n = model.len();
     for (r, record) in records.iter().enumerate() {
-        if record.len() != indicators.len() {
+        if record.len() != n {
             return Err(WeightsError::RecordLength {
-                expected: indicators.len().min(u8::MAX as usize) as u8,
+                expected: n.min(u8::MAX as usize) as u8,
                 found: record.len().min(u8::MAX as usize) as u8,
             });
         }
-        let columns = indicators
-            .iter()
-            .zip(out.sum64.iter_mut())
-            .zip(first.iter_mut().zip(out.varies.iter_mut()))
-            .enumerate();
-        for (j, ((ind, sum64), (first, varies))) in columns {
-            let x =
-                record
-                    .get(j)
-                    .filter(|x| x.is_finite())
-                    .ok_or(WeightsError::IncompleteRecord {
-                        record: r,
-                        indicator: j.min(u8::MAX as usize) as u8,
-                    })?;
-            let s = ind.normalise(x).score;
-            *sum64 += f64::from(s);
-            if r == 0 {
-                *first = s;
-            } else if s != *first {
-                *varies = true;
+        if let Some(j) = (0..n).find(|j| !record.get(*j).is_some_and(f32::is_finite)) {
+            return Err(WeightsError::IncompleteRecord {
+                record: r,
+                indicator: j.min(u8::MAX as usize) as u8,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks a batch of scores for data-driven connotation weights. Errors, in this order:
+/// [`WeightsError::TooFewRecords`] (fewer than two); [`WeightsError::IncompleteRecord`] for
+/// the first index (by score, then cultural, economic, security, `indicator` being the
+/// connotation's position) that is not finite or lies outside [0, 100].
+pub(crate) fn check_scores(scores: &[Scores]) -> Result<(), WeightsError> {
+    if scores.len() < 2 {
+        return Err(WeightsError::TooFewRecords {
+            found: scores.len(),
+        });
+    }
+    for (r, s) in scores.iter().enumerate() {
+        for c in Connotation::ALL {
+            let v = s.index(c);
+            if !(v.is_finite() && (0.0..=100.0).contains(&v)) {
+                return Err(WeightsError::IncompleteRecord {
+                    record: r,
+                    indicator: c.index() as u8,
+                });
             }
         }
     }
-    Ok(out)
+    Ok(())
+}
+
+/// Row `i` of a checked batch as its normalised scores s_ij (docs/spec.md §4 steps 1–3).
+pub(crate) fn normalised<'a>(
+    model: &'a Model,
+    records: &'a [Record],
+) -> impl Fn(usize, &mut Row) + 'a {
+    move |i, row| {
+        if let Some(record) = records.get(i) {
+            for (j, (ind, v)) in model.indicators().iter().zip(row.iter_mut()).enumerate() {
+                *v = record
+                    .get(j)
+                    .map_or(0.0, |x| f64::from(ind.normalise(x).score));
+            }
+        }
+    }
+}
+
+/// Row `i` of a checked batch as its raw values.
+pub(crate) fn raw<'a>(model: &'a Model, records: &'a [Record]) -> impl Fn(usize, &mut Row) + 'a {
+    move |i, row| {
+        if let Some(record) = records.get(i) {
+            for (j, v) in row.iter_mut().enumerate().take(model.len()) {
+                *v = record.get(j).map_or(0.0, f64::from);
+            }
+        }
+    }
+}
+
+/// Row `i` of a checked batch of scores as its three connotation indices (0–100).
+pub(crate) fn indices(scores: &[Scores]) -> impl Fn(usize, &mut Row) + '_ {
+    move |i, row| {
+        if let Some(s) = scores.get(i) {
+            for (c, v) in Connotation::ALL.iter().zip(row.iter_mut()) {
+                *v = f64::from(s.index(*c));
+            }
+        }
+    }
+}
+
+/// Whether each indicator of `model` is a cost indicator (less is better), in model order.
+pub(crate) fn costs(model: &Model) -> [bool; MAX_INDICATORS] {
+    let mut out = [false; MAX_INDICATORS];
+    for (o, ind) in out.iter_mut().zip(model.indicators()) {
+        *o = ind.direction == Direction::Cost;
+    }
+    out
+}
+
+/// A weight in f32 from its share `v / sum`; a share that would be subnormal in f32 (below
+/// [`MIN_WEIGHT`]) is 0.
+fn share(v: f64, sum: f64) -> f32 {
+    let w = (v / sum) as f32;
+    if w < MIN_WEIGHT {
+        0.0
+    } else {
+        w
+    }
 }
 
 /// Normalises per-indicator values within each connotation: w_j = v_j / Σ_{k in c} v_k, or
@@ -109,17 +230,27 @@ pub(crate) fn within_connotations(
         let c = ind.connotation.index();
         let s = sum.get(c).copied().unwrap_or(0.0);
         *w = if s > 0.0 {
-            let w = (*v / s) as f32;
-            if w < MIN_WEIGHT {
-                0.0
-            } else {
-                w
-            }
+            share(*v, s)
         } else {
             1.0 / f32::from(count.get(c).copied().unwrap_or(1).max(1))
         };
     }
     (w, sum.map(|s| s <= 0.0))
+}
+
+/// Normalises three per-connotation values to connotation weights summing to 1:
+/// W_c = v_c / Σ v, or 1/3 each when every value is 0 (the fallback, returned as `true`).
+pub(crate) fn across_connotations(values: &[f64]) -> ([f32; 3], bool) {
+    let sum: f64 = values.iter().take(3).sum();
+    if sum > 0.0 {
+        let mut w = [0.0f32; 3];
+        for (w, v) in w.iter_mut().zip(values) {
+            *w = share(*v, sum);
+        }
+        (w, false)
+    } else {
+        ([1.0 / 3.0; 3], true)
+    }
 }
 
 /// A copy of `model` with `weights` (one per indicator, in model order), validated again:
@@ -134,7 +265,20 @@ pub(crate) fn put_into(model: &Model, weights: &[f32]) -> Result<Model, WeightsE
     Ok(model.with_indicator_weights(weights)?)
 }
 
-/// A copy of `model` with every indicator weight set to 1 (docs/spec.md §5 "equal"). The
+/// A copy of `model` with the connotation weights `weights` (cultural, economic, security),
+/// validated again: [`WeightsError::ConnotationCount`] unless there are exactly three.
+pub(crate) fn put_across(model: &Model, weights: &[f32]) -> Result<Model, WeightsError> {
+    let w: [f32; 3] = weights
+        .try_into()
+        .map_err(|_| WeightsError::ConnotationCount {
+            found: weights.len().min(u8::MAX as usize) as u8,
+        })?;
+    let mut params = *model.params();
+    params.weights = w;
+    Ok(model.with_params(params)?)
+}
+
+/// A copy of `model` with every indicator weight set to 1 (docs/spec.md §5.1 "equal"). The
 /// connotation weights and everything else are kept.
 ///
 /// ```
@@ -149,6 +293,22 @@ pub fn equal(model: &Model) -> Result<Model, WeightsError> {
     // A model has at most MAX_INDICATORS indicators: the slice is always `model.len()` long.
     let weights = ones.get(..model.len()).unwrap_or(&ones);
     Ok(model.with_indicator_weights(weights)?)
+}
+
+/// A copy of `model` with the three connotation weights set to 1 (docs/spec.md §5.5); the
+/// indicator weights and everything else are kept.
+///
+/// ```
+/// use silkscore::{weights, BRI_CULTURAL_V1};
+/// let mut params = *BRI_CULTURAL_V1.params();
+/// params.weights = [2.0, 1.0, 0.5];
+/// let skewed = BRI_CULTURAL_V1.with_params(params).unwrap();
+/// let model = weights::equal_across(&skewed).unwrap();
+/// assert_eq!(model.params().weights, [1.0; 3]);
+/// assert_eq!(model, BRI_CULTURAL_V1);
+/// ```
+pub fn equal_across(model: &Model) -> Result<Model, WeightsError> {
+    put_across(model, &[1.0; 3])
 }
 
 #[cfg(test)]
@@ -170,6 +330,81 @@ mod tests {
         assert!(w.iter().all(|x| *x == 0.0 || x.is_normal()));
         assert_eq!(fallback, [false; 3]);
         assert!(put_into(&BRI_CULTURAL_V1, w.get(..18).unwrap()).is_ok());
+    }
+
+    #[test]
+    fn across_connotations_normalise_to_one_or_fall_back() {
+        let (w, fell_back) = across_connotations(&[1.0, 3.0, 0.0]);
+        assert_eq!(w, [0.25, 0.75, 0.0]);
+        assert!(!fell_back);
+        let (w, fell_back) = across_connotations(&[1.0, 1e-45, 1e-30]);
+        assert_eq!(w[1], 0.0, "a subnormal share is 0");
+        assert!(w[2] > 0.0);
+        assert!(!fell_back);
+        assert_eq!(across_connotations(&[0.0; 3]), ([1.0 / 3.0; 3], true));
+    }
+
+    #[test]
+    fn connotation_weights_go_into_the_params() {
+        let m = put_across(&BRI_CULTURAL_V1, &[0.5, 0.25, 0.25]).unwrap();
+        assert_eq!(m.params().weights, [0.5, 0.25, 0.25]);
+        assert_eq!(m.indicators(), BRI_CULTURAL_V1.indicators());
+        assert_ne!(m.fingerprint(), BRI_CULTURAL_V1.fingerprint());
+        assert_eq!(
+            put_across(&BRI_CULTURAL_V1, &[1.0; 2]),
+            Err(WeightsError::ConnotationCount { found: 2 })
+        );
+        assert!(matches!(
+            put_across(&BRI_CULTURAL_V1, &[0.0; 3]),
+            Err(WeightsError::InvalidModel(_))
+        ));
+        assert_eq!(equal_across(&m).unwrap(), BRI_CULTURAL_V1);
+    }
+
+    #[test]
+    fn checks_name_the_first_bad_value() {
+        let m = &BRI_CULTURAL_V1;
+        let full = Record::from_values(1, &[Some(1.0); 18]).unwrap();
+        let mut gap = full;
+        gap.set_missing(7).unwrap();
+        assert_eq!(
+            check_records(m, &[full, full, gap]),
+            Err(WeightsError::IncompleteRecord {
+                record: 2,
+                indicator: 7
+            })
+        );
+        assert_eq!(check_records(m, &[full, full]), Ok(()));
+        let s = crate::score::score(m, &full).unwrap();
+        assert_eq!(check_scores(&[s, s]), Ok(()));
+        let mut neg = s;
+        neg.cultural = -0.5;
+        assert_eq!(
+            check_scores(&[s, neg]),
+            Err(WeightsError::IncompleteRecord {
+                record: 1,
+                indicator: 0
+            })
+        );
+        assert_eq!(
+            check_scores(&[s]),
+            Err(WeightsError::TooFewRecords { found: 1 })
+        );
+    }
+
+    #[test]
+    fn scan_finds_sums_ranges_and_constant_columns() {
+        let rows = [[1.0, 5.0, 2.0], [3.0, 5.0, -2.0]];
+        let fill = |i: usize, row: &mut Row| {
+            for (v, x) in row.iter_mut().zip(rows[i]) {
+                *v = x;
+            }
+        };
+        let s = scan(2, 3, &fill);
+        assert_eq!(&s.sum64[..3], &[4.0, 10.0, 0.0]);
+        assert_eq!(&s.varies[..3], &[true, false, true]);
+        assert_eq!(&s.min[..3], &[1.0, 5.0, -2.0]);
+        assert_eq!(&s.max[..3], &[3.0, 5.0, 2.0]);
     }
 
     #[test]

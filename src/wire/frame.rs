@@ -32,7 +32,7 @@
 //! assert!(frame::decode_frame::<Record>(&mut bad[..n]).is_err());
 //! ```
 
-use postcard::ser_flavors::{crc::CrcModifier, Cobs, Slice};
+use postcard::ser_flavors::Flavor;
 
 use super::{DecodeError, EncodeError, Message, MODEL_MAX_SIZE, RECORD_MAX_SIZE, SCORES_MAX_SIZE};
 use crate::format::{CRC32, FORMAT_VERSION};
@@ -63,11 +63,98 @@ pub fn encode_frame<'a, M: Message>(
     buf: &'a mut [u8],
 ) -> Result<&'a mut [u8], EncodeError> {
     let needed = frame_max_size(M::MAX_SIZE);
-    let cobs =
-        Cobs::try_new(Slice::new(buf)).map_err(|_| EncodeError::BufferTooSmall { needed })?;
-    let flavor = CrcModifier::new(cobs, CRC32.digest());
-    postcard::serialize_with_flavor(&(FORMAT_VERSION, msg.body()), flavor)
-        .map_err(|_| EncodeError::BufferTooSmall { needed })
+    let full = EncodeError::BufferTooSmall { needed };
+    let mut flavor = CobsCrc::new(buf).ok_or(full)?;
+    flavor.try_push(FORMAT_VERSION).map_err(|_| full)?;
+    msg.write_body(&mut flavor).map_err(|_| full)?;
+    flavor.finalize().map_err(|_| full)
+}
+
+/// The frame encoder as a postcard flavor: every byte goes into the CRC-32 and, COBS-encoded,
+/// into the buffer; `finalize` appends the CRC (COBS-encoded too) and the delimiter. Crate-owned
+/// with only checked accesses (postcard's `Cobs` flavor indexes its buffer), so that no panic
+/// path survives in a firmware that writes frames (the journal): the link-time check of
+/// `examples/firmware/run-check.sh`.
+struct CobsCrc<'a> {
+    buf: &'a mut [u8],
+    /// Where the code byte of the current COBS block is.
+    code_at: usize,
+    /// Where the next byte goes.
+    at: usize,
+    digest: crc::Digest<'static, u32>,
+}
+
+impl<'a> CobsCrc<'a> {
+    fn new(buf: &'a mut [u8]) -> Option<Self> {
+        if buf.is_empty() {
+            return None;
+        }
+        Some(CobsCrc {
+            buf,
+            code_at: 0,
+            at: 1,
+            digest: CRC32.digest(),
+        })
+    }
+
+    /// COBS-encodes one byte.
+    fn cobs(&mut self, b: u8) -> postcard::Result<()> {
+        const FULL: postcard::Error = postcard::Error::SerializeBufferFull;
+        if b == 0 {
+            self.close_block()?;
+            return Ok(());
+        }
+        *self.buf.get_mut(self.at).ok_or(FULL)? = b;
+        self.at += 1;
+        if self.at - self.code_at == 0xFF {
+            self.close_block()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the current block's code byte and opens the next block.
+    fn close_block(&mut self) -> postcard::Result<()> {
+        const FULL: postcard::Error = postcard::Error::SerializeBufferFull;
+        let code = u8::try_from(self.at - self.code_at).map_err(|_| FULL)?;
+        *self.buf.get_mut(self.code_at).ok_or(FULL)? = code;
+        self.code_at = self.at;
+        self.at += 1;
+        Ok(())
+    }
+}
+
+impl<'a> Flavor for CobsCrc<'a> {
+    type Output = &'a mut [u8];
+
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        self.digest.update(&[data]);
+        self.cobs(data)
+    }
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        self.digest.update(data);
+        for &b in data {
+            self.cobs(b)?;
+        }
+        Ok(())
+    }
+
+    fn finalize(mut self) -> postcard::Result<&'a mut [u8]> {
+        const FULL: postcard::Error = postcard::Error::SerializeBufferFull;
+        let crc = core::mem::replace(&mut self.digest, CRC32.digest())
+            .finalize()
+            .to_le_bytes();
+        for b in crc {
+            self.cobs(b)?;
+        }
+        // The last block ends without a zero of its own (a block that just filled up has
+        // already been closed: its empty successor gets code 1).
+        let code = u8::try_from(self.at - self.code_at).map_err(|_| FULL)?;
+        *self.buf.get_mut(self.code_at).ok_or(FULL)? = code;
+        *self.buf.get_mut(self.at).ok_or(FULL)? = 0;
+        let end = self.at + 1;
+        self.buf.get_mut(..end).ok_or(FULL)
+    }
 }
 
 /// Decodes one frame in place (the buffer is overwritten by the COBS decoding). The frame may
@@ -281,6 +368,60 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn frames_are_the_bytes_of_postcards_cobs_and_crc_flavors() {
+        use postcard::ser_flavors::{crc::CrcModifier, Cobs, Slice};
+        let mut state = 0x0BAD_5EEDu32;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state
+        };
+        // records of every length and many zero bytes, and a scores message
+        for n in 0..=MAX_INDICATORS_FOR_TEST {
+            for _ in 0..20 {
+                let mut r = Record::new(next(), n);
+                for i in 0..n {
+                    match next() % 4 {
+                        0 => {}
+                        1 => r.set(i, 0.0).unwrap(),
+                        // finite (NaN would not compare equal after decoding)
+                        _ => r.set(i, f32::from_bits(next() & 0xBF7F_FFFF)).unwrap(),
+                    }
+                }
+                let mut ours = [0u8; RECORD_FRAME_MAX_SIZE];
+                let a = encode_frame(&r, &mut ours).unwrap().to_vec();
+                let mut theirs = [0u8; RECORD_FRAME_MAX_SIZE];
+                let cobs = Cobs::try_new(Slice::new(&mut theirs)).unwrap();
+                let flavor = CrcModifier::new(cobs, CRC32.digest());
+                let b = postcard::serialize_with_flavor(&(FORMAT_VERSION, &r), flavor).unwrap();
+                assert_eq!(a, b.to_vec());
+                let mut copy = a.clone();
+                assert_eq!(decode_frame::<Record>(&mut copy).unwrap(), r);
+                // every buffer that is too short is refused, never overrun
+                for cut in 0..a.len() {
+                    assert!(encode_frame(&r, &mut ours[..cut]).is_err(), "cut {cut}");
+                }
+            }
+        }
+        // a body of 300 non-zero bytes crosses a 254-byte COBS block
+        let long = [0x41u8; 300];
+        let mut ours = [0u8; 320];
+        let mut flavor = CobsCrc::new(&mut ours).unwrap();
+        flavor.try_extend(&long).unwrap();
+        let a = flavor.finalize().unwrap().to_vec();
+        let mut theirs = [0u8; 320];
+        let mut f = CrcModifier::new(
+            Cobs::try_new(Slice::new(&mut theirs)).unwrap(),
+            CRC32.digest(),
+        );
+        f.try_extend(&long).unwrap();
+        assert_eq!(a, f.finalize().unwrap().to_vec());
+    }
+
+    const MAX_INDICATORS_FOR_TEST: usize = crate::model::MAX_INDICATORS;
 
     #[test]
     fn small_buffers_and_empty_frames() {

@@ -38,6 +38,7 @@
 
 mod error;
 pub mod frame;
+mod model;
 
 use serde::Serialize;
 
@@ -76,6 +77,8 @@ pub const MODEL_MAX_SIZE: usize = 1
 pub const SCORES_MAX_SIZE: usize = 1 + 2 * VARINT_U32 + 4 * F32 + 4 * VARINT_U16 + 3 * F32 + 1;
 
 pub(crate) mod sealed {
+    use postcard::ser_flavors::Flavor;
+
     /// The serialisable body of a message; private so that only this crate's types are
     /// messages.
     pub trait Body {
@@ -85,7 +88,67 @@ pub(crate) mod sealed {
             Self: 'a;
         /// The body.
         fn body(&self) -> Self::Body<'_>;
+
+        /// Writes the body's bytes to a frame encoder (postcard's encoding of
+        /// [`Body::body`]). Scores and journal entries write theirs by hand
+        /// ([`super::write_scores_body`]): postcard's varint writers keep bounds checks that
+        /// the optimiser cannot remove from a firmware that frames them (the link-time
+        /// no-panic check of `examples/firmware/run-check.sh`).
+        fn write_body<F: Flavor>(&self, f: &mut F) -> postcard::Result<()> {
+            use serde::Serialize;
+            self.body()
+                .serialize(&mut postcard::Serializer { output: ByRef(f) })
+        }
     }
+
+    /// A flavor that writes through to another one (and leaves finalising to it).
+    struct ByRef<'f, F>(&'f mut F);
+
+    impl<F: Flavor> Flavor for ByRef<'_, F> {
+        type Output = ();
+        fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+            self.0.try_push(data)
+        }
+        fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+            self.0.try_extend(data)
+        }
+        fn finalize(self) -> postcard::Result<()> {
+            Ok(())
+        }
+    }
+}
+
+/// A `u32` as postcard's varint (7 bits a byte, least significant first), pushed byte by byte.
+pub(crate) fn write_varint<F: postcard::ser_flavors::Flavor>(
+    f: &mut F,
+    mut v: u32,
+) -> postcard::Result<()> {
+    while v >= 0x80 {
+        f.try_push((v as u8) | 0x80)?;
+        v >>= 7;
+    }
+    f.try_push(v as u8)
+}
+
+/// The scores body (docs/spec.md §6.1) by hand, byte for byte what postcard writes for
+/// [`Scores`] (a unit test compares them): record id and fingerprint as varints, the four
+/// indices as f32, the basis points as varints, coverage as f32, the grade's variant index.
+pub(crate) fn write_scores_body<F: postcard::ser_flavors::Flavor>(
+    s: &Scores,
+    f: &mut F,
+) -> postcard::Result<()> {
+    write_varint(f, s.record_id)?;
+    write_varint(f, s.fingerprint)?;
+    for v in [s.cultural, s.economic, s.security, s.composite] {
+        f.try_extend(&v.to_le_bytes())?;
+    }
+    for b in s.basis_points {
+        write_varint(f, u32::from(b))?;
+    }
+    for v in s.coverage {
+        f.try_extend(&v.to_le_bytes())?;
+    }
+    write_varint(f, s.grade as u32)
 }
 
 /// A message that travels on the wire: it knows its largest encoding and how to decode and
@@ -122,6 +185,9 @@ impl sealed::Body for Scores {
     type Body<'a> = &'a Scores;
     fn body(&self) -> &Scores {
         self
+    }
+    fn write_body<F: postcard::ser_flavors::Flavor>(&self, f: &mut F) -> postcard::Result<()> {
+        write_scores_body(self, f)
     }
 }
 
@@ -167,10 +233,17 @@ impl Message for Record {
 
 impl Message for Model {
     const MAX_SIZE: usize = MODEL_MAX_SIZE;
+    /// Through [`Model::decode_into`] (a blank model overwritten in place), not serde.
     fn decode(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let mut model: Model = decode_exact(body(bytes)?)?;
-        model.validate_decoded()?;
-        Ok(model)
+        // One local, returned on every path, so that the model can be built in the caller's
+        // return slot instead of being moved there.
+        let mut out = Ok(model::blank());
+        if let Ok(m) = &mut out {
+            if let Err(e) = m.decode_into(bytes) {
+                out = Err(e);
+            }
+        }
+        out
     }
 }
 
@@ -230,7 +303,8 @@ pub fn encode_model<'a>(model: &Model, buf: &'a mut [u8]) -> Result<&'a mut [u8]
 
 /// Decodes and validates a model message: a decoded model passed every check of
 /// [`Model::new`] (else [`DecodeError::InvalidModel`]), and its fingerprint is recomputed
-/// from its content.
+/// from its content. The convenient form of [`Model::decode_into`], which a device with
+/// little stack should call instead: this one returns the 1.6 KiB model by value.
 pub fn decode_model(bytes: &[u8]) -> Result<Model, DecodeError> {
     Model::decode(bytes)
 }
@@ -309,6 +383,65 @@ mod tests {
         // basis points ≤ 10000 take 2 of their 3 possible varint bytes
         assert_eq!(n, SCORES_MAX_SIZE - 4);
         assert_eq!(decode_scores(&buf[..n]).unwrap(), s);
+    }
+
+    #[test]
+    fn hand_written_scores_and_entry_bodies_are_postcards() {
+        use crate::journal::Entry;
+        use sealed::Body;
+        let mut state = 0x1357_9BDFu32;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state
+        };
+        let grades = [
+            crate::score::Grade::A,
+            crate::score::Grade::B,
+            crate::score::Grade::C,
+            crate::score::Grade::D,
+            crate::score::Grade::E,
+        ];
+        for i in 0..2000u32 {
+            // ids and basis points of every varint width
+            let wide = |x: u32, k: u32| x >> (k % 32);
+            let s = Scores {
+                record_id: wide(next(), next()),
+                fingerprint: wide(next(), next()),
+                cultural: f32::from_bits(next()),
+                economic: 0.0,
+                security: 99.25,
+                composite: f32::from_bits(next()),
+                basis_points: [(); 4].map(|()| (wide(next(), next()) & 0xFFFF) as u16),
+                coverage: [1.0, f32::from_bits(next()), 0.25],
+                grade: grades[i as usize % 5],
+            };
+            let (mut a, mut b) = (VecFlavor::default(), [0u8; 64]);
+            s.write_body(&mut a).unwrap();
+            assert_eq!(&a.0[..], postcard::to_slice(&s, &mut b).unwrap(), "{s:?}");
+            let e = Entry {
+                sequence: wide(next(), next()),
+                scores: s,
+            };
+            let mut a = VecFlavor::default();
+            e.write_body(&mut a).unwrap();
+            assert_eq!(&a.0[..], postcard::to_slice(&e.body(), &mut b).unwrap());
+        }
+    }
+
+    #[derive(Default)]
+    struct VecFlavor(std::vec::Vec<u8>);
+
+    impl postcard::ser_flavors::Flavor for VecFlavor {
+        type Output = ();
+        fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+            self.0.push(data);
+            Ok(())
+        }
+        fn finalize(self) -> postcard::Result<()> {
+            Ok(())
+        }
     }
 
     #[test]

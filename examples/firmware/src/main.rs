@@ -32,15 +32,21 @@ use core::hint::black_box;
 use core::panic::PanicInfo;
 use core::ptr;
 
-use cortex_m::peripheral::{syst::SystClkSource, SYST};
-use cortex_m_rt::{entry, exception, ExceptionFrame};
-use cortex_m_semihosting::{debug, hio};
+use silkscore::journal::Journal;
 use silkscore::score::Scorer;
 use silkscore::wire::{
     self,
     frame::{FrameReader, RECORD_FRAME_MAX_SIZE},
 };
 use silkscore::{score, Aggregation, DecodeError, Model, Record, ScoreError, Scores, Transform};
+
+#[cfg_attr(target_arch = "arm", path = "arm.rs")]
+#[cfg_attr(target_arch = "riscv32", path = "riscv.rs")]
+mod board;
+mod journal;
+
+use board::{debug, hio};
+use journal::Region;
 
 const BOARD: &str = env!("SILKSCORE_BOARD");
 const CORE: &str = env!("SILKSCORE_CORE");
@@ -237,15 +243,20 @@ fn signed_kind(l: &mut Line, e: &silkscore::signed::VerifyError) {
 }
 
 /// Signed model update, as a kiosk that runs nothing yet would do it: verify the default
-/// envelope with the trusted test key (revision 0 → 2) and print `signed: ok ...`, then offer
-/// the tampered copy (to a device that runs nothing, so that only the signature can refuse
-/// it) and the revision-1 envelope (the device now runs revision 2), one `signed:` line each;
-/// then score the default set with the verified model, the only one it may use. The model
-/// stays where `signed::verify` put it and [`print_set`] borrows it: one model on the stack
-/// (the Cortex-M0 has 16 KiB of RAM, and `verify` nests `decode_model`).
+/// envelope with the trusted test key (revision 0 → 2) into `slot` and print
+/// `signed: ok ...`, then offer the tampered copy (to a device that runs nothing, so that only
+/// the signature can refuse it) and the revision-1 envelope (the device now runs revision 2),
+/// one `signed:` line each; then score the default set with the verified model, the only one
+/// it may use. `signed::verify_into` decodes the model where it stays: one model in RAM, and
+/// the peak stack is the signature check's, not that plus a model's.
 #[cfg(feature = "signed")]
 #[inline(never)]
-fn signed_default_set(out: &mut Out, set: &DataSet) -> bool {
+fn signed_default_set(
+    out: &mut Out,
+    set: &DataSet,
+    slot: &mut Model,
+    journal: &mut Journal<Region>,
+) -> bool {
     use silkscore::signed;
     let mut l = Line::new();
     let trusted = match signed::verifying_key(envelopes::TEST_KEY) {
@@ -257,11 +268,11 @@ fn signed_default_set(out: &mut Out, set: &DataSet) -> bool {
             return false;
         }
     };
-    let verified = signed::verify(envelopes::DEFAULT, &trusted, 0);
+    let verified = signed::verify_into(envelopes::DEFAULT, &trusted, 0, slot);
     match &verified {
-        Ok(v) => {
-            l.s("signed: ok revision=").u(v.revision as u64);
-            l.s(" fingerprint=0x").x(v.model.fingerprint());
+        Ok(revision) => {
+            l.s("signed: ok revision=").u(*revision as u64);
+            l.s(" fingerprint=0x").x(slot.fingerprint());
         }
         Err(e) => {
             l.s("signed: refused default: ");
@@ -269,33 +280,44 @@ fn signed_default_set(out: &mut Out, set: &DataSet) -> bool {
         }
     }
     out.emit(&mut l);
-    let running = verified.as_ref().map_or(0, |v| v.revision);
-    signed_refusals(out, &trusted, running);
-    match &verified {
-        Ok(v) => print_set(out, set, Some(&v.model)),
+    let running = verified.unwrap_or(0);
+    signed_refusals(out, &trusted, running, slot);
+    match verified {
+        Ok(_) => print_set(out, set, slot, true, journal),
         Err(_) => false, // not scored: no verified model
     }
 }
 
-/// The two envelopes the device must refuse (see [`signed_update`]).
+/// The two envelopes the device must refuse (see [`signed_default_set`]), offered to
+/// `verify_into` with the running model as the destination: a refusal leaves it untouched
+/// (checked: its fingerprint is the same afterwards, else the line says `clobbered`).
 #[cfg(feature = "signed")]
 #[inline(never)]
-fn signed_refusals(out: &mut Out, trusted: &silkscore::signed::VerifyingKey, running: u32) {
+fn signed_refusals(
+    out: &mut Out,
+    trusted: &silkscore::signed::VerifyingKey,
+    running: u32,
+    slot: &mut Model,
+) {
     let mut l = Line::new();
     for (what, envelope, run) in [
         ("tampered", envelopes::TAMPERED, 0),
         ("rollback", envelopes::REV1, running),
     ] {
-        match silkscore::signed::verify(envelope, trusted, run) {
-            Ok(v) => {
+        let before = slot.fingerprint();
+        match silkscore::signed::verify_into(envelope, trusted, run, slot) {
+            Ok(revision) => {
                 l.s("signed: accepted ")
                     .s(what)
                     .s(": revision=")
-                    .u(v.revision as u64);
+                    .u(revision as u64);
             }
             Err(e) => {
                 l.s("signed: refused ").s(what).s(": ");
                 signed_kind(&mut l, &e);
+                if slot.fingerprint() != before {
+                    l.s(" clobbered");
+                }
             }
         }
         out.emit(&mut l);
@@ -319,28 +341,29 @@ fn scores_line(l: &mut Line, s: &Scores) {
     l.s(" fp=").x(s.fingerprint);
 }
 
-/// Decodes a set's model (or borrows `verified`, the model of a verified signed envelope:
-/// [`signed_default_set`]), then scores its frame stream byte by byte as a UART would deliver
-/// it, printing one line per frame. Returns false when the model does not decode.
+/// Decodes a set's model into `slot`, the one model the firmware holds, in place
+/// ([`Model::decode_into`]: a few hundred bytes of stack, and the model is never moved), or,
+/// with `verified`, uses the model a verified signed envelope was decoded into
+/// ([`signed_default_set`]); then scores its frame stream byte by byte as a UART would
+/// deliver it, printing one line per frame. Returns false when the model does not decode.
 #[inline(never)]
-fn print_set(out: &mut Out, set: &DataSet, verified: Option<&Model>) -> bool {
+fn print_set(
+    out: &mut Out,
+    set: &DataSet,
+    slot: &mut Model,
+    verified: bool,
+    journal: &mut Journal<Region>,
+) -> bool {
     let mut l = Line::new();
-    let decoded;
-    let model: &Model = match verified {
-        Some(m) => m,
-        None => match wire::decode_model(set.model) {
-            Ok(m) => {
-                decoded = m;
-                &decoded
-            }
-            Err(e) => {
-                l.s("M ").s(set.name).s(" error=");
-                decode_kind(&mut l, &e);
-                out.emit(&mut l);
-                return false;
-            }
-        },
-    };
+    if !verified {
+        if let Err(e) = slot.decode_into(set.model) {
+            l.s("M ").s(set.name).s(" error=");
+            decode_kind(&mut l, &e);
+            out.emit(&mut l);
+            return false;
+        }
+    }
+    let model: &Model = slot;
     l.s("M ").s(set.name).s(" fp=").x(model.fingerprint());
     l.s(" n=")
         .u(model.len() as u64)
@@ -352,6 +375,7 @@ fn print_set(out: &mut Out, set: &DataSet, verified: Option<&Model>) -> bool {
     let scorer = Scorer::new(model);
     let mut reader = FrameReader::<RECORD_FRAME_MAX_SIZE>::new();
     let (mut n, mut ok, mut failed, mut rejected) = (0u64, 0u64, 0u64, 0u64);
+    let mut journal_failed = 0u64;
     for &byte in set.frames {
         let Some(res) = reader.push::<Record>(byte) else {
             continue;
@@ -362,6 +386,10 @@ fn print_set(out: &mut Out, set: &DataSet, verified: Option<&Model>) -> bool {
                 Ok(s) => {
                     ok += 1;
                     scores_line(&mut l, &s);
+                    // Every score goes into the journal, as an offline kiosk keeps them.
+                    if journal.append(&s).is_err() {
+                        journal_failed += 1;
+                    }
                 }
                 Err(e) => {
                     failed += 1;
@@ -381,37 +409,27 @@ fn print_set(out: &mut Out, set: &DataSet, verified: Option<&Model>) -> bool {
     l.s("E ").s(set.name).s(" frames=").u(n).s(" ok=").u(ok);
     l.s(" error=").u(failed).s(" rejected=").u(rejected);
     out.emit(&mut l);
-    true
+    if journal_failed > 0 {
+        l.s("# journal append failed ").u(journal_failed).s(" times");
+        out.emit(&mut l);
+    }
+    journal_failed == 0
 }
 
 // ---------------------------------------------------------------------------------------------
 // Stack painting.
 
-extern "C" {
-    /// Initial stack pointer: the top of RAM (cortex-m-rt's `link.x`).
-    static _stack_start: u32;
-    /// The lowest address the stack may reach: the end of `.bss`/`.uninit` (cortex-m-rt).
-    static _stack_end: u32;
-}
-
 const PAINT: u32 = 0x5AA5_C33C;
 /// How far below the current stack pointer a repaint reaches (bounded by `_stack_end`).
 const PAINT_WINDOW: usize = 12 * 1024;
 
-fn stack_top() -> usize {
-    // Taking the address of a linker symbol is safe; it is never read.
-    ptr::addr_of!(_stack_start) as usize
-}
-
-fn stack_floor() -> usize {
-    ptr::addr_of!(_stack_end) as usize
-}
+use board::{now, spin, stack_floor, stack_top, ticks};
 
 /// Paints the free stack below the current stack pointer, `window` bytes at most; returns
 /// the lowest painted address.
 #[inline(never)]
 fn paint(window: usize) -> usize {
-    let sp = cortex_m::register::msp::read() as usize;
+    let sp = board::sp();
     let hi = sp.saturating_sub(64) & !3;
     let lo = hi.saturating_sub(window).max((stack_floor() + 3) & !3);
     let mut p = lo;
@@ -435,9 +453,16 @@ fn high_water(lo: usize) -> usize {
     p
 }
 
+/// `wire::decode_model`, the convenient form: the model comes back by value.
 #[inline(never)]
-fn decode_model_into(bytes: &[u8], slot: &mut Option<Model>) {
+fn decode_model_by_value(bytes: &[u8], slot: &mut Option<Model>) {
     *slot = wire::decode_model(bytes).ok();
+}
+
+/// `Model::decode_into`: the model is decoded where it stays.
+#[inline(never)]
+fn decode_model_in_place(bytes: &[u8], slot: &mut Model) -> bool {
+    slot.decode_into(bytes).is_ok()
 }
 
 /// Frame decoding (and optionally scoring) of a whole stream, with its own reader.
@@ -474,48 +499,51 @@ fn scorer_one(scorer: &Scorer<'_>, rec: &Record) -> Result<Scores, ScoreError> {
 #[derive(Default)]
 struct StackPeaks {
     model: usize,
+    model_by_value: usize,
     decode: usize,
     score_fn: usize,
     scorer: usize,
     kiosk_loop: usize,
 }
 
-/// Model decoding alone, in its own frame so that the decoded model is not on the stack
-/// below the measurements that follow.
+/// Model decoding alone: `Model::decode_into` into the firmware's model (`slot`, above this
+/// frame), and `wire::decode_model` by value into an `Option` in this frame.
 #[inline(never)]
-fn stack_model(set: &DataSet, peaks: &mut StackPeaks) {
-    let mut slot = None;
-    let sp = cortex_m::register::msp::read() as usize;
+fn stack_model(set: &DataSet, slot: &mut Model, peaks: &mut StackPeaks) {
+    let sp = board::sp();
     let lo = paint(PAINT_WINDOW);
-    decode_model_into(black_box(set.model), &mut slot);
+    black_box(decode_model_in_place(black_box(set.model), slot));
     peaks.model = sp.saturating_sub(high_water(lo)).max(peaks.model);
-    black_box(&slot);
+
+    let mut by_value = None;
+    let sp = board::sp();
+    let lo = paint(PAINT_WINDOW);
+    decode_model_by_value(black_box(set.model), &mut by_value);
+    peaks.model_by_value = sp.saturating_sub(high_water(lo)).max(peaks.model_by_value);
+    black_box(&by_value);
 }
 
 #[inline(never)]
-fn stack_records(set: &DataSet, peaks: &mut StackPeaks) {
-    let Ok(model) = wire::decode_model(set.model) else {
-        return;
-    };
-    let sp = cortex_m::register::msp::read() as usize;
+fn stack_records(set: &DataSet, model: &Model, peaks: &mut StackPeaks) {
+    let sp = board::sp();
     let lo = paint(PAINT_WINDOW);
-    black_box(run_stream(black_box(&model), black_box(set.frames), false));
+    black_box(run_stream(black_box(model), black_box(set.frames), false));
     peaks.decode = sp.saturating_sub(high_water(lo)).max(peaks.decode);
 
-    let sp = cortex_m::register::msp::read() as usize;
+    let sp = board::sp();
     let lo = paint(PAINT_WINDOW);
-    black_box(run_stream(black_box(&model), black_box(set.frames), true));
+    black_box(run_stream(black_box(model), black_box(set.frames), true));
     peaks.kiosk_loop = sp.saturating_sub(high_water(lo)).max(peaks.kiosk_loop);
 
-    let scorer = Scorer::new(&model);
+    let scorer = Scorer::new(model);
     let mut reader = FrameReader::<RECORD_FRAME_MAX_SIZE>::new();
     for &b in set.frames {
         if let Some(Ok(rec)) = reader.push::<Record>(b) {
-            let sp = cortex_m::register::msp::read() as usize;
+            let sp = board::sp();
             let lo = paint(4096);
-            let _ = black_box(score_one(black_box(&model), black_box(&rec)));
+            let _ = black_box(score_one(black_box(model), black_box(&rec)));
             peaks.score_fn = sp.saturating_sub(high_water(lo)).max(peaks.score_fn);
-            let sp = cortex_m::register::msp::read() as usize;
+            let sp = board::sp();
             let lo = paint(4096);
             let _ = black_box(scorer_one(black_box(&scorer), black_box(&rec)));
             peaks.scorer = sp.saturating_sub(high_water(lo)).max(peaks.scorer);
@@ -526,14 +554,15 @@ fn stack_records(set: &DataSet, peaks: &mut StackPeaks) {
 /// Peak stack, in bytes below the caller's stack pointer, of model decoding, frame decoding,
 /// scoring and the whole kiosk loop (Scorer + FrameReader + decode + score), over every set.
 #[inline(never)]
-fn stack_report(out: &mut Out) {
+fn stack_report(out: &mut Out, slot: &mut Model) {
     let mut p = StackPeaks::default();
     for set in SETS.iter() {
-        stack_model(set, &mut p);
-        stack_records(set, &mut p);
+        stack_model(set, slot, &mut p);
+        stack_records(set, slot, &mut p);
     }
     let mut l = Line::new();
     l.s("# stack decode_model=").u(p.model as u64);
+    l.s(" decode_model_by_value=").u(p.model_by_value as u64);
     l.s(" decode_frame_loop=").u(p.decode as u64);
     l.s(" score_fn=").u(p.score_fn as u64);
     l.s(" scorer_score=").u(p.scorer as u64);
@@ -553,9 +582,9 @@ fn stack_report(out: &mut Out) {
 fn verify_into(
     envelope: &[u8],
     trusted: &silkscore::signed::VerifyingKey,
-    slot: &mut Option<silkscore::signed::Verified>,
-) {
-    *slot = silkscore::signed::verify(envelope, trusted, 0).ok();
+    slot: &mut Model,
+) -> bool {
+    silkscore::signed::verify_into(envelope, trusted, 0, slot).is_ok()
 }
 
 #[cfg(feature = "signed")]
@@ -573,20 +602,17 @@ fn key_only(bytes: &[u8; 32], slot: &mut Option<silkscore::signed::VerifyingKey>
 }
 
 /// Peak stack (bytes below this function's stack pointer) and SysTick ticks of one
-/// `signed::verify` of the default envelope, one slot for the result (16 KiB of RAM on the M0).
+/// `signed::verify_into` of the default envelope into the firmware's model.
 #[cfg(feature = "signed")]
 #[inline(never)]
-fn measure_verify(trusted: &silkscore::signed::VerifyingKey) -> (usize, u64, bool) {
-    let mut slot = None;
-    let sp = cortex_m::register::msp::read() as usize;
+fn measure_verify(trusted: &silkscore::signed::VerifyingKey, slot: &mut Model) -> (usize, u64, bool) {
+    let sp = board::sp();
     let lo = paint(16 * 1024);
-    verify_into(black_box(envelopes::DEFAULT), trusted, &mut slot);
+    let ok = black_box(verify_into(black_box(envelopes::DEFAULT), trusted, slot));
     let stack = sp.saturating_sub(high_water(lo));
-    let ok = black_box(&slot).is_some();
     let t0 = now();
-    verify_into(black_box(envelopes::DEFAULT), trusted, &mut slot);
+    black_box(verify_into(black_box(envelopes::DEFAULT), trusted, slot));
     let t1 = now();
-    black_box(&slot);
     (stack, ticks(t0, t1), ok)
 }
 
@@ -594,7 +620,7 @@ fn measure_verify(trusted: &silkscore::signed::VerifyingKey) -> (usize, u64, boo
 #[cfg(feature = "signed")]
 #[inline(never)]
 fn measure_signature(trusted: &silkscore::signed::VerifyingKey) -> (usize, u64, bool) {
-    let sp = cortex_m::register::msp::read() as usize;
+    let sp = board::sp();
     let lo = paint(16 * 1024);
     let ok = black_box(signature_only(black_box(envelopes::DEFAULT), trusted));
     let stack = sp.saturating_sub(high_water(lo));
@@ -609,7 +635,7 @@ fn measure_signature(trusted: &silkscore::signed::VerifyingKey) -> (usize, u64, 
 #[inline(never)]
 fn measure_key() -> (usize, u64) {
     let mut slot = None;
-    let sp = cortex_m::register::msp::read() as usize;
+    let sp = board::sp();
     let lo = paint(16 * 1024);
     key_only(black_box(envelopes::TEST_KEY), &mut slot);
     let stack = sp.saturating_sub(high_water(lo));
@@ -622,25 +648,23 @@ fn measure_key() -> (usize, u64) {
 }
 
 /// Peak stack (stack painting) and instructions (SysTick under `-icount shift=0`) of one
-/// signed-model verification: `signed::verify` of the default envelope (parse, signer,
+/// signed-model verification: `signed::verify_into` of the default envelope (parse, signer,
 /// Ed25519 `verify_strict`, revision, `decode_model`), the signature check alone, and turning
 /// the 32 key bytes into a `VerifyingKey`.
 #[cfg(feature = "signed")]
 #[inline(never)]
-fn signed_report(out: &mut Out) {
+fn signed_report(out: &mut Out, slot: &mut Model) {
     let (ipt, _) = calibrate();
     let mut key = None;
     key_only(black_box(envelopes::TEST_KEY), &mut key);
     let Some(trusted) = key else { return };
-    let (v_stack, v_ticks, ok) = measure_verify(&trusted);
+    let (v_stack, v_ticks, ok) = measure_verify(&trusted, slot);
     let (s_stack, s_ticks, sig_ok) = measure_signature(&trusted);
     let (k_stack, k_ticks) = measure_key();
     let mut l = Line::new();
     l.s("# stack signed_verify=").u(v_stack as u64);
     l.s(" signature_only=").u(s_stack as u64);
     l.s(" verifying_key=").u(k_stack as u64);
-    l.s(" verified_size=")
-        .u(core::mem::size_of::<silkscore::signed::Verified>() as u64);
     l.s(" ok=").u(ok as u64).s(" sig_ok=").u(sig_ok as u64);
     out.emit(&mut l);
     let instr = |t: u64| t * ipt / 1000;
@@ -653,30 +677,6 @@ fn signed_report(out: &mut Out) {
 
 // ---------------------------------------------------------------------------------------------
 // Cost: SysTick under `-icount shift=0`.
-
-fn now() -> u32 {
-    SYST::get_current()
-}
-
-/// Ticks from `start` to `end` of the 24-bit down-counter.
-fn ticks(start: u32, end: u32) -> u64 {
-    (start.wrapping_sub(end) & 0x00FF_FFFF) as u64
-}
-
-/// `n` iterations of `subs; bne`: exactly 2·n instructions.
-#[inline(never)]
-fn spin(n: u32) {
-    // SAFETY: a register-only loop.
-    unsafe {
-        core::arch::asm!(
-            "2:",
-            "subs r0, #1",
-            "bne 2b",
-            inout("r0") n => _,
-            options(nomem, nostack)
-        );
-    }
-}
 
 /// Instructions per SysTick tick, times 1000, from a loop of known length.
 fn calibrate() -> (u64, u64) {
@@ -949,7 +949,7 @@ fn measure(set: &DataSet, model: &Model) -> Cost {
 }
 
 #[inline(never)]
-fn cost_report(out: &mut Out) {
+fn cost_report(out: &mut Out, model: &mut Model) {
     let mut l = Line::new();
     let (ipt, cal_ticks) = calibrate();
     l.s("# calibrate instructions=")
@@ -959,10 +959,10 @@ fn cost_report(out: &mut Out) {
     l.s(" instr_per_tick=").milli(ipt);
     out.emit(&mut l);
     for set in SETS.iter() {
-        let Ok(model) = wire::decode_model(set.model) else {
+        if model.decode_into(set.model).is_err() {
             continue;
-        };
-        let c = measure(set, &model);
+        }
+        let c = measure(set, model);
         let per = |t: u64, n: u64| t * ipt / 1000 / n.max(1);
         let ratio = |a: u64, b: u64| a * 1000 / b.max(1);
         // instructions per frame / record, from ticks times the calibrated ratio
@@ -1058,7 +1058,8 @@ fn minimal(out: &mut Out) -> bool {
 }
 
 #[cfg(any(feature = "footprint-kiosk", feature = "footprint-baseline"))]
-#[entry]
+#[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
+#[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
 fn main() -> ! {
     let painted = paint(64 * 1024);
     let mut out = Out::new();
@@ -1077,7 +1078,8 @@ fn main() -> ! {
 }
 
 #[cfg(not(any(feature = "footprint-kiosk", feature = "footprint-baseline")))]
-#[entry]
+#[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
+#[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
 fn main() -> ! {
     // Paint the whole free stack (64 KiB at most) before anything else runs.
     let painted = paint(64 * 1024);
@@ -1089,25 +1091,37 @@ fn main() -> ! {
         .s(CORE);
     out.emit(&mut l);
 
-    // SAFETY: the only user of the peripherals; SysTick is a free-running counter here.
-    let mut p = unsafe { cortex_m::Peripherals::steal() };
-    p.SYST.set_clock_source(SystClkSource::Core);
-    p.SYST.set_reload(0x00FF_FFFF);
-    p.SYST.clear_current();
-    p.SYST.enable_counter();
+    board::timer_start();
 
+    // The one model the firmware holds: every set's model is decoded into it in place. A
+    // device starts with the model it was built with (here the custom5 set's, from flash).
+    let Some(mut model) = SETS.get(1).and_then(|s| wire::decode_model(s.model).ok()) else {
+        l.s("# no factory model");
+        out.emit(&mut l);
+        debug::exit(debug::EXIT_FAILURE);
+        #[allow(clippy::empty_loop)]
+        loop {}
+    };
+    let Some(mut journal) = journal::open() else {
+        l.s("# journal: the region does not open");
+        out.emit(&mut l);
+        debug::exit(debug::EXIT_FAILURE);
+        #[allow(clippy::empty_loop)]
+        loop {}
+    };
     let mut ok = true;
     // With `signed`, the default set's model is the verified envelope's (without a verified
     // envelope the default set is not scored at all).
     for (i, set) in SETS.iter().enumerate() {
         #[cfg(feature = "signed")]
         if i == 0 {
-            ok &= signed_default_set(&mut out, set);
+            ok &= signed_default_set(&mut out, set, &mut model, &mut journal);
             continue;
         }
         let _ = i;
-        ok &= print_set(&mut out, set, None);
+        ok &= print_set(&mut out, set, &mut model, false, &mut journal);
     }
+    ok &= journal::finish(&mut out, journal);
     let peak = stack_top().saturating_sub(high_water(painted));
     l.s("# ram stack_top=")
         .x(stack_top() as u32)
@@ -1116,10 +1130,10 @@ fn main() -> ! {
     l.s(" peak_stack_whole_run=").u(peak as u64);
     out.emit(&mut l);
 
-    stack_report(&mut out);
-    cost_report(&mut out);
+    stack_report(&mut out, &mut model);
+    cost_report(&mut out, &mut model);
     #[cfg(feature = "signed")]
-    signed_report(&mut out);
+    signed_report(&mut out, &mut model);
 
     l.s(if ok { "# done" } else { "# done with errors" });
     out.emit(&mut l);
@@ -1128,16 +1142,6 @@ fn main() -> ! {
     } else {
         debug::EXIT_FAILURE
     });
-    #[allow(clippy::empty_loop)]
-    loop {}
-}
-
-#[exception]
-unsafe fn HardFault(_frame: &ExceptionFrame) -> ! {
-    if let Ok(mut s) = hio::hstdout() {
-        let _ = s.write_all(b"# HARDFAULT\n");
-    }
-    debug::exit(debug::EXIT_FAILURE);
     #[allow(clippy::empty_loop)]
     loop {}
 }

@@ -231,20 +231,33 @@ fn main() {
 
     // Records files for the accounting target: line endings, blank lines, quoted fields that
     // span lines, an unclosed quote, a NUL byte, a byte order mark, a too-wide row.
-    let portfolio = fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/data/portfolio.csv"))
-        .unwrap_or_default();
+    let portfolio =
+        fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/data/portfolio.csv"))
+            .unwrap_or_default();
     let crlf: Vec<u8> = String::from_utf8_lossy(&portfolio)
         .replace('\n', "\r\n")
         .into_bytes();
     for (name, bytes) in [
         ("portfolio.csv", portfolio.clone()),
         ("portfolio-crlf.csv", crlf),
-        ("blank-lines.csv", b"\n\r\nid,name,talent_exchange\n\n1,a,2\r\n\r\n2,b,3\n\n".to_vec()),
-        ("multiline.csv", b"id,name\r\n1,\"Kashgar\r\nold town\"\r\n2,\"a \"\"b\"\"\nc\"\n3,x\"y\n".to_vec()),
-        ("unclosed.csv", b"id,name\n1,ok\n2,\"never closed\n3,x\n".to_vec()),
+        (
+            "blank-lines.csv",
+            b"\n\r\nid,name,talent_exchange\n\n1,a,2\r\n\r\n2,b,3\n\n".to_vec(),
+        ),
+        (
+            "multiline.csv",
+            b"id,name\r\n1,\"Kashgar\r\nold town\"\r\n2,\"a \"\"b\"\"\nc\"\n3,x\"y\n".to_vec(),
+        ),
+        (
+            "unclosed.csv",
+            b"id,name\n1,ok\n2,\"never closed\n3,x\n".to_vec(),
+        ),
         ("nul.csv", b"id,name\n1,a\n2\0,b\n".to_vec()),
         ("bom-cr.csv", b"\xEF\xBB\xBFid,name\r1,a\r2,b".to_vec()),
-        ("wide.csv", format!("id,name\n1{}\n2,b\n", ",".repeat(40)).into_bytes()),
+        (
+            "wide.csv",
+            format!("id,name\n1{}\n2,b\n", ",".repeat(40)).into_bytes(),
+        ),
     ] {
         c.put("records_accounting", name, &bytes);
     }

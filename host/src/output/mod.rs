@@ -44,9 +44,7 @@ pub mod csv;
 pub mod json;
 pub mod table;
 
-// Row scoring moved to `crate::scoring`; these paths stay for existing callers.
-pub use crate::scoring::{coverage, score_row, score_row_with, Failure, Outcome};
-pub use table::pad;
+use crate::scoring::Outcome;
 
 /// An output format of `silkscore score`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]

@@ -56,7 +56,8 @@ pub(super) fn write_report(
     out.write_str(
         "<nav class=\"toc\" aria-label=\"Sections\"><div class=\"wrap\">\
          <a href=\"#overview\">Overview</a><a href=\"#ranking\">Ranking</a>\
-         <a href=\"#profiles\">Profiles</a><a href=\"#contributions\">Contributions</a>",
+         <a href=\"#profiles\">Profiles</a><a href=\"#contributions\">Contributions</a>\
+         <a href=\"#audit\">Audit</a>",
     )?;
     if analysis.is_some() {
         out.write_str("<a href=\"#sensitivity\">Sensitivity</a>")?;
@@ -67,6 +68,7 @@ pub(super) fn write_report(
     write_table(out, portfolio, &ranked, analysis)?;
     write_profiles(out, portfolio, &ranked, options)?;
     write_contributions(out, model, &ranked, options)?;
+    super::audit::write_audit(out, model, portfolio)?;
     if let Some(a) = analysis {
         write_sensitivity(out, portfolio, a, options)?;
     }

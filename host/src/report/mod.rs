@@ -6,7 +6,8 @@
 //! Sections: a header (model name and fingerprint, counts, grade distribution), the ranked
 //! table, a three-axis profile chart per project (small multiples, capped at
 //! [`ReportOptions::max_charts`]), stacked contribution bars of each indicator for the top K
-//! projects (from [`score_with_breakdown`](silkscore::score::score_with_breakdown)), and — when an [`Analysis`] is given — the rank
+//! projects (from [`score_with_breakdown`](silkscore::score::score_with_breakdown)), the statistical audit of the
+//! projects ([`crate::audit`]: indicator statistics, a correlation heat map, Cronbach's α), and — when an [`Analysis`] is given — the rank
 //! intervals of the sensitivity analysis as a dot-and-whisker chart with the mean Sobol
 //! indices.
 //!
@@ -46,6 +47,7 @@ use crate::sensitivity::{rank, Analysis};
 use silkscore::model::{Connotation, Model};
 use silkscore::score::Grade;
 
+mod audit;
 mod html;
 mod svg;
 
@@ -260,9 +262,10 @@ fn median(values: &mut [f32]) -> Option<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::Failure;
+    use crate::portfolio::Excluded;
     use crate::records::RowError;
-    use crate::sensitivity::{analyse, Excluded, Settings};
+    use crate::scoring::Failure;
+    use crate::sensitivity::{analyse, Settings};
     use silkscore::model::Aggregation;
     use silkscore::model::BRI_CULTURAL_V1 as M;
     use silkscore::record::Record;

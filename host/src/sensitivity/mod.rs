@@ -73,13 +73,11 @@ pub mod ranks;
 pub mod rng;
 pub mod sobol;
 
+use crate::portfolio::Portfolio;
 pub use perturb::{perturb_connotation_weights, perturb_indicator_weights};
 pub use ranks::{nearest_rank, rank, PERCENTILES};
 pub use rng::{splitmix64, Rng};
 pub use sobol::{sobol, SaltelliAccumulator, SobolIndices};
-// The portfolio (reading and scoring a records file) has a module of its own; these paths
-// stay for existing callers.
-pub use crate::portfolio::{Excluded, Portfolio, Project};
 
 /// Most rank entries (samples × projects) the Monte Carlo keeps in memory: 2²⁵ u32, 128 MiB.
 pub const MAX_RANK_ENTRIES: u64 = 1 << 25;
@@ -474,6 +472,7 @@ pub const SOBOL_INPUTS: [Connotation; 3] = Connotation::ALL;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::portfolio::Project;
     use silkscore::model::BRI_CULTURAL_V1 as M;
     use std::string::{String, ToString};
 

@@ -164,12 +164,91 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             };
             compare(Path::new(a), Path::new(b))
         }
+        Some("journal-expect") => {
+            let Some(a) = args.get(1) else {
+                return Err("usage: journal-expect FIRMWARE_OUTPUT".into());
+            };
+            journal_expect(Path::new(a))
+        }
+        Some("journal-recover") => {
+            let Some(a) = args.get(1) else {
+                return Err("usage: journal-recover DUMP".into());
+            };
+            let bytes = std::fs::read(a).map_err(|e| format!("{a}: {e}"))?;
+            let (r, entries) = silkscore_host::journal::recover(bytes.clone());
+            println!(
+                "entries={} corrupt_regions={} missing={} torn_tail={} used={} capacity={} read={}",
+                r.entries,
+                r.corrupt_regions,
+                r.missing,
+                u8::from(r.torn_tail),
+                r.used,
+                bytes.len(),
+                entries.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         _ => Err(
             "usage: silkscore-fw-host gen [--check] | expect | verify | sizes | compare A B \
-                  [--vectors DIR] [--data DIR]"
+                  | journal-expect FIRMWARE_OUTPUT | journal-recover DUMP [--vectors DIR] \
+                  [--data DIR]"
                 .into(),
         ),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The journal: what `silkscore journal read` must print for the firmware's dump.
+
+/// The scores CSV of `silkscore journal read` (`silkscore_host::journal::write_csv`) for the
+/// scores the firmware printed, in the order it printed them: its `F ... ok` lines, the
+/// sequence numbers counting from 0, every f32 from its bit pattern.
+fn journal_expect(path: &Path) -> Result<ExitCode, String> {
+    use silkscore::journal::Entry;
+    use silkscore::Grade;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut entries = Vec::new();
+    for line in text.lines().filter(|l| l.starts_with("F ") && l.contains(" ok ")) {
+        let field = |key: &str| -> Result<&str, String> {
+            line.split(' ')
+                .find_map(|w| w.strip_prefix(key))
+                .ok_or_else(|| format!("no {key} in {line}"))
+        };
+        let bits = |s: &str| -> Result<f32, String> {
+            u32::from_str_radix(s, 16)
+                .map(f32::from_bits)
+                .map_err(|e| format!("{s}: {e} in {line}"))
+        };
+        let list = |key: &str| -> Result<Vec<&str>, String> { Ok(field(key)?.split(',').collect()) };
+        let bp: Vec<u16> = list("bp=")?
+            .iter()
+            .map(|v| v.parse().map_err(|e| format!("{v}: {e}")))
+            .collect::<Result<_, String>>()?;
+        let cov: Vec<f32> = list("cov=")?.into_iter().map(bits).collect::<Result<_, _>>()?;
+        let grade = match field("g=")? {
+            "A" => Grade::A,
+            "B" => Grade::B,
+            "C" => Grade::C,
+            "D" => Grade::D,
+            _ => Grade::E,
+        };
+        let scores = Scores {
+            record_id: field("id=")?.parse().map_err(|e| format!("id: {e}"))?,
+            fingerprint: u32::from_str_radix(field("fp=")?, 16).map_err(|e| format!("fp: {e}"))?,
+            cultural: bits(field("c=")?)?,
+            economic: bits(field("e=")?)?,
+            security: bits(field("s=")?)?,
+            composite: bits(field("k=")?)?,
+            basis_points: bp.try_into().map_err(|_| format!("bp in {line}"))?,
+            coverage: cov.try_into().map_err(|_| format!("cov in {line}"))?,
+            grade,
+        };
+        let sequence = entries.len() as u32;
+        entries.push(Entry { sequence, scores });
+    }
+    let out = silkscore_host::journal::write_csv(&entries, Vec::new()).map_err(|e| e.to_string())?;
+    print!("{}", String::from_utf8_lossy(&out));
+    Ok(ExitCode::SUCCESS)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,4 @@
+// main.js: the last script of the page: every view is loaded, start.
+'use strict';
+
+window.KioskApp.start();
