@@ -254,8 +254,9 @@ class Model:
         ``non_finite:<id>``, as a ``NaN`` cell does in a records file.
 
         The scoring runs in the library's column-wise scorer with the GIL released; no
-        Python code runs per record. ``threads``: ``None`` uses every core for large
-        inputs (at least one thread per 16,384 rows), ``1`` stays on the calling thread.
+        Python code runs per record. ``threads``: ``None`` spreads large inputs over
+        every core (each thread gets 16,384 rows or more), ``1`` stays on the calling
+        thread.
         The results are the same bits as ``silkscore score`` and every other target,
         whatever the thread count, layout or dtype. ``coverage=True`` adds each record's
         coverage (:attr:`Scores.coverage`), which costs a little time and 12 bytes a record.
