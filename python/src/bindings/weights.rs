@@ -10,7 +10,7 @@ use pyo3::types::PyDict;
 
 use silkscore::model::Connotation;
 use silkscore::weights::{self, ahp, critic, entropy};
-use silkscore_host::sensitivity::{self, SensitivityError, Settings};
+use silkscore_host::sensitivity::{self, SensitivityError, Settings, Uncertainty};
 
 use super::errors;
 use super::model::{Borrowed, Model};
@@ -150,25 +150,44 @@ fn sensitivity_error(py: Python<'_>, e: &SensitivityError) -> PyErr {
 /// `silkscore_host::sensitivity`): a dict of per-project arrays and summary values.
 /// `progress(done, total)` is called now and then, with the GIL taken back for the call.
 #[pyfunction]
-#[pyo3(signature = (model, values, present = None, samples = 1000, seed = 1, spread = 0.25, progress = None))]
+#[pyo3(signature = (model, values, present = None, samples = None, seed = 1, spread = 0.25, uncertainty = None, resamples = None, progress = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn analyse<'py>(
     py: Python<'py>,
     model: &Model,
     values: &Bound<'py, PyAny>,
     present: Option<&Bound<'py, PyAny>>,
-    samples: u32,
+    samples: Option<u32>,
     seed: u64,
     spread: f64,
+    uncertainty: Option<String>,
+    resamples: Option<u32>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let borrowed = Borrowed::extract(values, present)?;
     let input = borrowed.input(py, &model.inner)?;
     let m = &model.inner;
+    let uncertainty = match uncertainty {
+        Some(text) => Uncertainty::parse(&text).map_err(|e| {
+            errors::raise(
+                py,
+                "SensitivityError",
+                e.to_string(),
+                &[
+                    ("field", e.field.clone().and_then(|f| errors::val(py, f))),
+                    ("line", e.line.and_then(|l| errors::val(py, l))),
+                ],
+            )
+        })?,
+        None => Uncertainty::weights(spread),
+    };
+    let projects = input.rows();
+    let samples = samples.unwrap_or_else(|| sensitivity::default_samples(projects));
     let settings = Settings {
         samples,
         seed,
-        spread,
+        uncertainty,
+        resamples: resamples.unwrap_or_else(|| sensitivity::default_resamples(samples, projects)),
     };
     let mut callback_error: Option<PyErr> = None;
     let result = py.detach(|| {
@@ -189,15 +208,28 @@ pub(crate) fn analyse<'py>(
     }
     let a = result.map_err(|e| sensitivity_error(py, &e))?;
     let n = a.projects.len();
-    let mut first = Array2::<f64>::from_elem((n, 3), f64::NAN);
-    let mut total = Array2::<f64>::from_elem((n, 3), f64::NAN);
+    let g = a.groups.len();
+    // projects × groups × (estimate, 95 % low, 95 % high)
+    let mut first = numpy::ndarray::Array3::<f64>::from_elem((n, g, 3), f64::NAN);
+    let mut total = numpy::ndarray::Array3::<f64>::from_elem((n, g, 3), f64::NAN);
     let mut variance = vec![f64::NAN; n];
     for (i, p) in a.projects.iter().enumerate() {
         if let Some(s) = &p.sobol {
-            for k in 0..3 {
-                if let (Some(f), Some(t)) = (first.get_mut((i, k)), total.get_mut((i, k))) {
-                    *f = s.first.get(k).copied().unwrap_or(f64::NAN);
-                    *t = s.total.get(k).copied().unwrap_or(f64::NAN);
+            for (k, gi) in s.groups.iter().enumerate() {
+                for (j, (f, t)) in [
+                    (gi.first.value, gi.total.value),
+                    (gi.first.low, gi.total.low),
+                    (gi.first.high, gi.total.high),
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    if let Some(x) = first.get_mut((i, k, j)) {
+                        *x = f;
+                    }
+                    if let Some(x) = total.get_mut((i, k, j)) {
+                        *x = t;
+                    }
                 }
             }
             if let Some(v) = variance.get_mut(i) {
@@ -227,17 +259,34 @@ pub(crate) fn analyse<'py>(
         "failed_samples",
         PyArray1::from_vec(py, column(|p| p.failed_samples)),
     )?;
-    d.set_item("sobol_first", PyArray2::from_owned_array(py, first))?;
-    d.set_item("sobol_total", PyArray2::from_owned_array(py, total))?;
+    d.set_item("sobol_first", numpy::PyArray3::from_owned_array(py, first))?;
+    d.set_item("sobol_total", numpy::PyArray3::from_owned_array(py, total))?;
+    d.set_item(
+        "groups",
+        a.groups.iter().map(|g| g.input.name()).collect::<Vec<_>>(),
+    )?;
     d.set_item("sobol_variance", PyArray1::from_vec(py, variance))?;
     d.set_item("samples_used", a.samples_used)?;
     d.set_item("samples_skipped", a.samples_skipped)?;
-    d.set_item("sobol_rows", a.sobol_rows)?;
-    d.set_item("sobol_across", a.sobol_across.as_str())?;
+    d.set_item("samples", a.settings.samples)?;
+    d.set_item("resamples", a.settings.resamples)?;
+    d.set_item("max_half_width", a.max_half_width())?;
+    let triple = |e: &sensitivity::Estimate| (e.value, e.low, e.high);
     d.set_item(
         "sobol_mean",
-        a.sobol_mean
-            .map(|s| (s.first.to_vec(), s.total.to_vec(), s.variance)),
+        a.sobol_mean.as_ref().map(|s| {
+            (
+                s.groups
+                    .iter()
+                    .map(|g| triple(&g.first))
+                    .collect::<Vec<_>>(),
+                s.groups
+                    .iter()
+                    .map(|g| triple(&g.total))
+                    .collect::<Vec<_>>(),
+                s.variance,
+            )
+        }),
     )?;
     d.set_item("sobol_projects", a.sobol_projects)?;
     Ok(d)
