@@ -63,8 +63,8 @@ enum Command {
     /// Score every row of a records file (CSV) with a model (the built-in
     /// bri-cultural-v1 unless --model is given).
     Score(score::ScoreArgs),
-    /// How robust the ranking is to the weights: Monte Carlo rank intervals (5-95%) and
-    /// Sobol indices of the connotation weights.
+    /// How robust the ranking is to uncertain weights and other assumptions: rank intervals
+    /// (5-95%) and Sobol indices with 95% confidence intervals.
     Sensitivity(sensitivity::SensitivityArgs),
     /// Write one self-contained HTML report: ranking, profiles, contributions, rank
     /// intervals.

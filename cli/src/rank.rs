@@ -10,6 +10,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use silkscore::score::batch::Ranked;
+use silkscore_host::ranking::{compare, ties, Competition};
 use silkscore_host::scoring::score_row;
 
 use crate::common::fixed;
@@ -30,9 +31,13 @@ Examples:
   silkscore rank --input examples/data/portfolio.csv --top 5
   silkscore rank --input projects.csv --model my-model.toml --top 100 --format csv
 
-Ranks by composite, highest first; equal composites keep input order. The file is read
-once, as a stream, keeping only the best N (N ≤ 100000). Rows that cannot be scored are left
-out of the ranking and counted on stderr (exit status 1; `silkscore score` says why).
+Ranks by composite, highest first, by standard competition ranking (docs/spec.md §7.7):
+projects with equal composites (the same f32 value, to the last bit) share a rank and the
+next rank is skipped (1 2 2 4); tied projects are listed in input order. The file is read
+once, as a stream, keeping only the best N (N ≤ 100000); when rows beyond the N-th tie with
+the last one listed, stderr and the table's summary say how many. Rows that cannot be scored
+are left out of the ranking and counted on stderr (exit status 1; `silkscore score` says
+why).
 
 Exit status: 0 every row scored, 1 some rows could not be scored, 2 unusable arguments,
 model or file, 141 the output was closed early (`| head`).")]
@@ -104,6 +109,8 @@ pub fn run(args: &RankArgs) -> Result<Exit, CliError> {
     let mut heap: BinaryHeap<Reverse<Entry>> = BinaryHeap::with_capacity(n.min(4096) + 1);
     let (mut rows, mut failed) = (0u64, 0u64);
     let mut first_failure = None;
+    // The best composite among the rows not kept, and how many rows not kept have it.
+    let mut dropped: Option<(f32, u64)> = None;
     for (position, row) in reader.enumerate() {
         let row = row?;
         rows += 1;
@@ -127,9 +134,12 @@ pub fn run(args: &RankArgs) -> Result<Exit, CliError> {
         if heap.len() == n {
             let worse = heap.peek().is_some_and(|Reverse(min)| min.ranked < ranked);
             if !worse {
+                note_dropped(&mut dropped, ranked.scores.composite);
                 continue;
             }
-            heap.pop();
+            if let Some(Reverse(min)) = heap.pop() {
+                note_dropped(&mut dropped, min.ranked.scores.composite);
+            }
         }
         heap.push(Reverse(Entry {
             ranked,
@@ -140,10 +150,26 @@ pub fn run(args: &RankArgs) -> Result<Exit, CliError> {
     progress.finish();
     let mut best: Vec<Entry> = heap.into_iter().map(|Reverse(e)| e).collect();
     best.sort_unstable_by(|a, b| b.cmp(a));
+    let ranks = competition_ranks(&best);
+    // Rows left out that tie with the last one listed.
+    let unlisted = match (best.last(), ranks.last(), dropped) {
+        (Some(last), Some(r), Some((c, k))) if ties(c, last.ranked.scores.composite) => {
+            Some((k, *r))
+        }
+        _ => None,
+    };
 
-    let text = render(&best, args.format, names, rows, failed).map_err(|e| out.failed(e))?;
+    let text = render(&best, &ranks, args.format, names, rows, failed, unlisted)
+        .map_err(|e| out.failed(e))?;
     out.put(text.as_bytes())?;
     out.commit()?;
+    if let Some((k, r)) = unlisted {
+        term::info(&format_args!(
+            "{} with rank {r}, the last listed, and not listed; --top {} lists all of them",
+            more_tie(k),
+            best.len() as u64 + k
+        ));
+    }
     if failed > 0 {
         if let Some(first) = first_failure {
             term::note(&first);
@@ -158,10 +184,38 @@ pub fn run(args: &RankArgs) -> Result<Exit, CliError> {
     }
 }
 
+/// Keeps the best composite among rows not kept, and how many rows not kept have it. Every
+/// row not kept is at most the last kept one, so at the end this tells how many rows tie
+/// with the last listed.
+fn note_dropped(best: &mut Option<(f32, u64)>, composite: f32) {
+    match best {
+        Some((c, k)) if ties(*c, composite) => *k += 1,
+        Some((c, _)) if compare(composite, *c).is_gt() => {}
+        _ => *best = Some((composite, 1)),
+    }
+}
+
+/// `1 more row ties` / `3 more rows tie`.
+fn more_tie(k: u64) -> String {
+    if k == 1 {
+        "1 more row ties".to_owned()
+    } else {
+        format!("{k} more rows tie")
+    }
+}
+
+/// The competition ranks (docs/spec.md §7.7) of entries in listing order, best first.
+fn competition_ranks(best: &[Entry]) -> Vec<u32> {
+    let mut c = Competition::new();
+    best.iter()
+        .map(|e| c.next(e.ranked.scores.composite))
+        .collect()
+}
+
 /// One ranked project in JSON; the numbers keep the 6 decimals of the CSV.
 #[derive(Serialize)]
 struct JsonEntry<'a> {
-    rank: usize,
+    rank: u32,
     id: JsonId<'a>,
     name: &'a str,
     cultural: Option<Box<RawValue>>,
@@ -183,11 +237,14 @@ enum JsonId<'a> {
 /// (csv and json always carry `name`).
 fn render(
     best: &[Entry],
+    ranks: &[u32],
     format: RankFormat,
     names: bool,
     rows: u64,
     failed: u64,
+    unlisted: Option<(u64, u32)>,
 ) -> io::Result<String> {
+    let rank_of = |k: usize| ranks.get(k).copied().unwrap_or(k as u32 + 1);
     let mut s = String::new();
     match format {
         RankFormat::Csv => {
@@ -205,7 +262,7 @@ fn render(
             for (k, e) in best.iter().enumerate() {
                 let sc = &e.ranked.scores;
                 w.write_record([
-                    (k + 1).to_string(),
+                    rank_of(k).to_string(),
                     e.id.clone(),
                     e.name.clone(),
                     format!("{:.6}", sc.cultural),
@@ -225,7 +282,7 @@ fn render(
             for (k, e) in best.iter().enumerate() {
                 let sc = &e.ranked.scores;
                 let entry = JsonEntry {
-                    rank: k + 1,
+                    rank: rank_of(k),
                     id: e.id.parse().map_or(JsonId::Text(&e.id), JsonId::Number),
                     name: &e.name,
                     cultural: fixed(sc.cultural, 6),
@@ -264,7 +321,7 @@ fn render(
                 let _ = writeln!(
                     s,
                     "{:>5}  {}{}  {:>8.2}  {:>8.2}  {:>8.2}  {:>9.2}  {:^5}",
-                    k + 1,
+                    rank_of(k),
                     pad_left(&e.id, 10),
                     name_col(&e.name),
                     sc.cultural,
@@ -281,6 +338,15 @@ fn render(
                 best.len(),
                 rows - failed
             );
+            if ranks.windows(2).any(|w| w.first() == w.get(1)) {
+                let _ = writeln!(
+                    s,
+                    "equal composites share a rank (1 2 2 4) and are listed in input order"
+                );
+            }
+            if let Some((k, r)) = unlisted {
+                let _ = writeln!(s, "{} with rank {r} and not listed", more_tie(k));
+            }
             s = trim_lines(&s);
         }
     }

@@ -1,19 +1,23 @@
-//! `silkscore sensitivity`: how robust the ranking of a portfolio is to the weights (Monte Carlo
-//! rank intervals and Sobol indices, `silkscore_host::sensitivity`).
+//! `silkscore sensitivity`: how robust the ranking of a portfolio is to the model's
+//! assumptions (rank intervals and Sobol indices with confidence intervals,
+//! `silkscore_host::sensitivity`).
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use serde::Serialize;
-use silkscore::{Connotation, Model};
+use silkscore::Model;
 use silkscore_host::portfolio::Portfolio;
-use silkscore_host::sensitivity::{Analysis, Settings, SobolIndices, MAX_RANK_ENTRIES};
+use silkscore_host::sensitivity::design::MAX_ROWS;
+use silkscore_host::sensitivity::{
+    Analysis, Estimate, SobolIndices, Uncertainty, CONFIDENCE, MAX_RANK_ENTRIES,
+};
 
 use crate::error::{CliError, Exit};
 use crate::files::{Inputs, Output};
 use crate::models::ModelArg;
-use crate::portfolio::{self, parse_spread};
+use crate::portfolio::{self, AnalysisArgs};
 use crate::records::RecordsArgs;
 use crate::term::{escape, pad, width};
 
@@ -21,35 +25,48 @@ use crate::term::{escape, pad, width};
 #[command(after_help = "\
 Examples:
   silkscore sensitivity --input examples/data/portfolio.csv
-  silkscore sensitivity --input projects.csv --model my-model.toml --samples 5000 --seed 7 \\
+  silkscore sensitivity --input examples/data/portfolio.csv \\
+      --uncertainty examples/data/uncertainty.toml
+  silkscore sensitivity --input projects.csv --model my-model.toml --samples 32768 --seed 7 \\
       --format csv -o robustness.csv
 
-Monte Carlo (OECD/JRC composite-indicator practice): in each of N draws every indicator
-weight and every connotation weight is multiplied by 1 + f*U(-1,1) (f = --spread), the
-indicator weights are renormalised within each connotation and the connotation weights
-across, and the across aggregation is arithmetic or geometric with probability 1/2. All
-projects are scored and ranked by composite (rank 1 = best, ties by input order). Reported
-per project: nominal rank, median rank and the 5th and 95th percentile rank (nearest-rank
-definition: the ceil(p*N/100)-th smallest), and the nominal composite.
+What varies (docs/spec.md §7.8): by default the connotation weights and the indicator weights,
+each w*(1 + f*U(-1,1)) with f = --spread, renormalised. An uncertainty file (--uncertainty)
+can instead vary any of: connotation weights, indicator weights, the aggregation within and
+across (arithmetic or geometric), the floor, the minimum coverage and the goalposts.
 
-Sobol indices: first-order S_i (Saltelli 2010) and total S_Ti (Jansen) of each project's
-composite with respect to the three connotation weights W_c*(1 + f*U(-1,1)), indicator weights
-and aggregation fixed to the model's; Saltelli design with base size N (5N portfolio scorings).
+Design: a Saltelli design of N rows (--samples) from an Owen-scrambled Sobol sequence; with
+G uncertain input groups (each connotation weight is one), (G + 2) x N scorings of the
+portfolio. Rows whose drawn model is not valid are skipped and counted.
+
+Rank intervals: in each of the N draws the projects are scored and ranked by composite
+(standard competition ranking: rank 1 = best, equal composites share a rank, 1 2 2 4; only
+identical f32 composites tie). Reported per project: nominal rank, median rank and the 5th
+and 95th percentile rank (nearest-rank definition: the ceil(p*N/100)-th smallest). A project
+that cannot be scored in a draw ranks last there and counts as composite 0 for Sobol.
+
+Sobol indices per input group: first order (Saltelli 2010) and total (Jansen), on centred
+outputs, each with a 95% bootstrap percentile interval (--resamples resamples of the rows).
 The table shows their mean over the projects; csv and json give them per project (empty/null
-when a composite does not vary with the weights). They are estimates: with a few hundred
-samples they are noisy and can fall slightly outside [0, 1]; use thousands for firm figures.
+when a composite does not vary). The default N, 16384, keeps every interval of every project
+of examples/data/portfolio.csv within +-0.03 (measured +-0.022); for portfolios of more than
+256 projects it is reduced to the largest power of two with N x projects <= 4194304, and said
+so on stderr. --samples sets N (at most 65536; powers of two are best). The default 500
+resamples become 100 when N x projects exceeds 4194304 (said on stderr); --resamples 0 skips
+the intervals.
 
 Rows that do not score with the nominal model are listed on stderr and left out. The same
 seed gives identical output.
 
 Memory: the whole portfolio is held, about 350 bytes per row (1,000,000 rows: about 330 MB);
-the Monte Carlo keeps samples x projects ranks as u32, at most 33554432 of them (128 MiB,
-e.g. 1000 samples of up to 33554 projects; more is refused before the analysis starts), plus about
-200 bytes per project. Measured: 1,000,000 rows with --samples 20 peak at about 610 MB.
+the ranks of every draw, N x projects u32, at most 33554432 of them (128 MiB; more is refused
+before the analysis starts); the Sobol outputs of a block of projects, at most 32 MiB; and
+about 300 bytes per project for its indices and intervals. Measured: 1,000,000 rows with
+--samples 20 peak at about 750 MB (and take about 45 s of CPU, with 100 resamples).
 
 Exit status: 0 every row analysed, 1 some rows left out (the analysis is still written),
-2 unusable arguments, model or file, or no row that scores, 141 the output was closed
-early (`| head`).")]
+2 unusable arguments, model, uncertainty or records file, or no row that scores, 141 the
+output was closed early (`| head`).")]
 pub struct SensitivityArgs {
     #[command(flatten)]
     model: ModelArg,
@@ -57,18 +74,14 @@ pub struct SensitivityArgs {
     #[command(flatten)]
     records: RecordsArgs,
 
-    /// Monte Carlo draws, and the base size of the Sobol design.
-    #[arg(short = 'n', long, value_name = "N", default_value_t = 1000,
-          value_parser = clap::value_parser!(u32).range(1..))]
-    samples: u32,
+    /// Rows N of the design (rank draws; 1 to 65536). Default: 16384, fewer for large
+    /// portfolios (see below).
+    #[arg(short = 'n', long, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_ROWS)))]
+    samples: Option<u32>,
 
-    /// Seed of the random numbers: the same seed gives the same output.
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    seed: u64,
-
-    /// Relative spread f of every weight, in [0, 1]: each weight is drawn as w*(1 + f*U(-1,1)).
-    #[arg(long, value_name = "F", default_value_t = 0.25, value_parser = parse_spread)]
-    spread: f64,
+    #[command(flatten)]
+    analysis: AnalysisArgs,
 
     /// Output format: table for people, csv or json for programs.
     #[arg(short, long, value_enum, default_value_t = FormatArg::Table)]
@@ -81,9 +94,9 @@ pub struct SensitivityArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum FormatArg {
-    /// An aligned table with the mean Sobol indices at the end
+    /// An aligned table with the mean Sobol indices and their intervals at the end
     Table,
-    /// CSV, one row per project in nominal rank order, with its Sobol indices
+    /// CSV, one row per project in nominal rank order, with its Sobol indices and intervals
     Csv,
     /// One JSON object: settings, mean Sobol indices, one object per project
     Json,
@@ -91,15 +104,21 @@ enum FormatArg {
 
 /// Runs `silkscore sensitivity`.
 pub fn run(args: &SensitivityArgs) -> Result<Exit, CliError> {
-    let inputs = args.model.inputs(Inputs::new().with(args.records.path()));
+    let inputs = args.model.inputs(
+        Inputs::new()
+            .with(args.records.path())
+            .with_opt(args.analysis.uncertainty_file()),
+    );
     let mut out = Output::create(args.output.as_deref(), &inputs)?;
     let model = args.model.load()?;
+    // The uncertainty file is read (and refused) before the records.
+    if let Some(path) = args.analysis.uncertainty_file() {
+        portfolio::read_uncertainty(path)?;
+    }
     let portfolio = portfolio::load(&model, &args.records, "analysis")?;
-    let settings = Settings {
-        samples: args.samples,
-        seed: args.seed,
-        spread: args.spread,
-    };
+    let settings = args
+        .analysis
+        .settings(args.samples, portfolio.projects.len())?;
     let analysis = portfolio::analysis(&model, &portfolio, &settings, &args.records.name())?;
     match args.format {
         FormatArg::Table => write_table(&mut out, &model, &portfolio, &analysis),
@@ -128,6 +147,11 @@ fn model_label(model: &Model) -> String {
     )
 }
 
+/// `0.412 [0.398, 0.425]`.
+fn with_interval(e: &Estimate) -> String {
+    format!("{:.3} [{:.3}, {:.3}]", e.value, e.low, e.high)
+}
+
 fn write_table<W: Write>(
     out: &mut W,
     model: &Model,
@@ -141,15 +165,16 @@ fn write_table<W: Write>(
         a.projects.len(),
         model_label(model)
     )?;
+    writeln!(out, "What varies: {}.", s.uncertainty)?;
     writeln!(
         out,
-        "{} draws (seed {}, {} skipped): every weight x (1 + {}*U(-1,1)), renormalised; \
-         across aggregation arithmetic or geometric at random.",
-        a.samples_used, s.seed, a.samples_skipped, s.spread
+        "{} draws of a scrambled Sobol design (seed {}, {} skipped as invalid models).",
+        a.samples_used, s.seed, a.samples_skipped
     )?;
     writeln!(
         out,
-        "Rank 1 = best. Percentiles of the rank by nearest rank; 5%-95% is the interval."
+        "Rank 1 = best; equal composites share a rank (1 2 2 4). Percentiles of the rank by \
+         nearest rank; 5%-95% is the interval."
     )?;
     writeln!(out)?;
     let id_w = portfolio
@@ -191,28 +216,43 @@ fn write_table<W: Write>(
         Some(m) => {
             writeln!(
                 out,
-                "Sobol indices of the composite w.r.t. the connotation weights ({} across, \
-                 N = {}), mean over {} projects:",
-                a.sobol_across.as_str(),
-                a.sobol_rows,
-                a.sobol_projects
+                "Sobol indices of the composite, mean over {} projects (N = {}; {:.0}% \
+                 bootstrap intervals, {} resamples):",
+                a.sobol_projects,
+                a.samples_used,
+                100.0 * CONFIDENCE,
+                s.resamples
             )?;
+            let name_w = a
+                .groups
+                .iter()
+                .map(|g| g.input.name().len())
+                .max()
+                .unwrap_or(5)
+                .max(5);
+            let line = format!(
+                "  {:<name_w$}  {:<22}  {}",
+                "input", "first-order S_i", "total S_Ti"
+            );
+            writeln!(out, "{}", line.trim_end())?;
+            for (g, ix) in a.groups.iter().zip(&m.groups) {
+                writeln!(
+                    out,
+                    "  {:<name_w$}  {:<22}  {}",
+                    g.input.name(),
+                    with_interval(&ix.first),
+                    with_interval(&ix.total)
+                )?;
+            }
             writeln!(
                 out,
-                "  {:<10}  {:>16}  {:>11}",
-                "weight", "first-order S_i", "total S_Ti"
+                "Widest interval of any project's index: +-{:.3}.",
+                a.max_half_width()
             )?;
-            for (k, c) in Connotation::ALL.iter().enumerate() {
-                let (f, t) = (
-                    m.first.get(k).copied().unwrap_or(0.0),
-                    m.total.get(k).copied().unwrap_or(0.0),
-                );
-                writeln!(out, "  {:<10}  {f:>16.3}  {t:>11.3}", c.as_str())?;
-            }
         }
         None => writeln!(
             out,
-            "Sobol indices: no composite varies with the connotation weights."
+            "Sobol indices: no composite varies with the uncertain assumptions."
         )?,
     }
     if !portfolio.excluded.is_empty() {
@@ -231,8 +271,10 @@ fn write_table<W: Write>(
     Ok(())
 }
 
-/// The CSV columns of `silkscore sensitivity --format csv`.
-const CSV_HEADER: [&str; 14] = [
+/// The first CSV columns of `silkscore sensitivity --format csv`; six per input group follow
+/// (`s_<group>`, `s_<group>_low`, `s_<group>_high`, `st_<group>`, `st_<group>_low`,
+/// `st_<group>_high`, the group's name with `.` as `_`).
+const CSV_HEADER: [&str; 8] = [
     "id",
     "name",
     "nominal_rank",
@@ -241,12 +283,6 @@ const CSV_HEADER: [&str; 14] = [
     "p95_rank",
     "nominal_composite",
     "failed_samples",
-    "s_cultural",
-    "s_economic",
-    "s_security",
-    "st_cultural",
-    "st_economic",
-    "st_security",
 ];
 
 fn write_csv<W: Write>(out: &mut W, portfolio: &Portfolio, a: &Analysis) -> io::Result<()> {
@@ -255,7 +291,16 @@ fn write_csv<W: Write>(out: &mut W, portfolio: &Portfolio, a: &Analysis) -> io::
         csv::ErrorKind::Io(e) => e,
         other => io::Error::other(format!("{other:?}")),
     };
-    w.write_record(CSV_HEADER).map_err(to_io)?;
+    let mut header: Vec<String> = CSV_HEADER.iter().map(|s| (*s).to_owned()).collect();
+    for g in &a.groups {
+        let name = g.input.name().replace('.', "_");
+        for kind in ["s", "st"] {
+            for end in ["", "_low", "_high"] {
+                header.push(format!("{kind}_{name}{end}"));
+            }
+        }
+    }
+    w.write_record(&header).map_err(to_io)?;
     for i in a.by_nominal_rank() {
         let (Some(p), Some(proj)) = (a.projects.get(i), portfolio.projects.get(i)) else {
             continue;
@@ -271,8 +316,14 @@ fn write_csv<W: Write>(out: &mut W, portfolio: &Portfolio, a: &Analysis) -> io::
             p.failed_samples.to_string(),
         ];
         match &p.sobol {
-            Some(s) => row.extend(s.first.iter().chain(&s.total).map(|v| format!("{v:.6}"))),
-            None => row.extend(std::iter::repeat_n(String::new(), 6)),
+            Some(s) => {
+                for ix in &s.groups {
+                    for e in [&ix.first, &ix.total] {
+                        row.extend([e.value, e.low, e.high].map(|v| format!("{v:.6}")));
+                    }
+                }
+            }
+            None => row.extend(std::iter::repeat_n(String::new(), 6 * a.groups.len())),
         }
         w.write_record(&row).map_err(to_io)?;
     }
@@ -285,36 +336,48 @@ fn round6(v: f64) -> f64 {
 }
 
 #[derive(Serialize)]
-struct ByConnotation {
-    cultural: f64,
-    economic: f64,
-    security: f64,
+struct EstimateJson {
+    value: f64,
+    low: f64,
+    high: f64,
 }
 
-impl From<[f64; 3]> for ByConnotation {
-    fn from([cultural, economic, security]: [f64; 3]) -> Self {
-        ByConnotation {
-            cultural: round6(cultural),
-            economic: round6(economic),
-            security: round6(security),
+impl From<&Estimate> for EstimateJson {
+    fn from(e: &Estimate) -> Self {
+        EstimateJson {
+            value: round6(e.value),
+            low: round6(e.low),
+            high: round6(e.high),
         }
     }
 }
 
 #[derive(Serialize)]
-struct SobolJson {
-    first_order: ByConnotation,
-    total: ByConnotation,
-    variance: f64,
+struct IndexJson {
+    input: &'static str,
+    first_order: EstimateJson,
+    total: EstimateJson,
 }
 
-impl From<&SobolIndices<3>> for SobolJson {
-    fn from(s: &SobolIndices<3>) -> Self {
-        SobolJson {
-            first_order: s.first.into(),
-            total: s.total.into(),
-            variance: round6(s.variance),
-        }
+#[derive(Serialize)]
+struct SobolJson {
+    variance: f64,
+    indices: Vec<IndexJson>,
+}
+
+fn sobol_json(a: &Analysis, s: &SobolIndices) -> SobolJson {
+    SobolJson {
+        variance: round6(s.variance),
+        indices: a
+            .groups
+            .iter()
+            .zip(&s.groups)
+            .map(|(g, ix)| IndexJson {
+                input: g.input.name(),
+                first_order: (&ix.first).into(),
+                total: (&ix.total).into(),
+            })
+            .collect(),
     }
 }
 
@@ -325,11 +388,41 @@ struct ModelJson<'a> {
 }
 
 #[derive(Serialize)]
+struct UncertaintyJson {
+    description: String,
+    weights: Option<f64>,
+    indicator_weights: Option<f64>,
+    within: bool,
+    across: bool,
+    floor: Option<[f64; 2]>,
+    min_coverage: Option<[f64; 2]>,
+    goalposts: Option<f64>,
+}
+
+impl From<&Uncertainty> for UncertaintyJson {
+    fn from(u: &Uncertainty) -> Self {
+        UncertaintyJson {
+            description: u.to_string(),
+            weights: u.weights,
+            indicator_weights: u.indicator_weights,
+            within: u.within,
+            across: u.across,
+            floor: u.floor,
+            min_coverage: u.min_coverage,
+            goalposts: u.goalposts,
+        }
+    }
+}
+
+#[derive(Serialize)]
 struct SobolSummaryJson {
-    inputs: [&'static str; 3],
-    across: &'static str,
+    estimators: &'static str,
+    inputs: Vec<&'static str>,
+    confidence: f64,
+    resamples: u32,
     rows: u32,
     projects: usize,
+    max_half_width: f64,
     mean: Option<SobolJson>,
 }
 
@@ -357,11 +450,12 @@ struct ExcludedJson<'a> {
 #[derive(Serialize)]
 struct Document<'a> {
     model: ModelJson<'a>,
+    uncertainty: UncertaintyJson,
     samples: u32,
     samples_used: u32,
     samples_skipped: u32,
     seed: u64,
-    spread: f64,
+    ranking: &'static str,
     percentiles: &'static str,
     max_rank_entries: u64,
     sobol: SobolSummaryJson,
@@ -389,7 +483,7 @@ fn write_json<W: Write>(
                 p95_rank: p.p95_rank,
                 nominal_composite: round6(f64::from(p.nominal_composite)),
                 failed_samples: p.failed_samples,
-                sobol: p.sobol.as_ref().map(SobolJson::from),
+                sobol: p.sobol.as_ref().map(|s| sobol_json(a, s)),
             })
         })
         .collect();
@@ -403,24 +497,30 @@ fn write_json<W: Write>(
             status: e.failure.to_string(),
         })
         .collect();
+    let s = &a.settings;
     let doc = Document {
         model: ModelJson {
             name: model.name(),
             fingerprint: format!("{:#010x}", model.fingerprint()),
         },
-        samples: a.settings.samples,
+        uncertainty: (&s.uncertainty).into(),
+        samples: s.samples,
         samples_used: a.samples_used,
         samples_skipped: a.samples_skipped,
-        seed: a.settings.seed,
-        spread: a.settings.spread,
+        seed: s.seed,
+        ranking: "competition (1224): equal composites (the same f32 bits) share a rank",
         percentiles: "nearest-rank",
         max_rank_entries: MAX_RANK_ENTRIES,
         sobol: SobolSummaryJson {
-            inputs: Connotation::ALL.map(|c| c.as_str()),
-            across: a.sobol_across.as_str(),
-            rows: a.sobol_rows,
+            estimators: "Saltelli 2010 first order, Jansen total order, centred outputs; \
+                         bootstrap percentile intervals",
+            inputs: a.groups.iter().map(|g| g.input.name()).collect(),
+            confidence: CONFIDENCE,
+            resamples: s.resamples,
+            rows: a.samples_used,
             projects: a.sobol_projects,
-            mean: a.sobol_mean.as_ref().map(SobolJson::from),
+            max_half_width: round6(a.max_half_width()),
+            mean: a.sobol_mean.as_ref().map(|m| sobol_json(a, m)),
         },
         projects,
         excluded,

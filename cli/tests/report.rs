@@ -100,7 +100,8 @@ fn assert_self_contained(html: &str) {
 fn the_report_is_self_contained_and_names_every_project() {
     let input = root().join(PORTFOLIO);
     let out = tmp("portfolio.html");
-    let html = report(&input, &out, &[]);
+    // A small design: the default (16384 rows) is for release builds.
+    let html = report(&input, &out, &["--samples", "512", "--resamples", "100"]);
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<html lang=\"en\">"));
     assert!(html.contains("<title>Portfolio report: bri-cultural-v1 (28 projects)</title>"));
@@ -120,14 +121,20 @@ fn the_report_is_self_contained_and_names_every_project() {
     assert!(!html.contains("design & wine"));
 
     // One profile chart per project, contribution bars for the top 10, one interval chart,
-    // one grade chart: every chart an accessible <svg role="img"> with a <title>.
+    // one Sobol chart, one grade chart: every chart an accessible <svg role="img"> with a
+    // <title>.
     assert_eq!(html.matches("<svg class=\"radar\"").count(), 28);
     assert_eq!(html.matches("<svg class=\"contrib\"").count(), 10);
     assert_eq!(html.matches("<svg class=\"intervals\"").count(), 1);
+    assert_eq!(html.matches("<svg class=\"sobol\"").count(), 1);
     assert_eq!(html.matches("<svg class=\"grades\"").count(), 1);
     assert_eq!(html.matches("<svg class=\"heatmap\"").count(), 1);
     let charts = html.matches("<svg class=").count();
-    assert_eq!(charts, 28 + 10 + 1 + 1 + 1);
+    assert_eq!(charts, 28 + 10 + 1 + 1 + 1 + 1);
+    // The Sobol indices come with their 95% intervals, in the chart and the table.
+    assert!(html.contains("95% interval"));
+    assert!(html.contains("Which assumption matters?"));
+    assert!(html.contains("Indicator weights"));
     assert_eq!(html.matches("role=\"img\"").count(), charts);
     for chunk in html.split("<svg class=").skip(1) {
         let head = &chunk[..chunk.find("</title>").expect("every chart has a title")];
@@ -282,7 +289,7 @@ fn chromium_renders_the_report() {
     };
     let input = root().join(PORTFOLIO);
     let out = tmp("browser.html");
-    report(&input, &out, &[]);
+    report(&input, &out, &["--samples", "512", "--resamples", "100"]);
     let url = format!("file://{}", out.canonicalize().unwrap().display());
 
     // The DOM as the browser built it.

@@ -1,5 +1,6 @@
 //! `silkscore sensitivity` through the real command line: reproducibility with a seed, the
-//! rank intervals against the `score` ranking, the formats, exit statuses and help.
+//! rank intervals against the `score` ranking, the formats, uncertainty files, confidence
+//! intervals, exit statuses and help.
 
 use std::fs;
 use std::path::PathBuf;
@@ -47,6 +48,7 @@ struct Row {
     p5: u32,
     p95: u32,
     composite: f64,
+    /// Per input group: s, s_low, s_high, st, st_low, st_high.
     sobol: Vec<Option<f64>>,
 }
 
@@ -77,7 +79,7 @@ fn rows(csv_text: &str) -> Vec<Row> {
                 p5: n(4),
                 p95: n(5),
                 composite: r[6].parse().unwrap(),
-                sobol: (8..14)
+                sobol: (8..r.len())
                     .map(|i| (!r[i].is_empty()).then(|| r[i].parse().unwrap()))
                     .collect(),
             }
@@ -161,6 +163,11 @@ fn percentiles_bracket_the_median_and_ranks_are_in_range() {
         for s in r.sobol.iter().flatten() {
             assert!((-0.5..=1.5).contains(s), "Sobol index {s} in {r:?}");
         }
+        // value, low, high: the interval is ordered.
+        for e in r.sobol.chunks(3) {
+            let (v, lo, hi) = (e[0].unwrap(), e[1].unwrap(), e[2].unwrap());
+            assert!(lo <= hi && lo <= v + 0.05 && v - 0.05 <= hi, "{r:?}");
+        }
     }
     assert!(moved > 5, "a ±50% spread should move some ranks");
 }
@@ -196,11 +203,15 @@ fn nominal_rank_is_the_score_ranking() {
 }
 
 #[test]
-fn zero_spread_keeps_almost_every_rank() {
-    // Only the aggregation is drawn: arithmetic vs geometric may swap close neighbours.
+fn zero_spread_keeps_every_rank() {
+    // Nothing moves: every draw is the nominal model.
     let (_, rs) = csv_run(&["--spread", "0"]);
     for r in &rs {
-        assert!(r.p95 - r.p5 <= 2, "{r:?}");
+        assert_eq!(
+            (r.p5, r.median, r.p95),
+            (r.nominal, r.nominal, r.nominal),
+            "{r:?}"
+        );
         assert!(r.sobol.iter().all(Option::is_none), "no variance: {r:?}");
     }
 }
@@ -226,11 +237,29 @@ fn json_and_output_file() {
     assert_eq!(doc["model"]["name"], "bri-cultural-v1");
     assert_eq!(doc["samples_used"], 120);
     assert_eq!(doc["percentiles"], "nearest-rank");
-    assert_eq!(doc["sobol"]["across"], "geometric");
-    let mean = &doc["sobol"]["mean"];
-    for key in ["first_order", "total"] {
-        for c in ["cultural", "economic", "security"] {
-            assert!(mean[key][c].is_f64(), "{key}.{c}: {mean}");
+    assert!(doc["ranking"].as_str().unwrap().starts_with("competition"));
+    assert_eq!(doc["uncertainty"]["weights"], 0.25);
+    assert_eq!(doc["uncertainty"]["indicator_weights"], 0.25);
+    assert_eq!(doc["uncertainty"]["across"], false);
+    let inputs = [
+        "weight.cultural",
+        "weight.economic",
+        "weight.security",
+        "indicator_weights",
+    ];
+    assert_eq!(doc["sobol"]["inputs"], serde_json::json!(inputs));
+    assert_eq!(doc["sobol"]["confidence"], 0.95);
+    let mean = &doc["sobol"]["mean"]["indices"];
+    for (k, input) in inputs.iter().enumerate() {
+        assert_eq!(mean[k]["input"], *input);
+        for key in ["first_order", "total"] {
+            let e = &mean[k][key];
+            let (v, lo, hi) = (
+                e["value"].as_f64().unwrap(),
+                e["low"].as_f64().unwrap(),
+                e["high"].as_f64().unwrap(),
+            );
+            assert!(lo <= v && v <= hi, "{key} of {input}: {e}");
         }
     }
     let projects = doc["projects"].as_array().unwrap();
@@ -239,7 +268,7 @@ fn json_and_output_file() {
     assert!(projects[0]["id"].is_u64());
     assert!(projects
         .iter()
-        .all(|p| p["sobol"]["total"]["cultural"].is_f64()));
+        .all(|p| p["sobol"]["indices"][0]["total"]["value"].is_f64()));
 }
 
 #[test]
@@ -250,9 +279,20 @@ fn table_has_ranks_and_mean_sobol_indices() {
     assert!(t.contains("Rank robustness of 28 projects, model bri-cultural-v1"));
     assert!(t.contains("Astana Expo innovation campus"));
     assert!(t.contains("first-order S_i"));
-    for c in ["cultural", "economic", "security"] {
+    assert!(t.contains("What varies: connotation weights ±25 %, indicator weights ±25 %."));
+    for c in [
+        "weight.cultural",
+        "weight.economic",
+        "weight.security",
+        "indicator_weights",
+    ] {
         assert!(t.lines().any(|l| l.trim_start().starts_with(c)), "{t}");
     }
+    assert!(t.contains("95% bootstrap intervals"));
+    assert!(
+        t.lines().all(|l| l == l.trim_end()),
+        "trailing blanks:\n{t}"
+    );
 }
 
 #[test]
@@ -316,16 +356,35 @@ fn unusable_arguments_and_files_exit_2() {
     let o = run(&["sensitivity", "--input", path.to_str().unwrap()]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("nothing to rank"), "{}", stderr(&o));
+    // More samples than the Sobol sequence has.
+    let o = run(&["sensitivity", "--input", PORTFOLIO, "--samples", "65537"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("65536"), "{}", stderr(&o));
     // Too many samples for the rank memory limit: a clear message, before any work.
+    let text = fs::read_to_string(root().join(PORTFOLIO)).unwrap();
+    let mut lines = text.lines();
+    let mut big = format!("{}\n", lines.next().unwrap());
+    let rows: Vec<&str> = lines.collect();
+    for k in 0..600 {
+        let row = rows[k % rows.len()];
+        let rest = &row[row.find(',').unwrap()..];
+        big.push_str(&format!("{}{rest}\n", 5000 + k));
+    }
+    let path = tmp("big.csv");
+    fs::write(&path, big).unwrap();
     let o = run(&[
         "sensitivity",
         "--input",
-        PORTFOLIO,
+        path.to_str().unwrap(),
         "--samples",
-        "4000000000",
+        "65536",
     ]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("use at most"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("use at most 55924 samples"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -351,9 +410,147 @@ fn help_has_an_example() {
     assert!(h.contains("Examples:"), "{h}");
     assert!(h.contains("silkscore sensitivity --input examples/data/portfolio.csv"));
     assert!(h.contains("nearest-rank"));
-    for flag in ["--samples", "--seed", "--spread", "--format", "--output"] {
+    assert!(h.contains("Saltelli 2010") && h.contains("Jansen") && h.contains("bootstrap"));
+    assert!(h.contains("equal composites share a rank"));
+    for flag in [
+        "--samples",
+        "--seed",
+        "--spread",
+        "--uncertainty",
+        "--resamples",
+        "--format",
+        "--output",
+    ] {
         assert!(h.contains(flag), "{flag} missing from help");
     }
     let top = stdout(&run(&["--help"]));
     assert!(top.contains("sensitivity"), "{top}");
+}
+
+#[test]
+fn an_uncertainty_file_varies_every_assumption() {
+    let o = run(&[
+        "sensitivity",
+        "--input",
+        PORTFOLIO,
+        "--uncertainty",
+        "examples/data/uncertainty.toml",
+        "--samples",
+        "256",
+        "--resamples",
+        "50",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        doc["sobol"]["inputs"],
+        serde_json::json!([
+            "weight.cultural",
+            "weight.economic",
+            "weight.security",
+            "indicator_weights",
+            "within",
+            "across",
+            "floor",
+            "min_coverage",
+            "goalposts"
+        ])
+    );
+    assert_eq!(
+        doc["uncertainty"]["floor"],
+        serde_json::json!([0.001, 0.05])
+    );
+    assert_eq!(doc["uncertainty"]["within"], true);
+    assert_eq!(doc["sobol"]["resamples"], 50);
+    let mean = doc["sobol"]["mean"]["indices"].as_array().unwrap();
+    assert_eq!(mean.len(), 9);
+    // The aggregation within and the goalposts move the composite far more than ±25 %
+    // connotation weights.
+    let total = |k: usize| mean[k]["total"]["value"].as_f64().unwrap();
+    assert!(total(4) > 5.0 * total(0), "{mean:?}");
+    assert!(total(8) > 5.0 * total(0), "{mean:?}");
+    // Table and CSV name the groups too.
+    let o = run(&[
+        "sensitivity",
+        "-i",
+        PORTFOLIO,
+        "-u",
+        "examples/data/uncertainty.toml",
+        "-n",
+        "64",
+        "--resamples",
+        "20",
+        "-f",
+        "csv",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let header = stdout(&o).lines().next().unwrap().to_owned();
+    assert!(header.ends_with(
+        "s_goalposts,s_goalposts_low,s_goalposts_high,st_goalposts,st_goalposts_low,st_goalposts_high"
+    ), "{header}");
+    assert!(
+        header.contains(",s_weight_cultural,s_weight_cultural_low,"),
+        "{header}"
+    );
+}
+
+#[test]
+fn bad_uncertainty_files_exit_2_naming_file_line_and_key() {
+    let cases = [
+        (
+            "weights = 0.25\nfloor = [0.2, 0.1]\n",
+            "bad1.toml:2: floor: ",
+        ),
+        (
+            "weights = 0.25\n\ngoalpost = 0.1\n",
+            "bad2.toml:3: unknown field `goalpost`",
+        ),
+        ("within = false\n", "bad3.toml: nothing varies"),
+        ("weights = [\n", "bad4.toml:"),
+    ];
+    for (k, (text, want)) in cases.iter().enumerate() {
+        let path = tmp(&format!("bad{}.toml", k + 1));
+        fs::write(&path, text).unwrap();
+        let o = run(&["sensitivity", "-i", PORTFOLIO, "-u", path.to_str().unwrap()]);
+        assert_eq!(code(&o), 2, "{text}: {}", stderr(&o));
+        assert!(stderr(&o).contains(want), "{text}: {}", stderr(&o));
+        assert!(o.stdout.is_empty());
+    }
+    // --spread and --uncertainty do not go together.
+    let o = run(&[
+        "sensitivity",
+        "-i",
+        PORTFOLIO,
+        "-u",
+        "examples/data/uncertainty.toml",
+        "--spread",
+        "0.1",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
+    // A missing file, and one that is not text.
+    let o = run(&["sensitivity", "-i", PORTFOLIO, "-u", "no/such.toml"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("no/such.toml"));
+    let bin = tmp("binary.toml");
+    fs::write(&bin, [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    let o = run(&["sensitivity", "-i", PORTFOLIO, "-u", bin.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("UTF-8"), "{}", stderr(&o));
+    // The output may not overwrite the uncertainty file.
+    let u = tmp("keep.toml");
+    fs::write(&u, "weights = 0.1\n").unwrap();
+    let o = run(&[
+        "sensitivity",
+        "-i",
+        PORTFOLIO,
+        "-u",
+        u.to_str().unwrap(),
+        "-o",
+        u.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(fs::read_to_string(&u).unwrap(), "weights = 0.1\n");
 }

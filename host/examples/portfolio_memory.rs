@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use silkscore_host::portfolio::Portfolio;
 use silkscore_host::records::RecordsReader;
 use silkscore_host::report::{render_to, ReportOptions};
-use silkscore_host::sensitivity::{analyse_portfolio, Settings};
+use silkscore_host::sensitivity::{analyse_portfolio, default_resamples, Settings};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -50,6 +50,8 @@ fn main() -> ExitCode {
     let analysis = if samples > 0 {
         let settings = Settings {
             samples,
+            // As `silkscore sensitivity` does by default.
+            resamples: default_resamples(samples, portfolio.projects.len()),
             ..Settings::DEFAULT
         };
         match analyse_portfolio(&model, &portfolio, &settings, &mut |_, _| {}) {

@@ -8,7 +8,9 @@ use std::format;
 use std::string::{String, ToString};
 use std::vec::Vec;
 
-use super::svg::{write_contributions, write_grade_chart, write_intervals, write_profiles};
+use super::svg::{
+    write_contributions, write_grade_chart, write_intervals, write_profiles, write_sobol_chart,
+};
 use super::{
     connotation_color, cut, escape, grade_color, label, median, ranked, title_case, ReportOptions,
     GRADES, STYLESHEET,
@@ -187,14 +189,16 @@ fn write_table(
     let interval_head = if intervals.is_empty() {
         ""
     } else {
-        "<th scope=\"col\" class=\"n\" title=\"5th–95th percentile of the rank under random \
-         weights\">Rank 5–95%</th>"
+        "<th scope=\"col\" class=\"n\" title=\"5th–95th percentile of the rank under uncertain \
+         assumptions\">Rank 5–95%</th>"
     };
     write!(
         out,
         "<section id=\"ranking\" aria-labelledby=\"h-ranking\">\n<h2 id=\"h-ranking\">Ranking</h2>\n\
-         <p class=\"lead\">Projects by composite, best first (ties keep file order). Rows that \
-         could not be scored are listed last with the reason.</p>\n\
+         <p class=\"lead\">Projects by composite, best first. Projects with equal composites \
+         (the same value to the last bit) share a rank and the next rank is skipped (1, 2, 2, 4); \
+         they are listed in file order. Rows that could not be scored are listed last with the \
+         reason.</p>\n\
          <table class=\"rank\">\n<caption>{} projects ranked{}</caption>\n<thead><tr>\
          <th scope=\"col\" class=\"n\">Rank</th>{interval_head}<th scope=\"col\">ID</th><th scope=\"col\">Name</th>\
          <th scope=\"col\" class=\"n\">Cultural</th><th scope=\"col\" class=\"n\">Economic</th>\
@@ -260,15 +264,22 @@ fn write_sensitivity(
         out,
         "<section id=\"sensitivity\" aria-labelledby=\"h-sens\">\n\
          <h2 id=\"h-sens\">Robustness of the ranking</h2>\n<p class=\"lead\">How far each \
-         project's rank moves when the weights are uncertain. In each of {} random draws \
-         (seed {}), every indicator weight and every connotation weight was multiplied by \
-         1 + {}·U(−1, 1) and renormalised, and the across aggregation was arithmetic or \
-         geometric with equal probability; all projects were re-scored and re-ranked. The bar \
-         spans the 5th–95th percentile of the rank (nearest-rank), the dot is the rank with \
-         the model's own weights and the diamond the median rank.{}</p>\n",
+         project's rank moves when the model's assumptions are uncertain: {}. {} draws of \
+         these assumptions (a scrambled Sobol design, seed {}{}) were scored and ranked, equal \
+         composites sharing a rank. The bar spans the 5th–95th percentile of the rank \
+         (nearest-rank), the dot is the rank with the model's own assumptions and the diamond \
+         the median rank.{}</p>\n",
+        escape(&s.uncertainty.to_string()),
         a.samples_used,
         s.seed,
-        s.spread,
+        if a.samples_skipped > 0 {
+            format!(
+                "; {} draws skipped because the drawn model was not valid",
+                a.samples_skipped
+            )
+        } else {
+            String::new()
+        },
         if shown < order.len() {
             format!(
                 " Showing the top {shown} of {} projects by nominal rank.",
@@ -312,45 +323,59 @@ fn write_sensitivity(
         Some(m) => {
             write!(
                 out,
-                "<h3>Which connotation weight matters?</h3>\n<p class=\"note\">Sobol indices of \
-                 each project's composite with respect to the three connotation weights \
-                 (each W·(1 + {}·U(−1, 1)), indicator weights and the {} across aggregation \
-                 fixed; Saltelli design, N = {}), averaged over {} projects. First-order: the \
-                 share of the composite's variance due to that weight alone; total: including \
-                 its interactions.</p>\n<table class=\"sobol\"><caption class=\"note\" \
-                 style=\"text-align:left\">Mean Sobol indices</caption><thead><tr>\
-                 <th scope=\"col\">Connotation weight</th><th scope=\"col\">First-order S<sub>i</sub></th>\
-                 <th scope=\"col\">Total S<sub>Ti</sub></th></tr></thead><tbody>\n",
-                s.spread,
-                a.sobol_across.as_str(),
-                a.sobol_rows,
-                a.sobol_projects
+                "<h3>Which assumption matters?</h3>\n<p class=\"note\">Sobol indices of \
+                 each project's composite with respect to each uncertain assumption, averaged \
+                 over {} projects (Saltelli 2010 first order, Jansen total order, on centred \
+                 outputs; N = {} rows of the design). First order: the share of the \
+                 composite's variance due to that assumption alone; total: including its \
+                 interactions. The whiskers and brackets are 95% bootstrap intervals \
+                 ({} resamples); the widest of any single project is ±{:.3}.</p>\n",
+                a.sobol_projects,
+                a.samples_used,
+                s.resamples,
+                a.max_half_width()
             )?;
-            for (k, c) in Connotation::ALL.iter().enumerate() {
-                let f = m.first.get(k).copied().unwrap_or(0.0);
-                let t = m.total.get(k).copied().unwrap_or(0.0);
+            write_sobol_chart(out, &a.groups, m)?;
+            out.write_str(
+                "<table class=\"sobol\"><caption class=\"note\" style=\"text-align:left\">\
+                 Mean Sobol indices with 95% intervals</caption><thead><tr>\
+                 <th scope=\"col\">Assumption</th><th scope=\"col\">First order S<sub>i</sub></th>\
+                 <th scope=\"col\">Total S<sub>Ti</sub></th></tr></thead><tbody>\n",
+            )?;
+            for (g, ix) in a.groups.iter().zip(&m.groups) {
+                let color = g
+                    .input
+                    .connotation()
+                    .map_or_else(|| "#7b8aa3".to_owned(), connotation_color);
                 let bar = |v: f64| {
                     format!(
                         "<span class=\"cbar\" aria-hidden=\"true\"><i style=\"width:{:.1}%;\
-                         background:{}\"></i></span>",
-                        100.0 * v.clamp(0.0, 1.0),
-                        connotation_color(*c)
+                         background:{color}\"></i></span>",
+                        100.0 * v.clamp(0.0, 1.0)
                     )
                 };
+                let (f, t) = (&ix.first, &ix.total);
                 writeln!(
                     out,
-                    "<tr><th scope=\"row\" style=\"font-weight:500\">{}</th><td>{f:.3}{}</td>\
-                     <td>{t:.3}{}</td></tr>",
-                    title_case(*c),
-                    bar(f),
-                    bar(t)
+                    "<tr><th scope=\"row\" style=\"font-weight:500\">{}</th>\
+                     <td>{:.3} <span class=\"note\">[{:.3}, {:.3}]</span>{}</td>\
+                     <td>{:.3} <span class=\"note\">[{:.3}, {:.3}]</span>{}</td></tr>",
+                    escape(g.input.label()),
+                    f.value,
+                    f.low,
+                    f.high,
+                    bar(f.value),
+                    t.value,
+                    t.low,
+                    t.high,
+                    bar(t.value)
                 )?;
             }
             out.write_str("</tbody></table>\n")?;
         }
         None => out.write_str(
             "<p class=\"note\">Sobol indices: no project's composite varies with the \
-             connotation weights.</p>\n",
+             uncertain assumptions.</p>\n",
         )?,
     }
     out.write_str("</section>\n")?;

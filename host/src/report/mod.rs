@@ -8,8 +8,10 @@
 //! [`ReportOptions::max_charts`]), stacked contribution bars of each indicator for the top K
 //! projects (from [`score_with_breakdown`](silkscore::score::score_with_breakdown)), the statistical audit of the
 //! projects ([`crate::audit`]: indicator statistics, a correlation heat map, Cronbach's α), and — when an [`Analysis`] is given — the rank
-//! intervals of the sensitivity analysis as a dot-and-whisker chart with the mean Sobol
-//! indices.
+//! intervals of the sensitivity analysis as a dot-and-whisker chart, and the mean Sobol
+//! indices of each uncertain assumption with their 95 % intervals as a chart and a table.
+//!
+//! Ranks follow the one rule of [`crate::ranking`]: equal composites share a rank.
 //!
 //! All text from files (names, ids, model name) is escaped with [`escape`]. Charts are
 //! `<svg role="img">` with a `<title>` and an `aria-label`; tables have captions and header
@@ -43,7 +45,8 @@ use std::string::String;
 use std::vec::Vec;
 
 use crate::portfolio::{Portfolio, Project};
-use crate::sensitivity::{rank, Analysis};
+use crate::ranking::rank;
+use crate::sensitivity::Analysis;
 use silkscore::model::{Connotation, Model};
 use silkscore::score::Grade;
 
@@ -222,7 +225,8 @@ impl<W: io::Write> fmt::Write for IoSink<W> {
     }
 }
 
-/// Projects in nominal rank order (best first, ties by input order), with their ranks.
+/// Projects in nominal rank order (best first, tied projects in input order), with their
+/// ranks ([`crate::ranking`]: equal composites share a rank).
 fn ranked<'p>(portfolio: &'p Portfolio, analysis: Option<&Analysis>) -> Vec<(u32, &'p Project)> {
     let ranks: Vec<u32> = match analysis {
         Some(a) if a.projects.len() == portfolio.projects.len() => {

@@ -1,6 +1,7 @@
 //! The SVG charts of the report, each an `<svg role="img">` with a `<title>` and an
 //! `aria-label`: the grade distribution, a profile triangle per project, the stacked indicator
-//! contributions of the top projects and the rank intervals of the sensitivity analysis.
+//! contributions of the top projects, and the rank intervals and the Sobol indices (with
+//! their confidence intervals) of the sensitivity analysis.
 
 use core::fmt;
 use std::borrow::ToOwned;
@@ -13,7 +14,7 @@ use super::{
     ReportOptions, GRADES,
 };
 use crate::portfolio::{Portfolio, Project};
-use crate::sensitivity::Analysis;
+use crate::sensitivity::{Analysis, Group, SobolIndices};
 use silkscore::model::{Aggregation, Connotation, Model};
 use silkscore::score::{score_with_breakdown, Breakdown};
 
@@ -451,7 +452,7 @@ pub(super) fn write_intervals(
         out,
         "<svg class=\"intervals\" role=\"img\" viewBox=\"0 0 {w} {h:.0}\" width=\"{w}\" \
          height=\"{h:.0}\" aria-label=\"Rank intervals (5th to 95th percentile) of the top {shown} \
-         projects under random weights\"><title>Rank intervals under random weights</title>\n\
+         projects under uncertain assumptions\"><title>Rank intervals under uncertain assumptions</title>\n\
          <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" font-weight=\"600\" fill=\"#5b6576\" \
          text-anchor=\"end\">rank (1 = best) →</text>\n",
         left - 10.0,
@@ -529,6 +530,107 @@ pub(super) fn write_intervals(
     )?;
 
     Ok(())
+}
+
+/// The mean Sobol indices per input group: a bar for the first-order and one for the total
+/// index, each with its 95 % interval as a whisker, on a 0–1 axis.
+pub(super) fn write_sobol_chart(
+    out: &mut dyn fmt::Write,
+    groups: &[Group],
+    mean: &SobolIndices,
+) -> fmt::Result {
+    let (w, left, right, top, block) = (720.0f32, 170.0f32, 20.0f32, 24.0f32, 34.0f32);
+    let plot_w = w - left - right;
+    let h = top + block * groups.len() as f32 + 8.0;
+    // The axis runs from 0 to 1, stretched to show any interval that pokes out.
+    let lo = mean
+        .groups
+        .iter()
+        .flat_map(|g| [g.first.low, g.total.low])
+        .fold(0.0f64, f64::min)
+        .max(-0.5) as f32;
+    let hi = mean
+        .groups
+        .iter()
+        .flat_map(|g| [g.first.high, g.total.high])
+        .fold(1.0f64, f64::max)
+        .min(1.5) as f32;
+    let x_of = |v: f64| left + plot_w * ((v as f32).clamp(lo, hi) - lo) / (hi - lo);
+    writeln!(
+        out,
+        "<svg class=\"sobol\" role=\"img\" viewBox=\"0 0 {w} {h:.0}\" width=\"{w}\" \
+         height=\"{h:.0}\" aria-label=\"Mean Sobol indices per uncertain assumption, first \
+         order and total, with 95% intervals\"><title>Mean Sobol indices with 95% intervals</title>"
+    )?;
+    for t in [0.0, 0.25, 0.5, 0.75, 1.0] {
+        let x = x_of(t);
+        write!(
+            out,
+            "<line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#e4e8ee\"/>\
+             <text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"10\" fill=\"#8a94a6\" \
+             text-anchor=\"middle\">{t}</text>",
+            top - 6.0,
+            h - 4.0,
+            top - 9.0
+        )?;
+    }
+    out.write_char('\n')?;
+    for (k, (g, ix)) in groups.iter().zip(&mean.groups).enumerate() {
+        let y0 = top + block * k as f32;
+        let color = g
+            .input
+            .connotation()
+            .map_or_else(|| "hsl(218, 14%, 48%)".to_owned(), connotation_color);
+        write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"end\" \
+             fill=\"#1d2433\">{}</text>",
+            left - 10.0,
+            y0 + block / 2.0 + 4.0,
+            escape(g.input.label())
+        )?;
+        for (row, (e, name, opacity)) in
+            [(&ix.first, "first order", 1.0), (&ix.total, "total", 0.45)]
+                .into_iter()
+                .enumerate()
+        {
+            let y = y0 + 5.0 + 12.0 * row as f32;
+            let (x0, xv) = (x_of(0.0), x_of(e.value));
+            let (xl, xh) = (x_of(e.low), x_of(e.high));
+            let ym = y + 4.5;
+            write!(
+                out,
+                "<g><title>{} {name}: {:.3} (95% interval {:.3} to {:.3})</title>\
+                 <rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"9\" fill=\"{color}\" \
+                 fill-opacity=\"{opacity}\" rx=\"2\"/>\
+                 <line x1=\"{xl:.1}\" y1=\"{ym:.1}\" x2=\"{xh:.1}\" y2=\"{ym:.1}\" stroke=\"#1d2433\" stroke-width=\"1.2\"/>\
+                 <line x1=\"{xl:.1}\" y1=\"{:.1}\" x2=\"{xl:.1}\" y2=\"{:.1}\" stroke=\"#1d2433\" stroke-width=\"1.2\"/>\
+                 <line x1=\"{xh:.1}\" y1=\"{:.1}\" x2=\"{xh:.1}\" y2=\"{:.1}\" stroke=\"#1d2433\" stroke-width=\"1.2\"/></g>",
+                escape(g.input.label()),
+                e.value,
+                e.low,
+                e.high,
+                x0.min(xv),
+                (xv - x0).abs(),
+                ym - 3.0,
+                ym + 3.0,
+                ym - 3.0,
+                ym + 3.0,
+            )?;
+        }
+        out.write_char('\n')?;
+    }
+    out.write_str("</svg>\n")?;
+    out.write_str(
+        "<p class=\"note\"><svg width=\"14\" height=\"10\" aria-hidden=\"true\" \
+         style=\"display:inline;vertical-align:-1px\"><rect width=\"14\" height=\"10\" rx=\"2\" \
+         fill=\"#7b8aa3\"/></svg> first order &nbsp; <svg width=\"14\" height=\"10\" \
+         aria-hidden=\"true\" style=\"display:inline;vertical-align:-1px\"><rect width=\"14\" \
+         height=\"10\" rx=\"2\" fill=\"#7b8aa3\" fill-opacity=\"0.45\"/></svg> total &nbsp; \
+         <svg width=\"22\" height=\"10\" aria-hidden=\"true\" style=\"display:inline;\
+         vertical-align:-1px\"><path d=\"M2 2v6M2 5h18M20 2v6\" stroke=\"#1d2433\" \
+         fill=\"none\"/></svg> 95% interval</p>\n",
+    )
 }
 
 #[cfg(test)]

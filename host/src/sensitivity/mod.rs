@@ -1,43 +1,47 @@
-//! How robust is a ranking to the weights? Uncertainty and sensitivity analysis of the
-//! composite, after the OECD/JRC *Handbook on Constructing Composite Indicators* (2008,
-//! steps 7–8) and Saltelli et al. (2010).
+//! How robust is a ranking to the model's assumptions? Uncertainty and sensitivity analysis
+//! of the composite, after the OECD/JRC *Handbook on Constructing Composite Indicators*
+//! (2008, steps 7–8), COINr and Saltelli et al. (2010); the method is specified in
+//! docs/spec.md §7.8.
 //!
-//! Two analyses run on a portfolio of projects that all score with the nominal model:
+//! **What varies.** An [`Uncertainty`] lists the uncertain assumptions: connotation weights,
+//! indicator weights, the aggregation within and across, the floor ε, the minimum coverage
+//! and the goalposts ([`uncertainty`]). The default, [`Uncertainty::weights`], varies the
+//! connotation and indicator weights by ±25 %. Each assumption is an **input group**; the
+//! connotation weights are three groups, one per connotation.
 //!
-//! * **Monte Carlo rank intervals.** Each of `samples` draws multiplies every indicator weight
-//!   and every connotation weight by 1 + f·U(−1, 1) (f = the *spread*), renormalises the
-//!   indicator weights within each connotation and the connotation weights across, and picks
-//!   the across aggregation arithmetic or geometric with probability 1/2. Every project is
-//!   scored with the drawn model (a [`Scorer`] on [`Model::with_indicator_weights`] and
-//!   [`Model::with_params`], so every draw is validated; a draw that does not validate is
-//!   skipped and counted) and the projects are ranked by composite (rank 1 = best, ties by
-//!   input order). Per project: the median and the 5th and 95th percentile of its rank, by
-//!   the nearest-rank definition ([`nearest_rank`]).
+//! **One design, two analyses.** A quasi-random Saltelli design of base size N =
+//! `samples` ([`design`]: an Owen-scrambled Sobol sequence) gives, for each row j, a point
+//! A_j, a point B_j, and for each group g the point A_B^(g)_j (A_j with group g's
+//! coordinates from B_j). Each point is turned into a drawn model ([`Sampler`]; a row whose
+//! models do not all validate is skipped and counted) and every project is scored with it:
+//! (G + 2)·N scorings of the portfolio.
 //!
-//!   Which projects take part is decided once, with the nominal model: the drawn models have
-//!   `min_coverage` 0, so a project whose coverage is just at the minimum is not dropped by a
-//!   draw that happens to weigh its missing indicators more (coverage is a data-quality gate,
-//!   not part of the weighting under study). A project that still fails to score in a draw
-//!   (only possible at spread 1, where a drawn weight can be 0) ranks after every scored
-//!   project in that draw, and is counted.
-//! * **Sobol indices** of each project's composite with respect to the three connotation
-//!   weights, the uncertain inputs W_c·(1 + f·X_c) with X_c ~ U(−1, 1) independent (indicator
-//!   weights and aggregation fixed to the model's). Saltelli design with base size N =
-//!   `samples`: matrices A and B (N×3) and the N×3 matrices A_B^(i) (A with column i from B),
-//!   5N evaluations of the portfolio; first-order S_i = mean(f(B)·(f(A_B^i) − f(A))) / V
-//!   (Saltelli 2010) and total S_Ti = mean((f(A) − f(A_B^i))²) / 2V (Jansen 1999), V the
-//!   variance of f over A and B ([`SaltelliAccumulator`]). These are Monte Carlo estimates:
-//!   their error shrinks like 1/√N, and with small N they can fall outside [0, 1].
+//! * **Rank intervals.** The N models at A are N draws of the uncertain model. In each, the
+//!   projects are ranked by the one ranking rule ([`crate::ranking`]: standard competition
+//!   ranking, ties only between identical f32 composites), and per project the median and
+//!   the 5th and 95th percentile of its rank are reported, by the nearest-rank definition
+//!   ([`nearest_rank`]).
+//! * **Sobol indices** of each project's composite per input group: Saltelli (2010) first
+//!   order and Jansen total on centred outputs, each with a 95 % bootstrap interval
+//!   ([`sobol`]), and their mean over the projects, also with an interval.
 //!
-//! Everything is reproducible: the random numbers come from [`Rng`] (xoshiro256++ seeded by
-//! SplitMix64, implemented here so that a seed means the same numbers in every build and on
-//! every platform), drawn in a documented order, one stream for the Monte Carlo and another for
-//! the Sobol design. Same model, records, samples, seed and spread: bit-identical results.
+//! Which projects take part is decided once, with the nominal model. Unless the minimum
+//! coverage is itself uncertain, the drawn models have minimum coverage 0, so a project
+//! whose coverage is just at the minimum is not dropped by a draw that weighs its missing
+//! indicators more. A project that fails to score in a draw (an uncertain minimum coverage,
+//! or a weight drawn to 0 at spread 1) ranks after every scored project in that draw, counts
+//! as composite 0 in the Sobol estimators (left out is the worst outcome), and is counted.
 //!
-//! **Memory.** The Monte Carlo keeps every project's rank in every draw, as a u32, to take
-//! exact percentiles: samples × projects entries, at most [`MAX_RANK_ENTRIES`] (2²⁵, 128 MiB;
-//! for example 1,000 samples of up to 33,554 projects). The Sobol part keeps a few floats per
-//! project. Time: samples × (1 + 5) scorings of the portfolio.
+//! Everything is reproducible: the design is scrambled from the seed, the bootstrap draws
+//! come from [`Rng`] (xoshiro256++), and every drawn model is computed with IEEE arithmetic
+//! and `libm`. Same model, records, settings: bit-identical results on every platform.
+//!
+//! **Memory.** The rank of every project in every draw is kept, as a u32, to take exact
+//! percentiles: samples × projects entries, at most [`MAX_RANK_ENTRIES`] (2²⁵, 128 MiB).
+//! The Sobol outputs are kept for a block of projects at a time, at most
+//! [`SOBOL_BUFFER_BYTES`] (32 MiB), and each project keeps its indices (about
+//! 60 + 48·G bytes). Time: (G + 2)·N scorings of the portfolio, plus `resamples`·N·(G + 2)
+//! steps of bootstrap per project.
 //!
 //! ```
 //! use silkscore_host::sensitivity::{analyse, Settings};
@@ -49,11 +53,16 @@
 //!         Record::from_values(u32::from(k), &values).unwrap()
 //!     })
 //!     .collect();
-//! let settings = Settings { samples: 200, ..Settings::DEFAULT };
+//! let settings = Settings { samples: 256, resamples: 100, ..Settings::DEFAULT };
 //! let a = analyse(&M, &records, &settings, &mut |_, _| {}).unwrap();
 //! assert_eq!(a.projects.len(), 4);
+//! assert_eq!(a.groups.len(), 4); // three connotation weights and the indicator weights
 //! for p in &a.projects {
 //!     assert!(p.p5_rank <= p.median_rank && p.median_rank <= p.p95_rank);
+//!     let s = p.sobol.as_ref().unwrap();
+//!     for g in &s.groups {
+//!         assert!(g.first.low <= g.first.high && g.total.low <= g.total.high);
+//!     }
 //! }
 //! // the same seed gives the same analysis
 //! assert_eq!(a, analyse(&M, &records, &settings, &mut |_, _| {}).unwrap());
@@ -64,63 +73,106 @@ use std::vec;
 use std::vec::Vec;
 
 use silkscore::error::ScoreError;
-use silkscore::model::{Aggregation, Connotation, Model, ModelParams};
+use silkscore::model::Model;
 use silkscore::record::Record;
 use silkscore::score::Scorer;
 
+pub mod design;
+mod evaluate;
 pub mod perturb;
 pub mod ranks;
 pub mod rng;
 pub mod sobol;
+pub mod uncertainty;
 
 use crate::portfolio::Portfolio;
-pub use perturb::{perturb_connotation_weights, perturb_indicator_weights};
-pub use ranks::{nearest_rank, rank, PERCENTILES};
+pub use crate::ranking::rank;
+use design::{MAX_INPUTS, MAX_ROWS};
+pub use evaluate::{design_outputs, DesignOutputs};
+use evaluate::{settle, Evaluator};
+pub use perturb::{perturb_connotation_weights, perturb_goalposts, perturb_indicator_weights};
+pub use ranks::{nearest_rank, PERCENTILES};
 pub use rng::{splitmix64, Rng};
-pub use sobol::{sobol, SaltelliAccumulator, SobolIndices};
+use sobol::{indices_of_many, Bootstrap, MeanIndices};
+pub use sobol::{Estimate, GroupIndices, SobolIndices, CONFIDENCE};
+pub use uncertainty::{Group, Input, Sampler, Uncertainty, UncertaintyError};
 
-/// Most rank entries (samples × projects) the Monte Carlo keeps in memory: 2²⁵ u32, 128 MiB.
+/// Most rank entries (samples × projects) the analysis keeps in memory: 2²⁵ u32, 128 MiB.
 pub const MAX_RANK_ENTRIES: u64 = 1 << 25;
 
-/// Scores the record of every item with `scorer` into `out` (cleared first), as composites;
-/// a record that fails gives NaN. Returns the number of failures.
-fn composites<T, V: From<f32>>(
-    scorer: &Scorer<'_>,
-    items: &[T],
-    record: fn(&T) -> &Record,
-    out: &mut Vec<V>,
-) -> u32 {
-    out.clear();
-    let mut failed = 0;
-    for item in items {
-        match scorer.score(record(item)) {
-            Ok(s) => out.push(V::from(s.composite)),
-            Err(_) => {
-                failed += 1;
-                out.push(V::from(f32::NAN));
-            }
-        }
+/// The most bytes of Sobol outputs held at once (a block of projects at a time).
+pub const SOBOL_BUFFER_BYTES: usize = 32 << 20;
+
+/// The default base size N of the design, 2¹⁴: the 95 % intervals of every Sobol index of
+/// every project of `examples/data/portfolio.csv` under the default uncertainty are then at
+/// most ±0.03 wide (measured ±0.022 for first-order and ±0.017 for total indices; at 2¹³
+/// they reach ±0.031). See [`default_samples`] for large portfolios.
+pub const DEFAULT_SAMPLES: u32 = 1 << 14;
+
+/// The work a default analysis allows: samples × projects at most 2²² (16 MiB of ranks,
+/// (G + 2)·2²² scorings, seconds on a laptop).
+pub const DEFAULT_WORK: u64 = 1 << 22;
+
+/// The default base size for a portfolio of `projects` projects: [`DEFAULT_SAMPLES`], or for
+/// a large portfolio the largest power of two with samples × projects ≤ [`DEFAULT_WORK`]
+/// (at least 1), so that a default analysis stays quick; ask for more explicitly.
+///
+/// ```
+/// use silkscore_host::sensitivity::default_samples;
+/// assert_eq!(default_samples(28), 16384);
+/// assert_eq!(default_samples(256), 16384);
+/// assert_eq!(default_samples(1000), 4096);
+/// assert_eq!(default_samples(10_000_000), 1);
+/// ```
+pub fn default_samples(projects: usize) -> u32 {
+    let fit = DEFAULT_WORK / (projects.max(1) as u64);
+    let pow2 = if fit == 0 { 1 } else { 1u64 << fit.ilog2() };
+    pow2.clamp(1, u64::from(DEFAULT_SAMPLES)) as u32
+}
+
+/// The default number of bootstrap resamples of the confidence intervals.
+pub const DEFAULT_RESAMPLES: u32 = 500;
+
+/// The bootstrap resamples of a default analysis of `projects` projects with `samples` rows:
+/// [`DEFAULT_RESAMPLES`], or 100 when samples × projects exceeds [`DEFAULT_WORK`] (the
+/// bootstrap then costs about as much as the scoring instead of five times as much).
+///
+/// ```
+/// use silkscore_host::sensitivity::default_resamples;
+/// assert_eq!(default_resamples(16384, 28), 500);
+/// assert_eq!(default_resamples(20, 1_000_000), 100);
+/// ```
+pub fn default_resamples(samples: u32, projects: usize) -> u32 {
+    if u64::from(samples) * projects as u64 > DEFAULT_WORK {
+        100
+    } else {
+        DEFAULT_RESAMPLES
     }
-    failed
 }
 
 /// What to analyse.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Settings {
-    /// Monte Carlo draws, and the base size N of the Sobol design (≥ 1).
+    /// The base size N of the design (1 to 2¹⁶; a power of two is best): N rank draws and
+    /// (G + 2)·N scorings of the portfolio.
     pub samples: u32,
-    /// The seed of the random numbers.
+    /// The seed of the design's scramble and of the bootstrap.
     pub seed: u64,
-    /// The relative spread f of every weight: w·(1 + f·U(−1, 1)), in [0, 1].
-    pub spread: f64,
+    /// What varies.
+    pub uncertainty: Uncertainty,
+    /// Bootstrap resamples of every confidence interval (0: none, the intervals collapse
+    /// to the estimates).
+    pub resamples: u32,
 }
 
 impl Settings {
-    /// 1,000 samples, seed 1, spread 0.25.
+    /// [`DEFAULT_SAMPLES`], seed 1, weights ±25 % ([`Uncertainty::weights`]),
+    /// [`DEFAULT_RESAMPLES`].
     pub const DEFAULT: Settings = Settings {
-        samples: 1000,
+        samples: DEFAULT_SAMPLES,
         seed: 1,
-        spread: 0.25,
+        uncertainty: Uncertainty::weights(0.25),
+        resamples: DEFAULT_RESAMPLES,
     };
 }
 
@@ -138,8 +190,19 @@ pub enum SensitivityError {
     NoProjects,
     /// `samples` is 0.
     NoSamples,
-    /// The spread is not a number in [0, 1].
-    Spread(f64),
+    /// `samples` exceeds the length of the Sobol sequence, 2¹⁶.
+    TooManySamples(u32),
+    /// A value of the uncertainty is out of range.
+    Uncertainty {
+        /// Its key in an uncertainty file (`weights`, `floor`, …).
+        field: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Nothing varies.
+    NothingVaries,
+    /// The uncertain inputs need more coordinates than the design has.
+    TooManyInputs(usize),
     /// samples × projects exceeds [`MAX_RANK_ENTRIES`].
     TooLarge {
         /// Samples × projects.
@@ -154,7 +217,7 @@ pub enum SensitivityError {
         /// The scoring error.
         error: ScoreError,
     },
-    /// Every Monte Carlo draw gave an invalid model.
+    /// No design row gave valid models.
     NoValidSample,
 }
 
@@ -163,7 +226,18 @@ impl fmt::Display for SensitivityError {
         match self {
             SensitivityError::NoProjects => f.write_str("there are no projects to rank"),
             SensitivityError::NoSamples => f.write_str("the number of samples must be at least 1"),
-            SensitivityError::Spread(s) => write!(f, "the spread must be in [0, 1], not {s}"),
+            SensitivityError::TooManySamples(n) => write!(
+                f,
+                "{n} samples exceed the length of the Sobol sequence: use at most {MAX_ROWS}"
+            ),
+            SensitivityError::Uncertainty { field, reason } => write!(f, "{field}: {reason}"),
+            SensitivityError::NothingVaries => {
+                f.write_str("nothing varies: the uncertainty is empty")
+            }
+            SensitivityError::TooManyInputs(n) => write!(
+                f,
+                "the uncertainty needs {n} coordinates, more than the design's {MAX_INPUTS}"
+            ),
             SensitivityError::TooLarge {
                 entries,
                 max_samples,
@@ -178,7 +252,7 @@ impl fmt::Display for SensitivityError {
                 index + 1
             ),
             SensitivityError::NoValidSample => {
-                f.write_str("no sampled set of weights gave a valid model")
+                f.write_str("no sampled set of assumptions gave a valid model")
             }
         }
     }
@@ -187,11 +261,12 @@ impl fmt::Display for SensitivityError {
 impl std::error::Error for SensitivityError {}
 
 /// The analysis of one project.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProjectSensitivity {
     /// Its composite with the nominal model, 0–100.
     pub nominal_composite: f32,
-    /// Its rank with the nominal model (1 = best; ties by input order).
+    /// Its rank with the nominal model ([`crate::ranking`]: 1 = best, equal composites share
+    /// a rank).
     pub nominal_rank: u32,
     /// The median of its rank over the draws (nearest-rank 50th percentile).
     pub median_rank: u32,
@@ -201,9 +276,9 @@ pub struct ProjectSensitivity {
     pub p95_rank: u32,
     /// Draws in which it could not be scored (ranked last in those draws).
     pub failed_samples: u32,
-    /// Sobol indices of its composite w.r.t. the cultural, economic and security weights;
-    /// `None` when its composite does not vary with them (e.g. three equal indices).
-    pub sobol: Option<SobolIndices<3>>,
+    /// Sobol indices of its composite per input group, with 95 % intervals; `None` when its
+    /// composite does not vary (e.g. three equal indices under connotation weights alone).
+    pub sobol: Option<SobolIndices>,
 }
 
 /// The result of [`analyse`].
@@ -211,45 +286,60 @@ pub struct ProjectSensitivity {
 pub struct Analysis {
     /// The settings it ran with.
     pub settings: Settings,
-    /// Monte Carlo draws that gave a valid model and were ranked.
+    /// The input groups, in the order of every [`SobolIndices::groups`].
+    pub groups: Vec<Group>,
+    /// Design rows used: rank draws, and rows of the Sobol estimators.
     pub samples_used: u32,
-    /// Monte Carlo draws skipped because the drawn model did not validate.
+    /// Design rows skipped because a drawn model did not validate.
     pub samples_skipped: u32,
-    /// Sobol design rows used (each 5 evaluations of the portfolio).
-    pub sobol_rows: u32,
-    /// The across aggregation of the Sobol part (the model's).
-    pub sobol_across: Aggregation,
     /// One entry per record, in input order.
     pub projects: Vec<ProjectSensitivity>,
     /// The Sobol indices averaged over the projects that have them (`variance` is the mean
-    /// variance); `None` when none has.
-    pub sobol_mean: Option<SobolIndices<3>>,
+    /// variance), with bootstrap intervals of the mean; `None` when none has.
+    pub sobol_mean: Option<SobolIndices>,
     /// How many projects the mean is over.
     pub sobol_projects: usize,
 }
 
 impl Analysis {
-    /// Project indices in nominal rank order (best first).
+    /// Project indices in nominal rank order (best first; tied projects in input order).
     pub fn by_nominal_rank(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.projects.len()).collect();
         order.sort_by_key(|&i| self.projects.get(i).map_or(u32::MAX, |p| p.nominal_rank));
         order
     }
+
+    /// The widest half-width of any interval of any project's indices (0 without any).
+    pub fn max_half_width(&self) -> f64 {
+        self.projects
+            .iter()
+            .filter_map(|p| p.sobol.as_ref())
+            .flat_map(|s| s.groups.iter())
+            .flat_map(|g| [g.first.half_width(), g.total.half_width()])
+            .fold(0.0, f64::max)
+    }
 }
 
-/// The seed of the Sobol stream, derived from the user's seed so that the two streams differ.
-const SOBOL_STREAM: u64 = 0x5AB0_1D0B_501D_1CE5;
+/// Derives the bootstrap stream from the user's seed, so that it differs from the design's.
+const BOOTSTRAP_STREAM: u64 = 0x5AB0_1D0B_501D_1CE5;
 
-/// Runs both analyses on `records` (all of which must score with `model`; see the module
-/// documentation). `progress(done, total)` is called now and then with the evaluations done
-/// so far (total = 2 × samples: the Monte Carlo draws, then the Sobol rows).
+/// Runs the analysis on `records` (all of which must score with `model`; see the module
+/// documentation). `progress(done, total)` is called now and then: the design rows of each
+/// block of projects, then one step per project for its intervals.
 pub fn analyse(
     model: &Model,
     records: &[Record],
     settings: &Settings,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Analysis, SensitivityError> {
-    analyse_items(model, records, |r| r, settings, progress)
+    analyse_items(
+        model,
+        records,
+        |r| r,
+        settings,
+        SOBOL_BUFFER_BYTES,
+        progress,
+    )
 }
 
 /// [`analyse`] on the projects of `portfolio`, in order, reading their records where they
@@ -265,177 +355,152 @@ pub fn analyse_portfolio(
         &portfolio.projects,
         |p| &p.record,
         settings,
+        SOBOL_BUFFER_BYTES,
         progress,
     )
 }
 
-fn analyse_items<T>(
-    model: &Model,
-    records: &[T],
-    record: fn(&T) -> &Record,
-    settings: &Settings,
-    progress: &mut dyn FnMut(u64, u64),
-) -> Result<Analysis, SensitivityError> {
-    let p = records.len();
-    if p == 0 {
+/// Checks the settings for `projects` projects before any work.
+fn check(settings: &Settings, projects: usize) -> Result<(), SensitivityError> {
+    if projects == 0 {
         return Err(SensitivityError::NoProjects);
     }
     if settings.samples == 0 {
         return Err(SensitivityError::NoSamples);
     }
-    let spread = settings.spread;
-    if !(0.0..=1.0).contains(&spread) {
-        return Err(SensitivityError::Spread(spread));
+    if settings.samples > MAX_ROWS {
+        return Err(SensitivityError::TooManySamples(settings.samples));
     }
-    let n = settings.samples as usize;
-    let entries = u64::from(settings.samples) * p as u64;
+    settings
+        .uncertainty
+        .check()
+        .map_err(|(field, reason)| SensitivityError::Uncertainty { field, reason })?;
+    if settings.uncertainty.is_empty() {
+        return Err(SensitivityError::NothingVaries);
+    }
+    let entries = u64::from(settings.samples) * projects as u64;
     if entries > MAX_RANK_ENTRIES {
         return Err(SensitivityError::TooLarge {
             entries,
-            max_samples: MAX_RANK_ENTRIES / p as u64,
+            max_samples: MAX_RANK_ENTRIES / projects as u64,
         });
     }
+    Ok(())
+}
+
+fn analyse_items<T>(
+    model: &Model,
+    items: &[T],
+    record: fn(&T) -> &Record,
+    settings: &Settings,
+    buffer_bytes: usize,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Analysis, SensitivityError> {
+    let p_count = items.len();
+    check(settings, p_count)?;
+    let n = settings.samples as usize;
 
     // Nominal scores and ranks.
     let nominal_scorer = Scorer::new(model);
-    let mut nominal = Vec::with_capacity(p);
-    for (index, r) in records.iter().enumerate() {
+    let mut nominal = Vec::with_capacity(p_count);
+    for (index, r) in items.iter().enumerate() {
         let s = nominal_scorer
             .score(record(r))
             .map_err(|error| SensitivityError::Nominal { index, error })?;
         nominal.push(s.composite);
     }
-    let mut order = Vec::with_capacity(p);
-    let mut nominal_ranks = vec![0u32; p];
+    let mut order = Vec::with_capacity(p_count);
+    let mut nominal_ranks = vec![0u32; p_count];
     rank(&nominal, &mut order, &mut nominal_ranks);
 
-    let total = 2 * u64::from(settings.samples);
+    let mut ev = Evaluator::new(model, settings)?;
+    let groups = ev.groups().to_vec();
+    let g_count = groups.len();
+    let stride = ev.stride();
+    let block = (buffer_bytes / (n * stride * 4)).clamp(1, p_count);
+    let blocks = p_count.div_ceil(block);
+    let total = (blocks * n + p_count) as u64;
     let step = (total / 200).max(1);
-    let mut tick = |done: u64| {
+    let mut done = 0u64;
+    let mut tick = || {
+        done += 1;
         if done.is_multiple_of(step) || done == total {
             progress(done, total);
         }
     };
 
-    // Monte Carlo: ranks[project * n + sample].
-    let mut rng = Rng::new(settings.seed);
-    let mut ranks = vec![0u32; p * n];
-    let mut failed = vec![0u32; p];
-    let mut weights = Vec::with_capacity(model.len());
-    let mut values: Vec<f32> = Vec::with_capacity(p);
-    let mut sample_ranks = vec![0u32; p];
-    let mut used = 0usize;
-    let mut skipped = 0u32;
-    for s in 0..n {
-        perturb_indicator_weights(model, spread, &mut rng, &mut weights);
-        let x = [rng.symmetric(), rng.symmetric(), rng.symmetric()];
-        let across = if rng.coin() {
-            Aggregation::Geometric
-        } else {
-            Aggregation::Arithmetic
-        };
-        tick(s as u64 + 1);
-        let params = ModelParams {
-            across,
-            weights: perturb_connotation_weights(model.params().weights, spread, x),
-            min_coverage: 0.0,
-            ..*model.params()
-        };
-        let Ok(drawn) = model
-            .with_indicator_weights(&weights)
-            .and_then(|m| m.with_params(params))
-        else {
-            skipped += 1;
-            continue;
-        };
-        let scorer = Scorer::new(&drawn);
-        if composites(&scorer, records, record, &mut values) > 0 {
-            for (f, v) in failed.iter_mut().zip(&values) {
-                if v.is_nan() {
-                    *f += 1;
-                }
-            }
-        }
-        rank(&values, &mut order, &mut sample_ranks);
-        for (j, r) in sample_ranks.iter().enumerate() {
-            if let Some(slot) = ranks.get_mut(j * n + used) {
-                *slot = *r;
-            }
-        }
-        used += 1;
-    }
-    if used == 0 {
-        return Err(SensitivityError::NoValidSample);
-    }
-
-    // Sobol: connotation weights only, the model's aggregation.
-    let mut rng = Rng::new(settings.seed ^ SOBOL_STREAM);
-    let mut acc = SaltelliAccumulator::<3>::new(p);
-    let mut buf: [Vec<f64>; 5] = core::array::from_fn(|_| Vec::with_capacity(p));
-    let mut rows = 0u32;
-    for j in 0..n {
-        let a = [rng.symmetric(), rng.symmetric(), rng.symmetric()];
-        let b = [rng.symmetric(), rng.symmetric(), rng.symmetric()];
-        tick((n + j) as u64 + 1);
-        let points: [[f64; 3]; 5] = core::array::from_fn(|k| match k {
-            0 => a,
-            1 => b,
-            _ => {
-                let mut x = a;
-                if let (Some(xi), Some(bi)) = (x.get_mut(k - 2), b.get(k - 2)) {
-                    *xi = *bi;
-                }
-                x
-            }
-        });
-        let mut ok = true;
-        for (x, out) in points.iter().zip(buf.iter_mut()) {
-            let params = ModelParams {
-                weights: perturb_connotation_weights(model.params().weights, spread, *x),
-                min_coverage: 0.0,
-                ..*model.params()
-            };
-            let Ok(drawn) = model.with_params(params) else {
-                ok = false;
-                break;
-            };
-            if composites(&Scorer::new(&drawn), records, record, out) > 0 {
-                ok = false;
-                break;
-            }
-        }
-        if !ok {
-            continue;
-        }
-        let [fa, fb, f1, f2, f3] = &buf;
-        acc.add(fa, fb, [f1, f2, f3]);
-        rows += 1;
-    }
-
-    // Per-project summaries.
-    let mut projects = Vec::with_capacity(p);
-    let mut mean = SobolIndices {
-        first: [0.0; 3],
-        total: [0.0; 3],
-        variance: 0.0,
+    // matrix[row * P + project]: the composite bits at A, then the rank.
+    let mut matrix = vec![0u32; n * p_count];
+    let mut valid = vec![true; n];
+    let mut buf = vec![0f32; block * n * stride];
+    let mut failed = vec![0u32; p_count];
+    let mut sobols: Vec<Option<SobolIndices>> = Vec::with_capacity(p_count);
+    let mut mean = MeanIndices::new(g_count, settings.resamples);
+    let mut s = settings.seed ^ BOOTSTRAP_STREAM;
+    let boot = Bootstrap {
+        resamples: settings.resamples,
+        seed: splitmix64(&mut s),
     };
-    let mut with_sobol = 0usize;
-    for (j, ((c, r), f)) in nominal.iter().zip(&nominal_ranks).zip(&failed).enumerate() {
-        let own = ranks
-            .get_mut(j * n..j * n + used)
-            .map_or(&mut [][..], |s| s);
-        let [p5, p50, p95] = PERCENTILES.map(|q| nearest_rank(own, q).unwrap_or(*r));
-        let sobol = acc.indices(j);
-        if let Some(s) = &sobol {
-            with_sobol += 1;
-            for (m, v) in mean.first.iter_mut().zip(s.first) {
-                *m += v;
+    let mut used = 0usize;
+
+    for (k, start) in (0..p_count).step_by(block).enumerate() {
+        let end = (start + block).min(p_count);
+        let width = end - start;
+        let mut at_a = |row: usize, q: usize, c: f32| {
+            if let Some(cell) = matrix.get_mut(row * p_count + start + q) {
+                *cell = c.to_bits();
             }
-            for (m, v) in mean.total.iter_mut().zip(s.total) {
-                *m += v;
-            }
-            mean.variance += s.variance;
+        };
+        used = ev.block(
+            items.get(start..end).unwrap_or(&[]),
+            record,
+            &mut valid,
+            k == 0,
+            n,
+            &mut buf,
+            &mut at_a,
+            &mut tick,
+        );
+        if used == 0 {
+            return Err(SensitivityError::NoValidSample);
         }
+        // The Sobol indices of this block's projects (an unscored project counted, then
+        // taken as composite 0).
+        let outputs = settle(
+            &mut buf,
+            width,
+            n,
+            used,
+            stride,
+            failed.get_mut(start..end).unwrap_or(&mut []),
+        );
+        for s in indices_of_many(outputs, width, g_count, &boot, Some(&mut mean)) {
+            sobols.push(s);
+            tick();
+        }
+    }
+    drop(buf);
+
+    // Ranks per draw, then percentiles per project.
+    let mut composites = vec![0f32; p_count];
+    let mut draw_ranks = vec![0u32; p_count];
+    for row in matrix.chunks_exact_mut(p_count).take(used) {
+        for (c, bits) in composites.iter_mut().zip(row.iter()) {
+            *c = f32::from_bits(*bits);
+        }
+        rank(&composites, &mut order, &mut draw_ranks);
+        row.copy_from_slice(&draw_ranks);
+    }
+    let mut column = Vec::with_capacity(used);
+    let mut projects = Vec::with_capacity(p_count);
+    for (j, (sobol, ((c, r), f))) in sobols
+        .into_iter()
+        .zip(nominal.iter().zip(&nominal_ranks).zip(&failed))
+        .enumerate()
+    {
+        column.clear();
+        column.extend(matrix.iter().skip(j).step_by(p_count).take(used));
+        let [p5, p50, p95] = PERCENTILES.map(|q| nearest_rank(&mut column, q).unwrap_or(*r));
         projects.push(ProjectSensitivity {
             nominal_composite: *c,
             nominal_rank: *r,
@@ -446,232 +511,16 @@ fn analyse_items<T>(
             sobol,
         });
     }
-    let sobol_mean = (with_sobol > 0).then(|| {
-        let k = with_sobol as f64;
-        SobolIndices {
-            first: mean.first.map(|v| v / k),
-            total: mean.total.map(|v| v / k),
-            variance: mean.variance / k,
-        }
-    });
     Ok(Analysis {
         settings: *settings,
+        groups,
         samples_used: used as u32,
-        samples_skipped: skipped,
-        sobol_rows: rows,
-        sobol_across: model.params().across,
+        samples_skipped: (n - used) as u32,
         projects,
-        sobol_mean,
-        sobol_projects: with_sobol,
+        sobol_mean: mean.finish(),
+        sobol_projects: mean.outputs(),
     })
 }
 
-/// The connotation of each Sobol input, in order.
-pub const SOBOL_INPUTS: [Connotation; 3] = Connotation::ALL;
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::portfolio::Project;
-    use silkscore::model::BRI_CULTURAL_V1 as M;
-    use std::string::{String, ToString};
-
-    /// A record of the default model whose values grow with `k`, with per-connotation twists.
-    fn record(k: u32, twist: [f32; 3]) -> Record {
-        let values: Vec<Option<f32>> = M
-            .indicators()
-            .iter()
-            .map(|ind| {
-                let t = twist[ind.connotation.index()];
-                let frac = ((k as f32 * 0.11 + t) % 1.0).abs();
-                Some(ind.lo + frac * (ind.hi - ind.lo) * 0.5)
-            })
-            .collect();
-        Record::from_values(k, &values).unwrap()
-    }
-
-    fn portfolio(n: u32) -> Vec<Record> {
-        (0..n)
-            .map(|k| record(k, [0.1 * k as f32, 0.37 * k as f32, 0.73 * k as f32]))
-            .collect()
-    }
-
-    #[test]
-    fn zero_spread_reproduces_the_nominal_ranking_in_every_draw() {
-        let records = portfolio(12);
-        let settings = Settings {
-            samples: 50,
-            spread: 0.0,
-            ..Settings::DEFAULT
-        };
-        let a = analyse(&M, &records, &settings, &mut |_, _| {}).unwrap();
-        // With no spread only the across aggregation changes, which can swap close projects;
-        // ranks stay within the two aggregations' rankings.
-        for p in &a.projects {
-            assert!(p.p5_rank <= p.median_rank && p.median_rank <= p.p95_rank);
-            assert_eq!(p.failed_samples, 0);
-            assert!(p.sobol.is_none(), "no spread, no variance");
-        }
-        let mut ranks: Vec<u32> = a.projects.iter().map(|p| p.nominal_rank).collect();
-        ranks.sort_unstable();
-        assert_eq!(ranks, (1..=12).collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn analysis_is_reproducible_and_depends_on_the_seed() {
-        let records = portfolio(15);
-        let settings = Settings {
-            samples: 300,
-            ..Settings::DEFAULT
-        };
-        let mut calls = 0;
-        let a = analyse(&M, &records, &settings, &mut |done, total| {
-            calls += 1;
-            assert!(done <= total && total == 600);
-        })
-        .unwrap();
-        assert!(calls > 0);
-        assert_eq!(a, analyse(&M, &records, &settings, &mut |_, _| {}).unwrap());
-        let other = Settings {
-            seed: 2,
-            ..settings
-        };
-        let b = analyse(&M, &records, &other, &mut |_, _| {}).unwrap();
-        assert_ne!(a.sobol_mean, b.sobol_mean);
-        assert_eq!(a.samples_used, 300);
-        assert_eq!(a.sobol_rows, 300);
-        let mean = a.sobol_mean.unwrap();
-        for (s, t) in mean.first.iter().zip(mean.total) {
-            assert!((-0.1..=1.1).contains(s) && (-0.1..=1.1).contains(&t));
-        }
-    }
-
-    #[test]
-    fn a_zero_weight_connotation_has_zero_sobol_indices() {
-        // Security weighted 0: its drawn weight stays 0, so it explains nothing, and the
-        // cultural and economic weights (arithmetic across, additive in their ratio) share
-        // the whole variance.
-        let params = ModelParams {
-            across: Aggregation::Arithmetic,
-            weights: [1.0, 1.0, 0.0],
-            ..ModelParams::DEFAULT
-        };
-        let model = M.with_params(params).unwrap();
-        let records = portfolio(6);
-        let settings = Settings {
-            samples: 4000,
-            spread: 0.5,
-            seed: 11,
-        };
-        let a = analyse(&model, &records, &settings, &mut |_, _| {}).unwrap();
-        assert!(a.sobol_projects > 0);
-        for s in a.projects.iter().filter_map(|p| p.sobol) {
-            assert_eq!((s.first[2], s.total[2]), (0.0, 0.0));
-            assert!(
-                (s.total[0] - s.total[1]).abs() < 0.1,
-                "symmetric inputs: {:?}",
-                s.total
-            );
-            assert!((s.first[0] + s.first[1] - 1.0).abs() < 0.1, "{:?}", s.first);
-        }
-    }
-
-    #[test]
-    fn a_project_with_three_equal_indices_has_no_sobol_indices() {
-        // Every indicator halfway between its goalposts (on the transformed scale): all three
-        // indices are 0.5, so the arithmetic composite is 50 whatever the weights.
-        let params = ModelParams {
-            across: Aggregation::Arithmetic,
-            ..ModelParams::DEFAULT
-        };
-        let model = M.with_params(params).unwrap();
-        let values: Vec<Option<f32>> = M
-            .indicators()
-            .iter()
-            .map(|ind| {
-                Some(match ind.transform {
-                    silkscore::Transform::Log => ((1.0 + ind.lo) * (1.0 + ind.hi)).sqrt() - 1.0,
-                    silkscore::Transform::Ln => (ind.lo * ind.hi).sqrt(),
-                    silkscore::Transform::Lin => 0.5 * (ind.lo + ind.hi),
-                })
-            })
-            .collect();
-        let flat = Record::from_values(99, &values).unwrap();
-        let mut records = portfolio(3);
-        records.push(flat);
-        let a = analyse(&model, &records, &Settings::DEFAULT, &mut |_, _| {}).unwrap();
-        assert!((a.projects[3].nominal_composite - 50.0).abs() < 1e-3);
-        assert_eq!(a.projects[3].sobol, None);
-        assert!(a.projects[..3].iter().all(|p| p.sobol.is_some()));
-        assert_eq!(a.sobol_projects, 3);
-    }
-
-    #[test]
-    fn errors_are_reported() {
-        let records = portfolio(3);
-        let run = |s: Settings, r: &[Record]| analyse(&M, r, &s, &mut |_, _| {});
-        assert_eq!(
-            run(Settings::DEFAULT, &[]),
-            Err(SensitivityError::NoProjects)
-        );
-        let zero = Settings {
-            samples: 0,
-            ..Settings::DEFAULT
-        };
-        assert_eq!(run(zero, &records), Err(SensitivityError::NoSamples));
-        let wide = Settings {
-            spread: 1.5,
-            ..Settings::DEFAULT
-        };
-        assert_eq!(run(wide, &records), Err(SensitivityError::Spread(1.5)));
-        let nan = Settings {
-            spread: f64::NAN,
-            ..Settings::DEFAULT
-        };
-        assert!(matches!(
-            run(nan, &records),
-            Err(SensitivityError::Spread(_))
-        ));
-        let huge = Settings {
-            samples: u32::MAX,
-            ..Settings::DEFAULT
-        };
-        let e = run(huge, &records).unwrap_err();
-        assert!(
-            matches!(e, SensitivityError::TooLarge { max_samples, .. } if max_samples == MAX_RANK_ENTRIES / 3)
-        );
-        assert!(e.to_string().contains("at most"));
-        let mut bad = records.clone();
-        bad[1] = Record::new(9, M.len());
-        assert!(matches!(
-            run(Settings::DEFAULT, &bad),
-            Err(SensitivityError::Nominal { index: 1, .. })
-        ));
-    }
-
-    #[test]
-    fn a_portfolio_is_analysed_in_place_as_its_records() {
-        let text = "id,name,talent_exchange\n1,a,5\n";
-        let reader = crate::records::RecordsReader::from_reader(text.as_bytes(), "p.csv", &M);
-        let mut read = Portfolio::read(reader.unwrap(), &M).unwrap();
-        // Give it some projects that score.
-        read.projects = portfolio(9)
-            .into_iter()
-            .enumerate()
-            .map(|(k, record)| Project {
-                line: k as u64 + 2,
-                id: k.to_string(),
-                name: String::new(),
-                scores: silkscore::score(&M, &record).unwrap(),
-                record,
-            })
-            .collect();
-        let settings = Settings {
-            samples: 40,
-            ..Settings::DEFAULT
-        };
-        let a = analyse_portfolio(&M, &read, &settings, &mut |_, _| {}).unwrap();
-        let b = analyse(&M, &read.records(), &settings, &mut |_, _| {}).unwrap();
-        assert_eq!(a, b);
-    }
-}
+mod tests;
