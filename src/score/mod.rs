@@ -643,10 +643,10 @@ mod tests {
             coverage[k] = clamp(cov, 0.0, 1.0);
         }
         let (mut a, mut w) = (0.0f32, 0.0f32);
-        for k in 0..3 {
-            if p.weights[k] > 0.0 {
-                a += term(p.across, p.weights[k], index[k]);
-                w += p.weights[k];
+        for (&wc, &ix) in p.weights.iter().zip(&index) {
+            if wc > 0.0 {
+                a += term(p.across, wc, ix);
+                w += wc;
             }
         }
         let composite = mean(p.across, a, w);
