@@ -279,7 +279,7 @@ impl<'m> Scorer<'m> {
     /// Scores one record, as [`score`].
     ///
     /// One loop per connotation over the record's present values only, each connotation's
-    /// sums in registers ([`aggregate::accumulate`]); the same operations in the same order as
+    /// sums in registers (`score::aggregate`); the same operations in the same order as
     /// [`Scorer::score_with_breakdown`], so the same bits.
     pub fn score(&self, record: &Record) -> Result<Scores, ScoreError> {
         self.score_as::<{ aggregate::SOFT_FLOAT }>(record)

@@ -190,10 +190,10 @@ impl<'a> Envelope<'a> {
 /// [`VerifyingKey::verify_strict`] of `signature` on `message`, computed with
 /// curve25519-dalek's constant-time scalar multiplications: the same checks in the same order
 /// (s canonical, R decompresses, neither R nor the key of small order, then
-/// [s]B − [k]A compresses to the signature's R, with k = SHA-512(R ‖ A ‖ message) mod ℓ), so the
+/// \[s\]B − \[k\]A compresses to the signature's R, with k = SHA-512(R ‖ A ‖ message) mod ℓ), so the
 /// same signatures pass; the unit tests compare both on valid, mutated and forged signatures.
 ///
-/// `verify_strict` computes [s]B − [k]A with a variable-time double-base multiplication whose
+/// `verify_strict` computes \[s\]B − \[k\]A with a variable-time double-base multiplication whose
 /// table lookup keeps an array bounds check that the optimiser cannot remove, so a firmware
 /// with it cannot prove at link time that no panic is reachable (docs/firmware.md). Two
 /// constant-time multiplications take about 1.7 to 1.8 times the instructions, need about
