@@ -47,7 +47,7 @@ from __future__ import annotations
 import operator
 import os
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, SupportsIndex
 
 import numpy as np
 import numpy.typing as npt
@@ -153,11 +153,11 @@ class Analysis:
         return self.sobol_total[:, self._group(group), :]
 
 
-def _count(value: object, name: str, low: int, high: int) -> int:
+def _count(value: SupportsIndex, name: str, low: int, high: int) -> int:
     """``value`` as an int in [low, high], else a SensitivityError naming ``name``."""
     if isinstance(value, bool):
         raise TypeError(f"{name} must be an int, not bool")
-    n = operator.index(value)  # type: ignore[call-overload]
+    n = operator.index(value)
     if not low <= n <= high:
         raise SensitivityError(f"{name} must be in [{low}, {high}], not {n}", field=name)
     return n
