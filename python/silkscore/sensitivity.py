@@ -56,10 +56,20 @@ from . import _silkscore
 from ._model import Model, _bool_array, _float_array
 from .errors import SensitivityError
 
-__all__ = ["Analysis", "analyse", "MAX_SAMPLES", "MAX_RESAMPLES", "MAX_UNCERTAINTY_BYTES"]
+__all__ = [
+    "Analysis",
+    "analyse",
+    "DEFAULT_SPREAD",
+    "MAX_SAMPLES",
+    "MAX_RESAMPLES",
+    "MAX_RANK_ENTRIES",
+    "MAX_UNCERTAINTY_BYTES",
+]
 
 #: the largest ``samples`` (the length of the Sobol sequence, 2¹⁶)
 MAX_SAMPLES: int = _silkscore.MAX_SAMPLES
+#: the most rank entries, samples × projects, an analysis keeps (2²⁵ uint32, 128 MiB)
+MAX_RANK_ENTRIES: int = _silkscore.MAX_RANK_ENTRIES
 #: the largest ``resamples`` (as the command's ``--resamples``)
 MAX_RESAMPLES: int = 100_000
 #: the largest uncertainty file read (as the command; such a file is a few lines)

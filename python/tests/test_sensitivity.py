@@ -377,7 +377,7 @@ def test_settings_out_of_range(settings: dict[str, Any], field: str) -> None:
 
 
 def test_limits_are_refused_before_any_work() -> None:
-    projects = silkscore._silkscore.MAX_RANK_ENTRIES // sensitivity.MAX_SAMPLES + 1
+    projects = sensitivity.MAX_RANK_ENTRIES // sensitivity.MAX_SAMPLES + 1
     v = np.full((projects, len(M)), 40.0)
     with pytest.raises(SensitivityError, match="exceeds the limit") as err:
         sensitivity.analyse(M, v, samples=sensitivity.MAX_SAMPLES, progress=lambda d, t: pytest.fail("worked"))
