@@ -374,6 +374,16 @@ def test_settings_out_of_range(settings: dict[str, Any], field: str) -> None:
     with pytest.raises(SensitivityError) as err:
         sensitivity.analyse(M, v, **settings)
     assert err.value.field == field, err.value
+    assert str(err.value).startswith(field), err.value
+
+
+def test_the_extension_refuses_a_spread_out_of_range_too() -> None:
+    """Behind ``analyse``'s own check, the extension names the argument as well."""
+    v = np.full((2, len(M)), 40.0)
+    for spread in (1.5, float("nan")):
+        with pytest.raises(SensitivityError, match=r"\[0, 1\]") as err:
+            silkscore._silkscore.analyse(M._core, v, None, samples=8, spread=spread)
+        assert err.value.field == "spread"
 
 
 def test_limits_are_refused_before_any_work() -> None:
