@@ -2,7 +2,10 @@
 #![no_std]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
-#![forbid(unsafe_code)]
+// No unsafe code, except the calls into the SIMD paths of `score::simd` (the one module that
+// allows it, with the `runtime-dispatch` feature): there the lint is `deny`, elsewhere `forbid`.
+#![cfg_attr(not(feature = "runtime-dispatch"), forbid(unsafe_code))]
+#![cfg_attr(feature = "runtime-dispatch", deny(unsafe_code))]
 // `x.max(lo).min(hi)` never panics; `f32::clamp` carries an assertion we do not want.
 #![allow(clippy::manual_clamp)]
 #![cfg_attr(

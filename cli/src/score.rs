@@ -4,11 +4,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use silkscore::score::Scorer;
-use silkscore::Model;
-use silkscore_host::output::{Format, OutputRow, RowWriter};
+use silkscore_host::output::Format;
+use silkscore_host::pipeline::{self, Options, Stop};
 use silkscore_host::records::RecordsReader;
-use silkscore_host::scoring::score_row_with;
 
 use crate::error::{CliError, Exit};
 use crate::files::{Inputs, Output};
@@ -56,6 +54,12 @@ pub struct ScoreArgs {
     /// Write the scores to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+
+    /// Worker threads that parse, score and format rows (0: one per core; at most 64). The
+    /// output is the same for every N.
+    #[arg(long, value_name = "N", default_value_t = 0,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=64))]
+    threads: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -88,8 +92,9 @@ pub fn run(args: &ScoreArgs) -> Result<Exit, CliError> {
     let reader = args.records.open(&model, &progress)?;
     warn_columns(&reader, &model);
     let out_name = out.name().to_path_buf();
-    let writer = RowWriter::new(args.format.into(), out).with_names(reader.has_name_column());
-    let (rows, failed, notes) = score_all(reader, &model, writer, &out_name)?;
+    let mut options = Options::new(args.threads, args.format.into());
+    options.max_failed = MAX_ROW_NOTES as usize;
+    let (rows, failed, notes) = score_all(reader, out, &options, &out_name)?;
     // The output is complete (a file renamed into place) before the notes.
     progress.finish();
     for note in &notes {
@@ -111,40 +116,25 @@ pub fn run(args: &ScoreArgs) -> Result<Exit, CliError> {
     }
 }
 
-/// Scores and writes every row, then commits the output; returns the number of rows, of
-/// failed rows, and the notes on the first [`MAX_ROW_NOTES`] failed rows.
+/// Scores and writes every row (in parallel, see `silkscore_host::pipeline`), then commits
+/// the output; returns the number of rows, of failed rows, and the notes on the first
+/// [`MAX_ROW_NOTES`] failed rows.
 fn score_all<R: Read>(
     reader: RecordsReader<'_, R>,
-    model: &Model,
-    mut writer: RowWriter<Output>,
+    out: Output,
+    options: &Options,
     out_name: &Path,
 ) -> Result<(u64, u64, Vec<String>), CliError> {
     let path = reader.path().display().to_string();
-    let mut notes = Vec::new();
-    writer.begin().map_err(|e| CliError::write(out_name, e))?;
-    let scorer = Scorer::new(model);
-    for row in reader {
-        let row = row?;
-        let outcome = score_row_with(&scorer, &row.record);
-        writer
-            .write_row(&OutputRow::new(&row, &outcome))
-            .map_err(|e| CliError::write(out_name, e))?;
-        if let Err(failure) = &outcome.result {
-            if writer.tally().failed <= MAX_ROW_NOTES {
-                let name = if row.name.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", row.name)
-                };
-                notes.push(format!(
-                    "{path}:{}: row id {}{name}: {failure}",
-                    row.line, row.id
-                ));
-            }
-        }
-    }
-    let tally = writer.tally();
-    let out = writer.finish().map_err(|e| CliError::write(out_name, e))?;
+    let (out, summary) = pipeline::score(reader, out, options).map_err(|stop| match stop {
+        Stop::Input(e) => CliError::from(e),
+        Stop::Output(e) => CliError::write(out_name, e),
+    })?;
     out.commit()?;
-    Ok((tally.rows, tally.failed, notes))
+    let notes = summary
+        .failed
+        .iter()
+        .map(|f| format!("{path}:{}", f.describe()))
+        .collect();
+    Ok((summary.tally.rows, summary.tally.failed, notes))
 }

@@ -15,8 +15,7 @@ fn reference(data: &[u8]) -> Result<Model, DecodeError> {
         Some((&silkscore::FORMAT_VERSION, rest)) => rest,
         Some((&found, _)) => return Err(DecodeError::UnknownVersion { found }),
     };
-    let (m, rest) =
-        postcard::take_from_bytes::<Model>(body).map_err(|_| DecodeError::Malformed)?;
+    let (m, rest) = postcard::take_from_bytes::<Model>(body).map_err(|_| DecodeError::Malformed)?;
     if !rest.is_empty() {
         return Err(DecodeError::TrailingBytes);
     }

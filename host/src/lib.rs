@@ -30,6 +30,7 @@ pub mod audit;
 pub mod journal;
 pub mod model_file;
 pub mod output;
+pub mod pipeline;
 pub mod portfolio;
 pub mod ranking;
 pub mod records;

@@ -7,13 +7,20 @@
 //! arithmetic operation is the one the scalar [`Scorer::score`] performs, in the same order,
 //! so the results are **bit-identical** to scoring the records one by one (a property test
 //! checks this).
+//!
+//! The scorer is compiled once per SIMD instruction set and picks the widest one the CPU has
+//! when it runs (with the `runtime-dispatch` feature; see [`super::simd`]): a portable build,
+//! as `cargo install` makes, scores with AVX2 or AVX-512 where the CPU has them. Every path
+//! performs the same operations in the same order, without fused multiply-adds, so every
+//! path gives the same bits (`tests/simd_paths.rs` checks it on every path the machine has).
 
+use super::simd::{self, SimdPath};
 use super::{basis_points, Grade, ScoreError, Scorer, Scores};
 use crate::math;
 use crate::model::{Aggregation, Connotation, Direction, Transform};
 
 /// Records per block: large enough to vectorise, small enough to stay in L1.
-const BLOCK: usize = 64;
+const BLOCK: usize = 128;
 
 /// A batch of records in columns (struct of arrays).
 ///
@@ -73,9 +80,30 @@ impl<'a> Columns<'a> {
     }
 }
 
+// Transforms of the hot loop: `log` takes ln(1 + x′) with x′ > −1, which is at least 2⁻²⁴
+// and so always normal; `ln` takes ln(x′) with x′ ≥ lo, normal when lo is (`LN`) and
+// possibly subnormal otherwise (`LN_ANY`).
 const LIN: u8 = 0;
 const LOG: u8 = 1;
 const LN: u8 = 2;
+const LN_ANY: u8 = 3;
+
+// Aggregations within a connotation: arithmetic, or geometric with a normal floor ε (so that
+// max(s, ε) is normal) or with a subnormal one.
+const ARITH: u8 = 0;
+const GEO: u8 = 1;
+const GEO_ANY: u8 = 2;
+
+/// ln of a value that is at least `f32::MIN_POSITIVE` when `NORMAL` (the same bits as
+/// [`math::ln_positive`] either way).
+#[inline(always)]
+fn ln_of<const NORMAL: bool>(x: f32) -> f32 {
+    if NORMAL {
+        math::ln_normal(x)
+    } else {
+        math::ln_positive(x)
+    }
+}
 
 /// One indicator's constants for the hot loop.
 struct Kernel {
@@ -92,8 +120,8 @@ impl Kernel {
     /// Normalises one block of values and adds their terms: exactly the operations of
     /// `Prepared::normalise` and `WeightedMean::add`, with selects instead of branches.
     /// Kept out of line: on its own the loop vectorises.
-    #[inline(never)]
-    fn run<const T: u8, const COST: bool, const GEO: bool>(
+    #[inline(always)]
+    fn run<const T: u8, const COST: bool, const AGG: u8>(
         &self,
         xs: &[f32; BLOCK],
         ps: &[u32; BLOCK],
@@ -115,17 +143,18 @@ impl Kernel {
             let xc = math::clamp(xe, self.lo, self.hi);
             let f = match T {
                 LIN => xc,
-                LOG => math::ln_positive(1.0 + xc),
+                LOG => math::ln_normal(1.0 + xc),
+                LN => math::ln_normal(xc),
                 _ => math::ln_positive(xc),
             };
             let t = (f - self.f_lo) / self.span;
             let s = if COST { 1.0 - t } else { t };
             let s = math::clamp(s, 0.0, 1.0);
             let wp = if present { self.w } else { 0.0 };
-            *a += if GEO {
-                wp * math::ln_positive(math::at_least(s, self.floor))
-            } else {
-                wp * s
+            *a += match AGG {
+                ARITH => wp * s,
+                GEO => wp * ln_of::<true>(math::at_least(s, self.floor)),
+                _ => wp * ln_of::<false>(math::at_least(s, self.floor)),
             };
             *ws += wp;
         }
@@ -156,7 +185,7 @@ struct Report {
 
 /// The reported values of a block: exactly [`Scores`]' 100·v, [`basis_points`] and
 /// [`Grade::from_composite`], as straight-line code.
-#[inline(never)]
+#[inline(always)]
 fn tail_outputs(
     index: &[[f32; BLOCK]; 3],
     composite: &[f32; BLOCK],
@@ -186,7 +215,7 @@ fn tail_outputs(
 /// Connotation index and coverage of a block of records (as in the scalar pipeline), and
 /// the first coverage failure per record.
 #[allow(clippy::too_many_arguments)]
-#[inline(never)]
+#[inline(always)]
 fn tail_index(
     acc: &[f32; BLOCK],
     wsum: &[f32; BLOCK],
@@ -219,7 +248,7 @@ fn tail_index(
 }
 
 /// Adds one connotation's term to the composite's running sums, for a block of records.
-#[inline(never)]
+#[inline(always)]
 fn tail_composite(
     w: f32,
     floor: f32,
@@ -228,18 +257,35 @@ fn tail_composite(
     acc: &mut [f32; BLOCK],
     wsum: &mut [f32; BLOCK],
 ) {
+    if !geometric {
+        tail_composite_with::<ARITH>(w, floor, index, acc, wsum);
+    } else if floor >= f32::MIN_POSITIVE {
+        tail_composite_with::<GEO>(w, floor, index, acc, wsum);
+    } else {
+        tail_composite_with::<GEO_ANY>(w, floor, index, acc, wsum);
+    }
+}
+
+#[inline(always)]
+fn tail_composite_with<const AGG: u8>(
+    w: f32,
+    floor: f32,
+    index: &[f32; BLOCK],
+    acc: &mut [f32; BLOCK],
+    wsum: &mut [f32; BLOCK],
+) {
     for ((ix, a), ws) in index.iter().zip(acc.iter_mut()).zip(wsum.iter_mut()) {
-        *a += if geometric {
-            w * math::ln_positive(math::at_least(*ix, floor))
-        } else {
-            w * ix
+        *a += match AGG {
+            ARITH => w * ix,
+            GEO => w * ln_of::<true>(math::at_least(*ix, floor)),
+            _ => w * ln_of::<false>(math::at_least(*ix, floor)),
         };
         *ws += w;
     }
 }
 
 /// Turns the composite's running sums into the composite, in place, for a block of records.
-#[inline(never)]
+#[inline(always)]
 fn tail_mean(geometric: bool, acc: &mut [f32; BLOCK], wsum: &[f32; BLOCK]) {
     for (a, ws) in acc.iter_mut().zip(wsum) {
         let m = if geometric {
@@ -276,25 +322,61 @@ impl Scorer<'_> {
         batch: &Columns<'_>,
         out: &mut [Result<Scores, ScoreError>],
     ) -> Result<usize, ScoreError> {
+        self.score_columns_on(SimdPath::detect(), batch, out)
+    }
+
+    /// [`Scorer::score_columns`] on one given SIMD path instead of the widest one the CPU
+    /// has: for tests and benchmarks that compare the paths. Every path gives the same bits.
+    ///
+    /// ```
+    /// use silkscore::score::{columns::Columns, simd::SimdPath, Scorer};
+    /// use silkscore::{Record, BRI_CULTURAL_V1 as M};
+    /// let ids = [1u32, 2];
+    /// let data: Vec<[f32; 2]> = (0..M.len()).map(|i| [i as f32, 0.5 * i as f32]).collect();
+    /// let cols: Vec<&[f32]> = data.iter().map(|c| &c[..]).collect();
+    /// let present = [(1u32 << M.len()) - 1; 2];
+    /// let batch = Columns::new(&ids, &cols, &present).unwrap();
+    /// let scorer = Scorer::new(&M);
+    /// let mut first = [Err(silkscore::ScoreError::BufferTooSmall { needed: 0 }); 2];
+    /// scorer.score_columns_on(SimdPath::portable(), &batch, &mut first).unwrap();
+    /// for path in SimdPath::supported() {
+    ///     let mut out = [Err(silkscore::ScoreError::BufferTooSmall { needed: 0 }); 2];
+    ///     assert_eq!(scorer.score_columns_on(path, &batch, &mut out), Ok(2));
+    ///     assert_eq!(out, first, "{}", path.name());
+    /// }
+    /// ```
+    pub fn score_columns_on(
+        &self,
+        path: SimdPath,
+        batch: &Columns<'_>,
+        out: &mut [Result<Scores, ScoreError>],
+    ) -> Result<usize, ScoreError> {
         let n = batch.len();
         if out.len() < n {
             return Err(ScoreError::BufferTooSmall { needed: n });
         }
-        let model = self.model;
-        let m = model.len();
+        let m = self.model.len();
         if batch.values.len() != m {
             return Err(ScoreError::RecordLength {
                 expected: m as u8,
                 found: batch.values.len().min(255) as u8,
             });
         }
-        let params = model.params();
-        let mut totals = [0.0f32; 3];
-        for ind in model.indicators() {
-            if let Some(t) = totals.get_mut(ind.connotation.index()) {
-                *t += ind.weight;
-            }
-        }
+        Ok(simd::run(path, self, batch, out))
+    }
+
+    /// The column-wise scorer proper, for a batch whose lengths were checked: compiled once
+    /// per SIMD path by [`simd::run`] (everything it calls is inlined into it, so that each
+    /// copy is compiled with its path's instructions). Returns the number of `Ok` results.
+    #[inline(always)]
+    pub(super) fn score_blocks(
+        &self,
+        batch: &Columns<'_>,
+        out: &mut [Result<Scores, ScoreError>],
+    ) -> usize {
+        let n = batch.len();
+        let params = self.model.params();
+        let totals = self.totals;
         let mut ok = 0;
         let mut block = Block {
             acc: [[0.0; BLOCK]; 3],
@@ -325,11 +407,11 @@ impl Scorer<'_> {
             );
             start = end;
         }
-        Ok(ok)
+        ok
     }
 
     #[allow(clippy::too_many_arguments)]
-    #[inline(never)]
+    #[inline(always)]
     fn block(
         &self,
         batch: &Columns<'_>,
@@ -353,7 +435,7 @@ impl Scorer<'_> {
         let floor = params.floor;
         let geometric = params.within == Aggregation::Geometric;
 
-        let mut xs = [0.0f32; BLOCK];
+        let mut tail = [0.0f32; BLOCK];
         let mut ps = [0u32; BLOCK];
         for (dst, src) in ps.iter_mut().zip(present) {
             *dst = *src;
@@ -373,11 +455,18 @@ impl Scorer<'_> {
             let (Some(acc), Some(wsum)) = (b.acc.get_mut(c), b.weight.get_mut(c)) else {
                 continue;
             };
-            // Copy into a fixed block (the tail is padded with absent values).
-            xs.fill(ind.lo);
-            for (dst, src) in xs.iter_mut().zip(col) {
-                *dst = *src;
-            }
+            // A whole block is scored in place; the last, short one is copied into a fixed
+            // block whose tail is padded with absent values.
+            let xs: &[f32; BLOCK] = match col.try_into() {
+                Ok(whole) => whole,
+                Err(_) => {
+                    tail.fill(ind.lo);
+                    for (dst, src) in tail.iter_mut().zip(col) {
+                        *dst = *src;
+                    }
+                    &tail
+                }
+            };
             let k = Kernel {
                 bit: 1u32 << j,
                 lo: ind.lo,
@@ -388,21 +477,30 @@ impl Scorer<'_> {
                 floor,
             };
             let cost = ind.direction == Direction::Cost;
+            let agg = match params.within {
+                Aggregation::Arithmetic => ARITH,
+                Aggregation::Geometric if floor >= f32::MIN_POSITIVE => GEO,
+                Aggregation::Geometric => GEO_ANY,
+            };
             // One monomorphised, branch-free loop per (transform, direction, aggregation).
             macro_rules! run {
                 ($t:expr) => {
-                    match (cost, geometric) {
-                        (false, false) => {
-                            k.run::<$t, false, false>(&xs, &ps, acc, wsum, &mut b.nonfinite)
+                    match (cost, agg) {
+                        (false, ARITH) => {
+                            k.run::<$t, false, ARITH>(xs, &ps, acc, wsum, &mut b.nonfinite)
                         }
-                        (true, false) => {
-                            k.run::<$t, true, false>(&xs, &ps, acc, wsum, &mut b.nonfinite)
+                        (true, ARITH) => {
+                            k.run::<$t, true, ARITH>(xs, &ps, acc, wsum, &mut b.nonfinite)
                         }
-                        (false, true) => {
-                            k.run::<$t, false, true>(&xs, &ps, acc, wsum, &mut b.nonfinite)
+                        (false, GEO) => {
+                            k.run::<$t, false, GEO>(xs, &ps, acc, wsum, &mut b.nonfinite)
                         }
-                        (true, true) => {
-                            k.run::<$t, true, true>(&xs, &ps, acc, wsum, &mut b.nonfinite)
+                        (true, GEO) => k.run::<$t, true, GEO>(xs, &ps, acc, wsum, &mut b.nonfinite),
+                        (false, _) => {
+                            k.run::<$t, false, GEO_ANY>(xs, &ps, acc, wsum, &mut b.nonfinite)
+                        }
+                        (true, _) => {
+                            k.run::<$t, true, GEO_ANY>(xs, &ps, acc, wsum, &mut b.nonfinite)
                         }
                     }
                 };
@@ -410,7 +508,8 @@ impl Scorer<'_> {
             match ind.transform {
                 Transform::Lin => run!(LIN),
                 Transform::Log => run!(LOG),
-                Transform::Ln => run!(LN),
+                Transform::Ln if ind.lo >= f32::MIN_POSITIVE => run!(LN),
+                Transform::Ln => run!(LN_ANY),
             }
         }
 

@@ -5,6 +5,7 @@ mod aggregate;
 pub mod batch;
 pub mod columns;
 mod error;
+pub mod simd;
 
 pub use error::ScoreError;
 

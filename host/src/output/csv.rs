@@ -7,7 +7,9 @@ use std::format;
 use std::io::{self, Write};
 use std::string::String;
 
+use super::fixed::push_fixed;
 use super::{Cells, CSV_HEADER};
+use crate::scoring::Outcome;
 
 /// The CSV row writer behind [`super::RowWriter`].
 pub(super) struct CsvRows<W: Write>(Box<csv::Writer<W>>);
@@ -41,6 +43,11 @@ impl<W: Write> CsvRows<W> {
         self.0.write_record(&record).map_err(csv_io)
     }
 
+    /// Flushes and returns the sink (CSV has no end to write).
+    pub(super) fn into_inner(self) -> io::Result<W> {
+        self.finish()
+    }
+
     pub(super) fn finish(self) -> io::Result<W> {
         self.0.into_inner().map_err(|e| {
             let kind = e.error().kind();
@@ -55,4 +62,59 @@ fn csv_io(e: csv::Error) -> io::Error {
         csv::ErrorKind::Io(e) => e,
         _ => io::Error::other(msg),
     }
+}
+
+/// Appends one row exactly as [`super::RowWriter`] writes it in the csv format (the `csv`
+/// crate's quoting: a field with a comma, a quote or a line break is quoted, its quotes
+/// doubled; fixed decimals as `format!`), without `format!` or a CSV writer: for the
+/// parallel writers of [`crate::pipeline`].
+pub fn push_row(out: &mut std::vec::Vec<u8>, id: &str, name: &str, outcome: &Outcome) {
+    push_field(out, id.as_bytes());
+    let s = outcome.result.as_ref().ok();
+    for v in [
+        s.map(|s| s.cultural),
+        s.map(|s| s.economic),
+        s.map(|s| s.security),
+        s.map(|s| s.composite),
+    ] {
+        out.push(b',');
+        if let Some(v) = v {
+            push_fixed(out, v, 6);
+        }
+    }
+    out.push(b',');
+    if let Some(s) = s {
+        out.extend_from_slice(s.grade.as_str().as_bytes());
+    }
+    out.push(b',');
+    match &outcome.result {
+        Ok(_) => out.extend_from_slice(b"ok"),
+        Err(f) => push_field(out, format!("{f}").as_bytes()),
+    }
+    out.push(b',');
+    push_field(out, name.as_bytes());
+    for k in 0..3 {
+        out.push(b',');
+        if let Some(v) = outcome.coverage.and_then(|c| c.get(k).copied()) {
+            push_fixed(out, v, 4);
+        }
+    }
+    out.push(b'\n');
+}
+
+/// Appends a field, quoted when it holds a comma, a quote or a line break.
+fn push_field(out: &mut std::vec::Vec<u8>, field: &[u8]) {
+    if memchr::memchr3(b',', b'"', b'\n', field).is_none() && memchr::memchr(b'\r', field).is_none()
+    {
+        out.extend_from_slice(field);
+        return;
+    }
+    out.push(b'"');
+    for &b in field {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
 }

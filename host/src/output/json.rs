@@ -85,6 +85,22 @@ impl<W: Write> JsonRows<W> {
         JsonRows { out, first: true }
     }
 
+    /// Rows as if others had been written before them (each starts with `,`).
+    pub(super) fn after_rows(out: W) -> Self {
+        JsonRows { out, first: false }
+    }
+
+    /// Whether rows were written before the end (they decide how the array is closed).
+    pub(super) fn set_rows_written(&mut self, rows: bool) {
+        self.first = !rows;
+    }
+
+    /// Flushes and returns the sink, without the end of the array.
+    pub(super) fn into_inner(mut self) -> io::Result<W> {
+        self.out.flush()?;
+        Ok(self.out)
+    }
+
     pub(super) fn begin(&mut self) -> io::Result<()> {
         self.out.write_all(b"[")
     }

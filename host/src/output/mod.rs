@@ -41,6 +41,7 @@ use crate::records::Row;
 use silkscore::score::{Grade, Scores};
 
 pub mod csv;
+pub mod fixed;
 pub mod json;
 pub mod table;
 
@@ -173,6 +174,58 @@ impl<W: Write> RowWriter<W> {
         }
     }
 
+    /// A writer of rows that belong in the middle of an output begun elsewhere (for writers
+    /// that format rows in parallel, [`crate::pipeline`]): no header, and in JSON every row
+    /// starts with the `,` that separates it from a row before it (drop it before the first
+    /// row of the array). End it with [`RowWriter::into_fragment`].
+    pub fn fragment(format: Format, out: W, names: bool) -> Self {
+        let inner = match format {
+            Format::Csv => Inner::Csv(csv::CsvRows::new(out)),
+            Format::Json => Inner::Json(json::JsonRows::after_rows(out)),
+            Format::Table => Inner::Table(table::TableRows::new(out)),
+        };
+        RowWriter {
+            inner,
+            tally: Tally::default(),
+        }
+        .with_names(names)
+    }
+
+    /// Flushes a [`RowWriter::fragment`] (or any writer) and returns the sink, without
+    /// writing the end of the output.
+    pub fn into_fragment(self) -> io::Result<W> {
+        match self.inner {
+            Inner::Csv(w) => w.into_inner(),
+            Inner::Json(w) => w.into_inner(),
+            Inner::Table(w) => w.into_inner(),
+        }
+    }
+
+    /// Writes the end of an output whose rows were written elsewhere, with their `tally`
+    /// (the table's summary counts them; JSON closes the array after them, if any), flushes
+    /// and returns the sink.
+    pub fn finish_after(mut self, tally: Tally) -> io::Result<W> {
+        self.tally = tally;
+        if let Inner::Json(w) = &mut self.inner {
+            w.set_rows_written(tally.rows > 0);
+        }
+        self.finish()
+    }
+
+    /// Counts one row written elsewhere (for [`RowWriter::finish_after`] and the tallies of
+    /// parallel writers).
+    pub fn count(tally: &mut Tally, outcome: &Outcome) {
+        tally.rows += 1;
+        match &outcome.result {
+            Ok(s) => {
+                if let Some(g) = tally.grades.get_mut(grade_index(s.grade)) {
+                    *g += 1;
+                }
+            }
+            Err(_) => tally.failed += 1,
+        }
+    }
+
     /// The format it writes.
     pub fn format(&self) -> Format {
         match self.inner {
@@ -207,15 +260,7 @@ impl<W: Write> RowWriter<W> {
 
     /// Writes one row.
     pub fn write_row(&mut self, row: &OutputRow<'_>) -> io::Result<()> {
-        self.tally.rows += 1;
-        match &row.outcome.result {
-            Ok(s) => {
-                if let Some(g) = self.tally.grades.get_mut(grade_index(s.grade)) {
-                    *g += 1;
-                }
-            }
-            Err(_) => self.tally.failed += 1,
-        }
+        Self::count(&mut self.tally, row.outcome);
         let status = row.outcome.status();
         let scores = row.outcome.result.as_ref().ok();
         let cells = Cells {

@@ -28,6 +28,12 @@ impl<W: Write> TableRows<W> {
         self.names = names;
     }
 
+    /// Flushes and returns the sink, without the summary.
+    pub(super) fn into_inner(mut self) -> io::Result<W> {
+        self.out.flush()?;
+        Ok(self.out)
+    }
+
     pub(super) fn begin(&mut self) -> io::Result<()> {
         let mut line = format!("{:>10}", "id");
         if self.names {

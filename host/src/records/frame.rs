@@ -167,6 +167,7 @@ impl<R: Read> Framer<R> {
 
     /// Keeps at most `n` fields of each later record (and counts the rest): for data rows,
     /// the width of the header plus one, enough to tell that a row is too wide.
+    #[cfg_attr(not(test), allow(dead_code))] // data rows are framed by records/scan.rs
     pub fn keep_fields(&mut self, n: usize) {
         self.keep = n;
     }
@@ -174,6 +175,25 @@ impl<R: Read> Framer<R> {
     /// The current line: where the next record or the end is.
     pub fn line(&self) -> u64 {
         self.line
+    }
+
+    /// The limits it applies.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Its source and state between records, for the fast framer to go on from (see
+    /// `records/scan.rs`): the source, the bytes read and not used yet, the line, whether
+    /// the last byte was a `\r`, and whether the source has ended. Only between records:
+    /// after a record, the end or the header.
+    pub fn into_parts(self) -> (R, Vec<u8>, u64, bool, bool) {
+        let pending = self
+            .buf
+            .get(self.pos..self.filled)
+            .map(<[u8]>::to_vec)
+            .unwrap_or_default();
+        let eof = self.eof || self.done;
+        (self.source, pending, self.line, self.after_cr, eof)
     }
 
     /// Refills the buffer; false at the end of the input.

@@ -44,7 +44,8 @@ use std::vec::Vec;
 use crate::HostError;
 use frame::{FrameError, Framer, RawRecord};
 
-mod frame;
+pub(crate) mod frame;
+pub(crate) mod scan;
 use silkscore::model::{Model, MAX_INDICATORS};
 use silkscore::record::Record;
 
@@ -213,7 +214,13 @@ impl<'m> RecordsReaderBuilder<'m> {
 /// infinite). A row with another field count than the header is reported as
 /// [`RowError::Fields`] instead of stopping the read.
 pub struct RecordsReader<'m, R> {
-    framer: Framer<R>,
+    scanner: scan::Scanner<R>,
+    /// The block of records being read, and the next of its records.
+    block: scan::Block,
+    next: usize,
+    /// Scratch space for the fields of a quoted record.
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
     model: &'m Model,
     path: PathBuf,
     columns: Vec<Column>,
@@ -223,10 +230,12 @@ pub struct RecordsReader<'m, R> {
     header_line: u64,
     absent: Vec<String>,
     unknown: Vec<String>,
-    record: RawRecord,
     rows: u64,
     done: bool,
 }
+
+/// Bytes of input the reader frames at a time.
+const READ_BLOCK: usize = 256 * 1024;
 
 impl<R> fmt::Debug for RecordsReader<'_, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -364,11 +373,17 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
             .filter(|(_, s)| !s)
             .map(|(ind, _)| ind.id.as_str().to_owned())
             .collect();
-        // Data rows keep one field more than the header: enough to see that a row is too
-        // wide, without holding a row of a million empty fields.
-        framer.keep_fields(columns.len().saturating_add(1));
+        // Data rows are framed by the fast framer (records/scan.rs), from where this one
+        // stopped.
+        let limits = framer.limits();
+        let (source, pending, line, after_cr, eof) = framer.into_parts();
+        let scanner = scan::Scanner::resume(source, limits, pending, line, after_cr, eof);
         Ok(RecordsReader {
-            framer,
+            scanner,
+            block: scan::Block::default(),
+            next: 0,
+            bytes: Vec::new(),
+            ends: Vec::new(),
             model,
             path,
             columns,
@@ -378,7 +393,6 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
             header_line,
             absent,
             unknown,
-            record: raw,
             rows: 0,
             done: false,
         })
@@ -416,59 +430,342 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
         self.name_col.is_some()
     }
 
-    /// Builds the row from `self.record`.
-    fn row(&mut self) -> Row {
+    /// Builds the row of a record of the current block. Data rows keep one field more than
+    /// the header: enough to see that a row is too wide, without holding a row of a million
+    /// empty fields.
+    fn row(&mut self, span: scan::Span) -> Row {
         self.rows += 1;
-        let text = |i: usize| {
-            self.record
-                .get(i)
-                .map(|c| String::from_utf8_lossy(c).trim().to_owned())
-                .unwrap_or_default()
+        let keep = self.columns.len().saturating_add(1);
+        let record = self.block.data.get(span.start..span.end).unwrap_or(&[]);
+        let count = scan::split(record, span.quoted, keep, &mut self.bytes, &mut self.ends);
+        let (src, sep): (&[u8], usize) = if span.quoted {
+            (&self.bytes, 0)
+        } else {
+            (record, 1)
         };
-        let id = text(self.id_col);
-        let name = self.name_col.map(text).unwrap_or_default();
-        let record = self.parse_record(&name);
+        let ends = &self.ends;
+        let get = move |i: usize| -> Option<&[u8]> {
+            let end = *ends.get(i)?;
+            let start = match i.checked_sub(1) {
+                Some(p) => ends.get(p)? + sep,
+                None => 0,
+            };
+            src.get(start..end)
+        };
+        let fields = Fields { get: &get, count };
+        let parser = self.parser();
+        let (id, name) = parser.id_and_name(&fields);
+        let parsed = parser.record(&fields, &name);
         Row {
-            line: self.record.line,
+            line: span.line,
             index: self.rows,
-            id,
-            name,
-            record,
+            id: id.into_owned(),
+            name: name.into_owned(),
+            record: parsed,
         }
     }
 
-    fn parse_record(&self, name: &str) -> Result<Record, RowError> {
-        if self.record.len() != self.columns.len() {
+    /// The model the rows are read for.
+    pub fn model(&self) -> &'m Model {
+        self.model
+    }
+
+    /// How rows are built from fields, for this file.
+    pub(crate) fn parser(&self) -> RowParser<'_> {
+        RowParser {
+            path: &self.path,
+            model: self.model,
+            columns: &self.columns,
+            headers: &self.headers,
+            id_col: self.id_col,
+            name_col: self.name_col,
+        }
+    }
+
+    /// The fast framer, continuing after the header (and any data rows already read), and how
+    /// to build rows: for [`crate::pipeline`]. The reader must not have returned an error.
+    pub(crate) fn into_scanner(self) -> (scan::Scanner<R>, ParserParts<'m>) {
+        let mut scanner = self.scanner;
+        if !self.done {
+            // The records of the current block not read yet go first.
+            let mut block = self.block;
+            block.spans.drain(..self.next.min(block.spans.len()));
+            scanner.push_back(block);
+        }
+        let parts = ParserParts {
+            model: self.model,
+            columns: self.columns,
+            headers: self.headers,
+            id_col: self.id_col,
+            name_col: self.name_col,
+            path: self.path,
+        };
+        (scanner, parts)
+    }
+}
+
+/// What [`RecordsReader::into_scanner`] hands over besides the scanner: the file's columns,
+/// its name and the rows already read.
+#[derive(Debug)]
+pub(crate) struct ParserParts<'m> {
+    model: &'m Model,
+    columns: Vec<Column>,
+    headers: Vec<String>,
+    id_col: usize,
+    name_col: Option<usize>,
+    /// The file (as given), for messages.
+    path: PathBuf,
+}
+
+impl ParserParts<'_> {
+    /// How rows are built from fields.
+    pub(crate) fn parser(&self) -> RowParser<'_> {
+        RowParser {
+            path: &self.path,
+            model: self.model,
+            columns: &self.columns,
+            headers: &self.headers,
+            id_col: self.id_col,
+            name_col: self.name_col,
+        }
+    }
+
+    /// Fields worth keeping per record: one more than the header has.
+    pub(crate) fn keep(&self) -> usize {
+        self.columns.len().saturating_add(1)
+    }
+}
+
+/// The fields of one record, however they are stored.
+pub(crate) struct Fields<'a> {
+    /// Field `i`, when it was kept.
+    pub get: &'a dyn Fn(usize) -> Option<&'a [u8]>,
+    /// Fields in the record, kept or not.
+    pub count: usize,
+}
+
+/// Builds rows from fields (docs/spec.md §7, §8): the one implementation behind
+/// [`RecordsReader`] and the parallel pipeline.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RowParser<'a> {
+    path: &'a Path,
+    model: &'a Model,
+    columns: &'a [Column],
+    headers: &'a [String],
+    id_col: usize,
+    name_col: Option<usize>,
+}
+
+impl<'a> RowParser<'a> {
+    /// The trimmed `id` and `name` cells (invalid UTF-8 replaced by U+FFFD; empty when the
+    /// row is too short or the file has no `name` column).
+    pub(crate) fn id_and_name<'f>(
+        &self,
+        fields: &Fields<'f>,
+    ) -> (std::borrow::Cow<'f, str>, std::borrow::Cow<'f, str>) {
+        let text = |i: usize| match (fields.get)(i) {
+            Some(c) => trim_cow(String::from_utf8_lossy(c)),
+            None => std::borrow::Cow::Borrowed(""),
+        };
+        let id = text(self.id_col);
+        let name = match self.name_col {
+            Some(i) => text(i),
+            None => std::borrow::Cow::Borrowed(""),
+        };
+        (id, name)
+    }
+
+    /// Whether the file has a `name` column.
+    pub(crate) fn has_names(&self) -> bool {
+        self.name_col.is_some()
+    }
+
+    /// The file, for messages.
+    pub(crate) fn path(&self) -> &'a Path {
+        self.path
+    }
+
+    /// The row of an unquoted record (its fields are the bytes between commas) in one pass:
+    /// the `id` and `name` cells and the record, exactly as [`RowParser::id_and_name`] and
+    /// [`RowParser::record`] make them, without splitting the fields first.
+    pub(crate) fn unquoted_row<'r>(
+        &self,
+        rec: &'r [u8],
+    ) -> (
+        std::borrow::Cow<'r, str>,
+        std::borrow::Cow<'r, str>,
+        Result<Record, RowError>,
+    ) {
+        let width = self.columns.len();
+        let mut values = [None; MAX_INDICATORS];
+        let mut id = 0u32;
+        let mut first_error: Option<usize> = None;
+        let (mut id_cell, mut name_cell): (Option<&[u8]>, Option<&[u8]>) = (None, None);
+        let mut count = 0usize;
+        let mut start = 0usize;
+        let mut columns = self.columns.iter();
+        loop {
+            if start > rec.len() {
+                break;
+            }
+            let tail = rec.get(start..).unwrap_or(&[]);
+            // An indicator cell that is a plain number ends where the number does, when a
+            // comma or the end follows: no separate search for the comma.
+            let mut number = None;
+            if let Some(Column::Indicator(_)) = self.columns.get(count) {
+                if first_error.is_none() {
+                    if let Some((v, used)) = fast_f32_prefix(tail) {
+                        if matches!(tail.get(used), None | Some(b',')) {
+                            number = Some((v, used));
+                        }
+                    }
+                }
+            }
+            let end = match number {
+                Some((_, used)) => start + used,
+                None => memchr::memchr(b',', tail).map_or(rec.len(), |c| start + c),
+            };
+            let cell = rec.get(start..end).unwrap_or(&[]);
+            start = end + 1;
+            let i = count;
+            count += 1;
+            let Some(column) = columns.next() else {
+                continue;
+            };
+            if first_error.is_some() {
+                if i == self.id_col {
+                    id_cell = Some(cell);
+                }
+                if Some(i) == self.name_col {
+                    name_cell = Some(cell);
+                }
+                continue;
+            }
+            let ok = match *column {
+                Column::Id => {
+                    id_cell = Some(cell);
+                    match fast_u32(cell) {
+                        Some(v) => {
+                            id = v;
+                            true
+                        }
+                        None => match text(cell).and_then(|c| c.parse().ok()) {
+                            Some(v) => {
+                                id = v;
+                                true
+                            }
+                            None => false,
+                        },
+                    }
+                }
+                Column::Name => {
+                    name_cell = Some(cell);
+                    true
+                }
+                Column::Indicator(k) => {
+                    let v = if let Some((v, _)) = number {
+                        Some(Some(v))
+                    } else if cell.is_empty() {
+                        Some(None)
+                    } else {
+                        match text(cell) {
+                            Some("") => Some(None),
+                            Some(c) => c.parse::<f32>().ok().map(Some),
+                            None => None,
+                        }
+                    };
+                    match v {
+                        Some(v) => {
+                            if let (Some(v), Some(slot)) = (v, values.get_mut(k)) {
+                                *slot = Some(v);
+                            }
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                Column::Ignored => true,
+            };
+            if !ok {
+                first_error = Some(i);
+            }
+        }
+        let cell_text = |c: Option<&'r [u8]>| match c {
+            Some(c) => trim_cow(String::from_utf8_lossy(c)),
+            None => std::borrow::Cow::Borrowed(""),
+        };
+        let id_text = cell_text(id_cell);
+        let name = if self.name_col.is_some() {
+            cell_text(name_cell)
+        } else {
+            std::borrow::Cow::Borrowed("")
+        };
+        let record = if count != width {
+            Err(RowError::Fields {
+                expected: width,
+                found: count,
+            })
+        } else if let Some(i) = first_error {
+            Err(RowError::Parse {
+                column: self.headers.get(i).cloned().unwrap_or_default(),
+            })
+        } else {
+            let values = values.get(..self.model.len()).unwrap_or(&[]);
+            Record::from_values(id, values)
+                .map_err(|_| RowError::Fields {
+                    expected: width,
+                    found: count,
+                })
+                .map(|r| {
+                    if self.name_col.is_some() {
+                        r.with_name(&name)
+                    } else {
+                        r
+                    }
+                })
+        };
+        (id_text, name, record)
+    }
+
+    /// The record of a row, or why it has none; `name` is the row's name cell.
+    pub(crate) fn record(&self, fields: &Fields<'_>, name: &str) -> Result<Record, RowError> {
+        if fields.count != self.columns.len() {
             return Err(RowError::Fields {
                 expected: self.columns.len(),
-                found: self.record.len(),
+                found: fields.count,
             });
         }
         let mut values = [None; MAX_INDICATORS];
         let mut id = 0u32;
-        for ((column, cell), header) in self
-            .columns
-            .iter()
-            .zip(self.record.iter())
-            .zip(&self.headers)
-        {
+        for (i, (column, header)) in self.columns.iter().zip(self.headers).enumerate() {
+            let Some(cell) = (fields.get)(i) else {
+                continue;
+            };
             let fail = || RowError::Parse {
                 column: header.clone(),
             };
-            let cell = || {
-                core::str::from_utf8(cell)
-                    .map(str::trim)
-                    .map_err(|_| fail())
-            };
             match *column {
-                Column::Id => id = cell()?.parse().map_err(|_| fail())?,
+                Column::Id => {
+                    id = match fast_u32(cell) {
+                        Some(v) => v,
+                        None => text(cell).and_then(|c| c.parse().ok()).ok_or_else(fail)?,
+                    }
+                }
                 Column::Indicator(k) => {
-                    let cell = cell()?;
-                    if !cell.is_empty() {
-                        let v: f32 = cell.parse().map_err(|_| fail())?;
-                        if let Some(slot) = values.get_mut(k) {
-                            *slot = Some(v);
+                    let v = if cell.is_empty() {
+                        None
+                    } else if let Some(v) = fast_f32(cell) {
+                        Some(v)
+                    } else {
+                        let c = text(cell).ok_or_else(fail)?;
+                        if c.is_empty() {
+                            None
+                        } else {
+                            Some(c.parse::<f32>().map_err(|_| fail())?)
                         }
+                    };
+                    if let (Some(v), Some(slot)) = (v, values.get_mut(k)) {
+                        *slot = Some(v);
                     }
                 }
                 Column::Name | Column::Ignored => {}
@@ -479,7 +776,7 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
         // row error rather than panic if it ever did.
         let record = Record::from_values(id, values).map_err(|_| RowError::Fields {
             expected: self.columns.len(),
-            found: self.record.len(),
+            found: fields.count,
         })?;
         Ok(if self.name_col.is_some() {
             record.with_name(name)
@@ -489,28 +786,183 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
     }
 }
 
+/// `s` trimmed, borrowed when it was.
+fn trim_cow(s: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+    match s {
+        std::borrow::Cow::Borrowed(b) => std::borrow::Cow::Borrowed(b.trim()),
+        std::borrow::Cow::Owned(o) => {
+            let t = o.trim();
+            if t.len() == o.len() {
+                std::borrow::Cow::Owned(o)
+            } else {
+                std::borrow::Cow::Owned(t.to_owned())
+            }
+        }
+    }
+}
+
+/// A cell as trimmed UTF-8 text, or `None` when it is not UTF-8.
+fn text(cell: &[u8]) -> Option<&str> {
+    core::str::from_utf8(cell).ok().map(str::trim)
+}
+
+/// A cell of 1 to 9 ASCII digits as a u32 (what `str::parse` gives it); `None` for anything
+/// else, which then takes the general path.
+fn fast_u32(cell: &[u8]) -> Option<u32> {
+    if cell.is_empty() || cell.len() > 9 || !cell.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(cell.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
+}
+
+/// A plain decimal cell (`-`? digits, `.` digits optional, an exponent `e`/`E` optional; at
+/// least one digit, no spaces) as exactly the f32 that `str::parse` gives, or `None`, which
+/// leaves the cell to `str::parse`.
+///
+/// With w the digits (at most 2⁵³) and the value w·10ᵉ (|e| ≤ 22), w and 10^|e| are exact in
+/// f64 and one IEEE multiplication or division rounds once: d is the correctly rounded f64
+/// (Clinger's fast path). Rounding d to f32 then gives the correctly rounded f32 unless d is
+/// exactly halfway between two f32 (an f32 midpoint between the exact value and d would be
+/// an f64 nearer to it than d), so those, and results outside the normal f32 range, are left
+/// to `str::parse`.
+fn fast_f32(cell: &[u8]) -> Option<f32> {
+    match fast_f32_prefix(cell) {
+        Some((v, used)) if used == cell.len() => Some(v),
+        _ => None,
+    }
+}
+
+/// [`fast_f32`] of the longest plain decimal at the start of `bytes`, and its length in
+/// bytes (the caller checks what follows it).
+fn fast_f32_prefix(bytes: &[u8]) -> Option<(f32, usize)> {
+    let cell = bytes;
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let (neg, rest) = match cell.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, cell),
+    };
+    // Digits before and after the point, in two tight loops (wrapping arithmetic: more than
+    // 18 digits is refused after the loops, before `w` is used).
+    let mut w: u64 = 0;
+    let mut i = 0;
+    while let Some(&b) = rest.get(i) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        w = w.wrapping_mul(10).wrapping_add(u64::from(d));
+        i += 1;
+    }
+    let int_digits = i;
+    let mut scale: i64 = 0; // the value is w·10^scale
+    if rest.get(i) == Some(&b'.') {
+        i += 1;
+        let from = i;
+        while let Some(&b) = rest.get(i) {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                break;
+            }
+            w = w.wrapping_mul(10).wrapping_add(u64::from(d));
+            i += 1;
+        }
+        scale = -((i - from) as i64);
+    }
+    let digits = int_digits + scale.unsigned_abs() as usize;
+    if digits > 18 {
+        return None;
+    }
+    if digits == 0 {
+        return None;
+    }
+    if let Some(b'e' | b'E') = rest.get(i) {
+        i += 1;
+        let eneg = match rest.get(i) {
+            Some(b'-') => {
+                i += 1;
+                true
+            }
+            Some(b'+') => {
+                i += 1;
+                false
+            }
+            _ => false,
+        };
+        let from = i;
+        let mut n = 0i64;
+        while let Some(&b) = rest.get(i) {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 || i - from >= 4 {
+                break;
+            }
+            n = n * 10 + i64::from(d);
+            i += 1;
+        }
+        if i == from || rest.get(i).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        scale += if eneg { -n } else { n };
+    }
+    let used = i + usize::from(neg);
+    if w > 1 << 53 {
+        return None;
+    }
+    let p = *POW10.get(usize::try_from(scale.unsigned_abs()).ok()?)?;
+    let d = if scale < 0 {
+        w as f64 / p
+    } else {
+        w as f64 * p
+    };
+    if w != 0 && !(f64::from(f32::MIN_POSITIVE)..=f64::from(f32::MAX)).contains(&d) {
+        return None;
+    }
+    // Halfway between two f32: the 29 bits f32 drops are exactly 1000…0.
+    if d.to_bits() & 0x1fff_ffff == 0x1000_0000 {
+        return None;
+    }
+    let v = d as f32;
+    Some((if neg { -v } else { v }, used))
+}
+
 impl<R: io::Read> Iterator for RecordsReader<'_, R> {
     type Item = Result<Row, HostError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        match self.framer.next_record(&mut self.record, false) {
-            Ok(true) => Some(Ok(self.row())),
-            Ok(false) => {
-                self.done = true;
-                None
+        loop {
+            if self.done {
+                return None;
             }
-            Err(e) => {
+            if let Some(span) = self.block.spans.get(self.next).copied() {
+                self.next += 1;
+                return Some(Ok(self.row(span)));
+            }
+            if let Some(e) = self.block.end.take() {
                 self.done = true;
-                Some(Err(frame_error(&self.path, e)))
+                return Some(Err(frame_error(&self.path, e)));
+            }
+            match self.scanner.next_block(READ_BLOCK) {
+                Some(block) => {
+                    self.block = block;
+                    self.next = 0;
+                }
+                None => {
+                    self.done = true;
+                    return None;
+                }
             }
         }
     }
 }
 
 impl<R: io::Read> core::iter::FusedIterator for RecordsReader<'_, R> {}
+
+/// The error of a framer, naming `path`.
+pub(crate) fn frame_error_at(path: &Path, e: FrameError) -> HostError {
+    frame_error(path, e)
+}
 
 fn frame_error(path: &Path, e: FrameError) -> HostError {
     match e {
@@ -524,4 +976,4 @@ fn frame_error(path: &Path, e: FrameError) -> HostError {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -316,3 +316,277 @@ fn every_row_has_a_status_in_spec_order() {
     );
     assert_eq!(lines(&rows), [2, 3, 4, 5, 6]);
 }
+
+/// A small deterministic generator for the differential tests.
+pub(crate) struct Rng(pub u64);
+
+impl Rng {
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    /// Random CSV-ish bytes built from the pieces that matter to the grammar.
+    pub(crate) fn hostile_csv(&mut self, pieces: usize) -> Vec<u8> {
+        const PIECES: &[&[u8]] = &[
+            b",",
+            b",",
+            b",",
+            b"\n",
+            b"\n",
+            b"\r\n",
+            b"\r",
+            b"\"",
+            b"\"\"",
+            b"1",
+            b"2.5",
+            b"-3e4",
+            b"NaN",
+            b"inf",
+            b"1e40",
+            b" 7 ",
+            b"x",
+            b"abc",
+            b"\xff\xfe",
+            b"\xc3\xa9",
+            b"\0",
+            b"\t",
+            b"\n\n",
+            b"\"a,b\"",
+            b"\"a\nb\"",
+            b"\"q\"\"q\"",
+            b"\"x\"y",
+            b"",
+            b"4294967295",
+            b"4294967296",
+            b"+5",
+            b"\xef\xbb\xbf",
+        ];
+        let mut out = Vec::new();
+        for _ in 0..pieces {
+            let p = PIECES[self.below(PIECES.len() as u64) as usize];
+            out.extend_from_slice(p);
+        }
+        out
+    }
+}
+
+/// A source that hands out its bytes in pieces of random sizes.
+struct Pieces<'a> {
+    data: &'a [u8],
+    rng: Rng,
+}
+
+impl Read for Pieces<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = (self.rng.below(7) as usize + 1)
+            .min(buf.len())
+            .min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+/// Every data record as (line, field count, kept fields), then the error, by the byte-by-byte
+/// framer.
+type Framed = (Vec<(u64, usize, Vec<Vec<u8>>)>, Option<String>);
+
+fn frame_slow(data: &[u8], limits: Limits, keep: usize, rng: u64) -> Framed {
+    use super::frame::{Framer, RawRecord};
+    let source = Pieces {
+        data,
+        rng: Rng(rng),
+    };
+    let mut f = Framer::new(source, limits);
+    let mut raw = RawRecord::default();
+    // The header, as the reader reads it.
+    if let Err(e) = f.next_record(&mut raw, true) {
+        return (Vec::new(), Some(format!("{e}")));
+    }
+    f.keep_fields(keep);
+    let mut out = Vec::new();
+    loop {
+        match f.next_record(&mut raw, false) {
+            Ok(true) => out.push((
+                raw.line,
+                raw.len(),
+                raw.iter().map(<[u8]>::to_vec).collect(),
+            )),
+            Ok(false) => return (out, None),
+            Err(e) => return (out, Some(format!("{e}"))),
+        }
+    }
+}
+
+fn frame_fast(data: &[u8], limits: Limits, keep: usize, rng: u64, target: usize) -> Framed {
+    use super::frame::Framer;
+    let source = Pieces {
+        data,
+        rng: Rng(rng),
+    };
+    // Start as the reader does: from a framer that has read the header.
+    let mut f = Framer::new(source, limits);
+    if let Err(e) = f.next_record(&mut super::frame::RawRecord::default(), true) {
+        return (Vec::new(), Some(format!("{e}")));
+    }
+    let (source, pending, line, after_cr, eof) = f.into_parts();
+    let mut s = super::scan::Scanner::resume(source, limits, pending, line, after_cr, eof);
+    let mut out = Vec::new();
+    let (mut bytes, mut ends) = (Vec::new(), Vec::new());
+    while let Some(block) = s.next_block(target) {
+        for span in &block.spans {
+            let rec = &block.data[span.start..span.end];
+            let n = super::scan::split(rec, span.quoted, keep, &mut bytes, &mut ends);
+            let mut fields = Vec::new();
+            let mut start = 0;
+            for &e in &ends {
+                if span.quoted {
+                    fields.push(bytes[start..e].to_vec());
+                    start = e;
+                } else {
+                    fields.push(rec[start..e].to_vec());
+                    start = e + 1;
+                }
+            }
+            out.push((span.line, n, fields));
+        }
+        if let Some(e) = block.end {
+            return (out, Some(format!("{e}")));
+        }
+    }
+    (out, None)
+}
+
+/// The fast framer reads exactly what the byte-by-byte one reads: records, fields, line
+/// numbers and errors, on generated hostile inputs, small limits and every block size.
+#[test]
+fn the_fast_framer_equals_the_byte_by_byte_one() {
+    let mut rng = Rng(7);
+    let mut differences = Vec::new();
+    for case in 0..2500 {
+        let pieces = 1 + rng.below(60) as usize;
+        let data = rng.hostile_csv(pieces);
+        let limits = Limits {
+            max_record_bytes: 1 + rng.below(if case % 2 == 0 { 40 } else { 4000 }) as usize,
+            max_columns: 64,
+        };
+        let keep = 1 + rng.below(6) as usize;
+        let seed = rng.next();
+        let target = 1 + rng.below(96) as usize;
+        let slow = frame_slow(&data, limits, keep, seed);
+        let fast = frame_fast(&data, limits, keep, seed, target);
+        if slow != fast {
+            differences.push(format!(
+                "case {case}: {:?} (limit {}, keep {keep}, block {target}):\n slow {slow:?}\n fast {fast:?}",
+                String::from_utf8_lossy(&data),
+                limits.max_record_bytes
+            ));
+        }
+    }
+    assert!(
+        differences.is_empty(),
+        "{} differences, the first: {}",
+        differences.len(),
+        differences.first().map_or("", String::as_str)
+    );
+}
+
+/// The fast number paths give exactly what `str::parse` gives, or leave the cell to it.
+#[test]
+fn fast_numbers_equal_str_parse() {
+    let mut rng = Rng(11);
+    let alphabet = b"0123456789.-e+";
+    let mut taken = 0;
+    for case in 0..300_000 {
+        let len = 1 + rng.below(if case % 3 == 0 { 20 } else { 11 }) as usize;
+        let cell: Vec<u8> = (0..len)
+            .map(|i| {
+                let k = match rng.below(20) {
+                    0 if i > 0 => 12,
+                    1 if i > 1 => 13,
+                    2 if i == 0 => 11,
+                    3 => 10,
+                    _ => rng.below(10) as usize,
+                };
+                alphabet[k]
+            })
+            .collect();
+        let s = core::str::from_utf8(&cell).unwrap();
+        if let Some(v) = super::fast_f32(&cell) {
+            taken += 1;
+            let want: f32 = s.parse().unwrap_or_else(|_| panic!("{s:?} is not an f32"));
+            assert_eq!(v.to_bits(), want.to_bits(), "{s:?}");
+        }
+        if let Some(v) = super::fast_u32(&cell) {
+            assert_eq!(Ok(v), s.parse::<u32>(), "{s:?}");
+        }
+    }
+    assert!(taken > 50_000, "the fast path took only {taken} cells");
+    // Every f32 printed as Rust prints it (shortest round trip, and in exponent form).
+    for _ in 0..200_000 {
+        let v = f32::from_bits(rng.next() as u32);
+        for s in [format!("{v}"), format!("{v:e}"), format!("{v:.3}")] {
+            if let Some(got) = super::fast_f32(s.as_bytes()) {
+                let want: f32 = s.parse().unwrap();
+                assert_eq!(got.to_bits(), want.to_bits(), "{s:?}");
+            }
+        }
+    }
+    let some = [
+        "-.5",
+        ".5",
+        "5.",
+        "-0",
+        "0",
+        "16777216",
+        "0.0000000001",
+        "9999999",
+        "1234.5677",
+        "-.5e3",
+        "1e3",
+        "5.056098e7",
+        "3.4028235e15",
+        "1.17549435e-14",
+        "0.12345678901",
+        "0.74713326",
+    ];
+    for s in some {
+        let v = super::fast_f32(s.as_bytes()).unwrap_or_else(|| panic!("{s:?}"));
+        assert_eq!(v.to_bits(), s.parse::<f32>().unwrap().to_bits(), "{s}");
+    }
+    // Halfway between two f32 (2^24 + 1 and the same value written otherwise): left to
+    // str::parse, as is anything outside the grammar or the normal range.
+    let none = [
+        "16777217",
+        "1.6777217e7",
+        "167772170e-1",
+        "5.056099e7",
+        "-",
+        ".",
+        "-.",
+        "",
+        " 1",
+        "+1",
+        "1_0",
+        "--1",
+        "1e",
+        "1e+",
+        "1e40",
+        "1e-46",
+        "1e99999",
+        "inf",
+        "NaN",
+        "1e-39",
+    ];
+    for s in none {
+        assert_eq!(super::fast_f32(s.as_bytes()), None, "{s:?}");
+    }
+}

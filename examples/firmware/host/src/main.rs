@@ -208,7 +208,10 @@ fn journal_expect(path: &Path) -> Result<ExitCode, String> {
     use silkscore::Grade;
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut entries = Vec::new();
-    for line in text.lines().filter(|l| l.starts_with("F ") && l.contains(" ok ")) {
+    for line in text
+        .lines()
+        .filter(|l| l.starts_with("F ") && l.contains(" ok "))
+    {
         let field = |key: &str| -> Result<&str, String> {
             line.split(' ')
                 .find_map(|w| w.strip_prefix(key))
@@ -219,12 +222,16 @@ fn journal_expect(path: &Path) -> Result<ExitCode, String> {
                 .map(f32::from_bits)
                 .map_err(|e| format!("{s}: {e} in {line}"))
         };
-        let list = |key: &str| -> Result<Vec<&str>, String> { Ok(field(key)?.split(',').collect()) };
+        let list =
+            |key: &str| -> Result<Vec<&str>, String> { Ok(field(key)?.split(',').collect()) };
         let bp: Vec<u16> = list("bp=")?
             .iter()
             .map(|v| v.parse().map_err(|e| format!("{v}: {e}")))
             .collect::<Result<_, String>>()?;
-        let cov: Vec<f32> = list("cov=")?.into_iter().map(bits).collect::<Result<_, _>>()?;
+        let cov: Vec<f32> = list("cov=")?
+            .into_iter()
+            .map(bits)
+            .collect::<Result<_, _>>()?;
         let grade = match field("g=")? {
             "A" => Grade::A,
             "B" => Grade::B,
@@ -246,7 +253,8 @@ fn journal_expect(path: &Path) -> Result<ExitCode, String> {
         let sequence = entries.len() as u32;
         entries.push(Entry { sequence, scores });
     }
-    let out = silkscore_host::journal::write_csv(&entries, Vec::new()).map_err(|e| e.to_string())?;
+    let out =
+        silkscore_host::journal::write_csv(&entries, Vec::new()).map_err(|e| e.to_string())?;
     print!("{}", String::from_utf8_lossy(&out));
     Ok(ExitCode::SUCCESS)
 }
