@@ -302,7 +302,8 @@ mod tests {
         let mut buf = [0u8; RECORD_FRAME_MAX_SIZE];
         let n = encode_frame(&r, &mut buf).unwrap().len();
         let original = buf;
-        for byte in 0..n - 1 {
+        // Under Miri every seventh byte (all of them natively).
+        for byte in (0..n - 1).step_by(if cfg!(miri) { 7 } else { 1 }) {
             for bit in 0..8 {
                 let mut f = original;
                 f[byte] ^= 1 << bit;
