@@ -1,4 +1,5 @@
-//! Runtime SIMD dispatch for the column-wise scorer ([`super::Scorer::score_columns`]).
+//! Runtime SIMD dispatch for the column-wise scorer ([`super::Scorer::score_into`],
+//! [`super::Scorer::score_columns`]).
 //!
 //! The scorer is compiled once per instruction set: the target's baseline (SSE2 on x86_64,
 //! NEON on aarch64, plain code elsewhere) and, on x86_64 with the `runtime-dispatch` feature,
@@ -28,8 +29,8 @@
 // three calls below are the whole of it. The safety argument is at each call.
 #![cfg_attr(feature = "runtime-dispatch", allow(unsafe_code))]
 
-use super::columns::Columns;
-use super::{ScoreError, Scorer, Scores};
+use super::columns::{Sink, Source};
+use super::Scorer;
 
 /// An instruction set the column-wise scorer is compiled for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -121,40 +122,37 @@ fn has(isa: Isa) -> bool {
     }
 }
 
-/// Runs the column-wise scorer on `path` (lengths already checked by the caller).
-pub(super) fn run(
+/// Runs the column-wise scorer on `path` (lengths already checked by the caller): reads
+/// `src`, writes `sink`, returns the number of records that scored.
+pub(super) fn run<S: Source, K: Sink>(
     path: SimdPath,
     scorer: &Scorer<'_>,
-    batch: &Columns<'_>,
-    out: &mut [Result<Scores, ScoreError>],
+    src: &S,
+    sink: &mut K,
 ) -> usize {
     match path.isa {
         #[cfg(all(feature = "runtime-dispatch", target_arch = "x86_64"))]
         // SAFETY: a `SimdPath` with `Isa::Avx512` is only made by `SimdPath::new`,
         // `supported` or `detect`, after `has` found AVX-512 F, BW, DQ and VL on this CPU:
         // exactly the features `avx512` enables. The function body is safe code.
-        Isa::Avx512 => unsafe { avx512(scorer, batch, out) },
+        Isa::Avx512 => unsafe { avx512(scorer, src, sink) },
         #[cfg(all(feature = "runtime-dispatch", target_arch = "x86_64"))]
         // SAFETY: as above, `has` found AVX2 on this CPU, the feature `avx2` enables.
-        Isa::Avx2 => unsafe { avx2(scorer, batch, out) },
-        _ => scorer.score_blocks(batch, out),
+        Isa::Avx2 => unsafe { avx2(scorer, src, sink) },
+        _ => scorer.score_blocks(src, sink),
     }
 }
 
 /// The scorer compiled with AVX2.
 #[cfg(all(feature = "runtime-dispatch", target_arch = "x86_64"))]
 #[target_feature(enable = "avx2")]
-fn avx2(scorer: &Scorer<'_>, batch: &Columns<'_>, out: &mut [Result<Scores, ScoreError>]) -> usize {
-    scorer.score_blocks(batch, out)
+fn avx2<S: Source, K: Sink>(scorer: &Scorer<'_>, src: &S, sink: &mut K) -> usize {
+    scorer.score_blocks(src, sink)
 }
 
 /// The scorer compiled with AVX-512.
 #[cfg(all(feature = "runtime-dispatch", target_arch = "x86_64"))]
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-fn avx512(
-    scorer: &Scorer<'_>,
-    batch: &Columns<'_>,
-    out: &mut [Result<Scores, ScoreError>],
-) -> usize {
-    scorer.score_blocks(batch, out)
+fn avx512<S: Source, K: Sink>(scorer: &Scorer<'_>, src: &S, sink: &mut K) -> usize {
+    scorer.score_blocks(src, sink)
 }
