@@ -3,8 +3,9 @@
 # this checkout by maturin (pip's PEP 517 build, release profile) with its test
 # dependencies from the package registry, then pytest over python/tests — the conformance
 # vectors bit for bit against the native library and the `silkscore` command, the error
-# paths, weights and sensitivity, and the Dask example on 2,000,000 rows with a local
-# cluster of two worker processes. Ends with pytest's summary line.
+# paths, weights, the sensitivity analysis against `silkscore sensitivity --format json`,
+# and the Dask example on 2,000,000 rows with a local cluster of two worker processes. Ends
+# with pytest's summary line.
 #
 #   bash python/check.sh            (from anywhere; needs python3 >= 3.10 with venv, cargo)
 set -euo pipefail

@@ -195,6 +195,132 @@ pub fn exp(x: f32) -> f32 {
     }
 }
 
+/// [`ln`] for the scalar scoring path (`Scorer::score`): the same function, shaped like
+/// `libm::logf` itself rather than branch-free. A positive normal argument, which is what
+/// scoring almost always takes, goes straight to [`ln_normal_scalar`] inline; every other
+/// argument (0, subnormal, negative, ∞, NaN) to [`ln_call`]. Same bits as [`ln`] and
+/// `libm::logf` for every input (tests below, exhaustive in the ignored one): on a
+/// microcontroller it costs no more than `logf` per call, where the branch-free form costs
+/// more (docs/spec.md §4.5).
+#[inline]
+pub(crate) fn ln_scalar(x: f32) -> f32 {
+    if is_positive_normal(x) {
+        ln_normal_scalar(x)
+    } else {
+        ln_call(x)
+    }
+}
+
+/// `f32::MIN_POSITIVE` ≤ x < ∞.
+#[inline(always)]
+fn is_positive_normal(x: f32) -> bool {
+    x.to_bits().wrapping_sub(0x0080_0000) < 0x7f80_0000 - 0x0080_0000
+}
+
+/// [`ln`] of a positive, normal, finite `x` (`f32::MIN_POSITIVE` ≤ x < ∞): `logf`'s
+/// reduction and polynomial, nothing else (for any other `x` the result is meaningless, never
+/// a panic).
+#[inline]
+pub(crate) fn ln_normal_scalar(x: f32) -> f32 {
+    ln_reduced(x.to_bits(), 0)
+}
+
+/// `logf`'s reduction and polynomial for the normal f32 with bits `bits`, whose exponent is
+/// taken `k0` lower (−25 for a subnormal scaled by 2²⁵). The reduction is [`ln_positive`]'s
+/// with fewer constants: there `ix = bits + (0x3f800000 − 0x3f3504f3)`, k = (ix >> 23) − 0x7f
+/// and the reduced mantissa's bits are `(ix & 0x7fffff) + 0x3f3504f3`; with
+/// `t = bits − 0x3f3504f3` (signed), those are k = t >> 23 (arithmetic) and `bits − (k << 23)`,
+/// the same integers (the tests below check every input).
+#[inline]
+fn ln_reduced(bits: u32, k0: i32) -> f32 {
+    let k = (bits.wrapping_sub(0x3f35_04f3) as i32) >> 23;
+    let m = f32::from_bits(bits.wrapping_sub((k as u32) << 23));
+    let f = m - 1.0;
+    let s = f / (2.0 + f);
+    let z = s * s;
+    let w = z * z;
+    let t1 = w * (LG2 + w * LG4);
+    let t2 = z * (LG1 + w * LG3);
+    let r = t2 + t1;
+    let hfsq = 0.5 * f * f;
+    let dk = (k + k0) as f32;
+    s * (hfsq + r) + dk * LN_LN2_LO - hfsq + f + dk * LN_LN2_HI
+}
+
+/// [`ln`] of any `x`, called rather than inlined: `libm::logf`'s branches (±0 → −∞, negative
+/// → NaN, +∞ and NaN → themselves, a subnormal scaled by 2²⁵) around [`ln_reduced`]. One copy
+/// serves the callers that are not a hot loop (preparing a scorer, validating a model, the
+/// rare arguments of [`ln_scalar`]).
+#[inline(never)]
+pub(crate) fn ln_call(x: f32) -> f32 {
+    let ix = x.to_bits();
+    let (bits, k0) = if is_positive_normal(x) {
+        (ix, 0)
+    } else if ix << 1 == 0 {
+        return f32::NEG_INFINITY;
+    } else if ix >> 31 != 0 {
+        return f32::NAN;
+    } else if ix >= 0x7f80_0000 {
+        return x; // +∞, NaN
+    } else {
+        ((x * f32::from_bits(0x4c00_0000)).to_bits(), -25) // subnormal: x·2^25
+    };
+    ln_reduced(bits, k0) // one copy of the polynomial
+}
+
+/// [`exp`] for the scalar scoring path: the same function, shaped like `libm::expf` (special
+/// cases first, then the reduction, polynomial and scaling by 2ᵏ of [`exp`], in the same
+/// operations). Same bits as [`exp`] and `libm::expf` for every input (tests below,
+/// exhaustive in the ignored one).
+#[inline(never)]
+pub(crate) fn exp_scalar(x: f32) -> f32 {
+    let hx0 = x.to_bits();
+    let sign = (hx0 >> 31) as i32;
+    let hx = hx0 & 0x7fff_ffff;
+    if hx >= 0x42ae_ac50 {
+        // |x| ≥ 87.34, or NaN
+        if hx > 0x7f80_0000 {
+            return x;
+        }
+        if sign == 0 && hx >= 0x42b1_7218 {
+            return x * f32::from_bits(0x7f00_0000); // overflow: +∞
+        }
+        if sign != 0 && hx >= 0x42cf_f1b5 {
+            return 0.0; // underflow
+        }
+    }
+    if hx <= 0x3900_0000 {
+        return 1.0 + x; // |x| ≤ 2^-14
+    }
+    // Argument reduction: x = k·ln2 + r, |r| ≤ 0.5·ln2.
+    let k: i32 = if hx > 0x3f85_1592 {
+        let half = if sign != 0 { -0.5 } else { 0.5 };
+        (INV_LN2 * x + half) as i32
+    } else if hx > 0x3eb1_7218 {
+        1 - sign - sign
+    } else {
+        0
+    };
+    let kf = k as f32;
+    let hi = x - kf * EXP_LN2_HI;
+    let lo = kf * EXP_LN2_LO;
+    let r = hi - lo;
+    let xx = r * r;
+    let c = r - xx * (P1 + xx * P2);
+    let y = 1.0 + (r * c / (2.0 - c) - lo + hi);
+    // y · 2^k as `exp` computes it (k is in −150 ..= 128 here).
+    let pow2 = |n: i32| f32::from_bits(((0x7f + n) as u32) << 23);
+    if k == 0 {
+        y
+    } else if k > 127 {
+        (y * f32::from_bits(0x7f00_0000)) * pow2(k - 127)
+    } else if k < -126 {
+        (y * f32::from_bits(0x0c80_0000)) * pow2(k + 102)
+    } else {
+        y * pow2(k)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,5 +417,126 @@ mod tests {
     #[ignore]
     fn matches_libm_on_every_input() {
         check_stride(1);
+    }
+
+    /// The scalar path's shapes against `libm`, on every `step`-th input.
+    fn check_scalar(step: usize) {
+        for bits in (0..=u32::MAX).step_by(step) {
+            let x = f32::from_bits(bits);
+            assert!(same(ln_scalar(x), libm::logf(x)), "ln_scalar {bits:#x}");
+            assert!(same(ln_call(x), libm::logf(x)), "ln_call {bits:#x}");
+            if x >= f32::MIN_POSITIVE && x.is_finite() {
+                assert!(
+                    same(ln_normal_scalar(x), libm::logf(x)),
+                    "ln_normal_scalar {bits:#x}"
+                );
+            }
+            assert!(same(exp_scalar(x), libm::expf(x)), "exp_scalar {bits:#x}");
+        }
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "1.4 million libm evaluations: hours under Miri")]
+    fn scalar_shapes_match_libm_on_a_stride_and_at_their_edges() {
+        check_scalar(3067);
+        // each side of every branch of ln_scalar and exp_scalar, both signs
+        let edges = [
+            0u32,
+            1,
+            0x007f_ffff,
+            0x0080_0000,
+            0x0080_0001,
+            0x3f80_0000,
+            0x7f7f_ffff,
+            0x7f80_0000,
+            0x7f80_0001,
+            0x7fc0_0000,
+            0x3900_0000,
+            0x3900_0001,
+            0x3eb1_7218,
+            0x3eb1_7219,
+            0x3f85_1592,
+            0x3f85_1593,
+            0x42ae_ac4f,
+            0x42ae_ac50,
+            0x42b1_7218,
+            0x42cf_f1b5,
+        ];
+        for e in edges {
+            for bits in e.saturating_sub(64)..e.saturating_add(64) {
+                for bits in [bits, bits | 0x8000_0000] {
+                    let x = f32::from_bits(bits);
+                    assert!(same(ln_scalar(x), libm::logf(x)), "ln_scalar {bits:#x}");
+                    assert!(same(exp_scalar(x), libm::expf(x)), "exp_scalar {bits:#x}");
+                }
+            }
+        }
+        // the reduction's boundary (a mantissa of sqrt(2)/2) in every binade
+        for e in 0..255u32 {
+            for bits in (e << 23 | 0x0035_04f3) - 3..(e << 23 | 0x0035_04f3) + 3 {
+                let x = f32::from_bits(bits);
+                assert!(same(ln_scalar(x), libm::logf(x)), "ln_scalar {bits:#x}");
+            }
+        }
+        // every mean a geometric aggregation can take, 2^-24 apart near 0
+        let mut x = -90.0f32;
+        while x < 1.0 {
+            assert!(same(exp_scalar(x), libm::expf(x)), "exp_scalar {x}");
+            x += if x.abs() < 0.01 { 1.0e-6 } else { 0.0007 };
+        }
+    }
+
+    /// All 2³² inputs: `cargo test --release --lib -- --ignored math` (about a minute).
+    #[test]
+    #[ignore]
+    fn scalar_shapes_match_libm_on_every_input() {
+        check_scalar(1);
+    }
+
+    /// `ln_scalar` (the same function as libm's `logf`) never decreases from one positive
+    /// finite f32 to the next,
+    /// nor `exp_scalar` from one finite f32 to the next, checked on every `step`-th input:
+    /// the scorer relies on it (`score::aggregate`: a normalised value needs no clamp to
+    /// [0, 1], and neither does an index).
+    fn check_monotone(step: usize) {
+        for bits in (1..0x7f80_0000u32 - 1).step_by(step) {
+            let (a, b) = (f32::from_bits(bits), f32::from_bits(bits + 1));
+            assert!(ln_scalar(a) <= ln_scalar(b), "ln at {bits:#x}");
+        }
+        // exp over the finite floats in increasing order: −max … −0, then +0 … max.
+        for bits in (0..0x7f80_0000u32 - 1).step_by(step) {
+            let (a, b) = (f32::from_bits(bits), f32::from_bits(bits + 1));
+            assert!(exp_scalar(a) <= exp_scalar(b), "exp at {bits:#x}");
+            let (na, nb) = (-b, -a);
+            assert!(exp_scalar(na) <= exp_scalar(nb), "exp at -{bits:#x}");
+        }
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "1.4 million libm evaluations: hours under Miri")]
+    fn ln_and_exp_are_monotone_on_a_stride_of_all_inputs() {
+        check_monotone(1531);
+        // where the polynomial's interval changes: around 1 and sqrt(2)/2 (ln), the argument
+        // reduction's thresholds (exp)
+        for centre in [
+            0x3f80_0000u32,
+            0x3f35_04f3,
+            0x3eb1_7218,
+            0x3f85_1592,
+            0x3900_0000,
+        ] {
+            for bits in centre - 4096..centre + 4096 {
+                let (a, b) = (f32::from_bits(bits), f32::from_bits(bits + 1));
+                assert!(ln_scalar(a) <= ln_scalar(b), "ln at {bits:#x}");
+                assert!(exp_scalar(a) <= exp_scalar(b), "exp at {bits:#x}");
+            }
+        }
+    }
+
+    /// Every input: `cargo test --release --lib -- --ignored math` (about a minute).
+    #[test]
+    #[ignore]
+    fn ln_and_exp_are_monotone_on_every_input() {
+        check_monotone(1);
     }
 }

@@ -353,12 +353,12 @@ fn a_million_records_on_every_simd_path() {
 /// `cargo test --workspace` enables through silkscore-host).
 #[test]
 fn detection_picks_the_widest_path_the_cpu_has() {
-    use silkscore::score::simd::Isa;
     let supported: Vec<SimdPath> = SimdPath::supported().collect();
     assert_eq!(supported.first(), Some(&SimdPath::portable()));
     assert_eq!(supported.last(), Some(&SimdPath::detect()));
     #[cfg(all(feature = "runtime-dispatch", target_arch = "x86_64"))]
     {
+        use silkscore::score::simd::Isa;
         let avx512 = ["avx512f", "avx512bw", "avx512dq", "avx512vl"]
             .iter()
             .all(|f| std::fs::read_to_string("/proc/cpuinfo").is_ok_and(|c| c.contains(f)));

@@ -127,7 +127,7 @@ for t in "${targets[@]}"; do
   echo "| **flash cost of verification, A/B** (of which the envelope and the public key: $signed_data B) | **$(kib $signed_ab)** |"
   echo "| … without that data: Ed25519 (ed25519-dalek, curve25519-dalek, sha2) and the envelope code | $(kib $((signed_ab - signed_data))) |"
   echo "| Ed25519 symbols in the full example (names containing ed25519, curve25519, sha2, digest, signature) | $(kib $crypto) |"
-  echo "| peak stack, \`signed::verify_into\` (parse, key, \`verify_strict\`, revision, \`decode_into\`) | $(sget signed_verify "$sstack") |"
+  echo "| peak stack, \`signed::verify_into\` (parse, key, \`verify_strict_checked\`, revision, \`decode_into\`) | $(sget signed_verify "$sstack") |"
   echo "| peak stack, the signature alone (\`Envelope::parse\` + \`verify_signature\`) / \`signed::verifying_key\` | $(sget signature_only "$sstack") / $(sget verifying_key "$sstack") |"
   echo "| smallest kiosk with verification: peak stack of the whole program | ${kiosk_signed_stack:-?} (without: ${kiosk_stack:-?}) |"
   echo "| instructions, one \`signed::verify\` of the default envelope (QEMU -icount, SysTick) | $(sget signed_verify "$scost") |"

@@ -25,6 +25,8 @@ __all__ = [
     "MIN_ROWS_PER_THREAD",
     "MAX_INDICATORS",
     "FORMAT_VERSION",
+    "MAX_SAMPLES",
+    "MAX_RANK_ENTRIES",
     "__version__",
 ]
 
@@ -39,6 +41,8 @@ CHUNK: int
 MIN_ROWS_PER_THREAD: int
 MAX_INDICATORS: int
 FORMAT_VERSION: int
+MAX_SAMPLES: int
+MAX_RANK_ENTRIES: int
 
 _Outputs = tuple[
     npt.NDArray[np.float32],  # cultural
@@ -113,9 +117,12 @@ def analyse(
     model: Model,
     values: npt.NDArray[Any],
     present: npt.NDArray[np.bool_] | None = None,
-    samples: int = 1000,
+    samples: int | None = None,
     seed: int = 1,
     spread: float = 0.25,
+    uncertainty: str | None = None,
+    uncertainty_path: str | None = None,
+    resamples: int | None = None,
     progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, Any]: ...
 def parse_cells(

@@ -16,8 +16,10 @@ what it is about in attributes as well as in its message:
 * :class:`WeightsError` — weights that cannot be computed: ``row`` and ``field`` (indicator id)
   of an incomplete record, ``field`` ``judgments[i]`` of a bad AHP judgment, ``cr`` of
   inconsistent judgments.
-* :class:`SensitivityError` — an analysis that cannot run: ``row`` of a project that does not
-  score with the nominal model.
+* :class:`SensitivityError` — an analysis that cannot run: ``row`` (0-based) of a project
+  that does not score with the nominal model; ``field`` (the key: ``floor``, ``weights``, an
+  unknown key …), ``line`` and ``path`` of a refused uncertainty file; ``field`` (``samples``,
+  ``seed``, ``spread``, ``resamples``, ``values``) of a setting out of range.
 
 Arrays of the wrong dtype raise :class:`TypeError`; a model file that cannot be read raises
 the :class:`OSError` subclass Python would (``FileNotFoundError`` …), with ``filename`` set.
@@ -106,7 +108,11 @@ class WeightsError(SilkscoreError):
 
 
 class SensitivityError(SilkscoreError):
-    """A sensitivity analysis that cannot run."""
+    """A sensitivity analysis that cannot run (``docs/spec.md`` §7.8): a project that does
+    not score, a refused uncertainty file, a setting out of range."""
 
-    _attributes = ("row",)
+    _attributes = ("row", "field", "line", "path")
     row: int | None
+    field: str | None
+    line: int | None
+    path: str | None

@@ -28,7 +28,15 @@ frame = model.score_frame(pd.DataFrame(values, columns=list(ids)))
 w: weights.AhpResult = weights.ahp([2.0, 4.0, 2.0])
 m2: silkscore.Model = w.apply(model, "cultural")
 e: weights.EntropyResult = weights.entropy(model, values)
-a: sensitivity.Analysis = sensitivity.analyse(model, values, samples=8)
+a: sensitivity.Analysis = sensitivity.analyse(model, values + 1, samples=8, resamples=0,
+                                               uncertainty="across = true\\nfloor = [0.001, 0.05]\\n")
+groups: tuple[str, ...] = a.groups
+floor_total = a.total("floor")[:, 0]
+width: float = a.max_half_width
+try:
+    sensitivity.analyse(model, values, uncertainty="weights = 2\\n")
+except silkscore.SensitivityError as err2:
+    line: int | None = err2.line
 try:
     silkscore.Model.from_toml("model.toml")
 except silkscore.ModelError as err:

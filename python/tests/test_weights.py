@@ -1,5 +1,5 @@
-"""Weights (AHP, entropy, CRITIC, equal) against the conformance vectors, and the
-sensitivity analysis."""
+"""Weights (AHP, entropy, CRITIC, equal) against the conformance vectors (the sensitivity
+analysis is tested in test_sensitivity.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 import silkscore
 from conftest import VECTORS
-from silkscore import SensitivityError, WeightsError, sensitivity, weights
+from silkscore import WeightsError, weights
 
 M = silkscore.Model.default()
 AHP = list(csv.DictReader(open(VECTORS / "ahp_cases.csv", newline="")))
@@ -107,46 +107,3 @@ def test_data_driven_weights_name_the_incomplete_record() -> None:
 def test_equal_weights() -> None:
     skewed = M.with_indicator_weights(np.arange(1, 19))
     assert weights.equal(skewed) == M
-
-
-def portfolio() -> np.ndarray:
-    rng = np.random.default_rng(11)
-    lo = np.array([i.lo for i in M.indicators])
-    hi = np.array([i.hi for i in M.indicators])
-    return lo + (hi - lo) * rng.uniform(0, 1, (12, len(M)))
-
-
-def test_sensitivity_analysis() -> None:
-    v = portfolio()
-    calls: list[tuple[int, int]] = []
-    a = sensitivity.analyse(M, v, samples=64, seed=5, progress=lambda d, t: calls.append((d, t)))
-    assert a.nominal_rank.shape == (12,) and sorted(a.nominal_rank.tolist()) == list(range(1, 13))
-    assert (a.p5_rank <= a.median_rank).all() and (a.median_rank <= a.p95_rank).all()
-    np.testing.assert_array_equal(a.nominal_composite, M.score(v).composite)
-    assert a.sobol_first.shape == (12, 3) and a.samples_used + a.samples_skipped == 64
-    assert a.sobol_across == "geometric" and a.sobol_rows == 64
-    assert calls and calls[-1][0] == calls[-1][1] and all(x[0] <= y[0] for x, y in zip(calls, calls[1:]))
-    again = sensitivity.analyse(M, v, samples=64, seed=5)
-    for name in ("median_rank", "p5_rank", "p95_rank"):
-        np.testing.assert_array_equal(getattr(a, name), getattr(again, name))
-    np.testing.assert_array_equal(a.sobol_total, again.sobol_total)
-    other = sensitivity.analyse(M, v, samples=64, seed=6)
-    assert not np.array_equal(a.sobol_first, other.sobol_first)
-
-
-def test_sensitivity_errors() -> None:
-    v = portfolio()
-    v[7, :6] = np.nan
-    with pytest.raises(SensitivityError) as err:
-        sensitivity.analyse(M, v, samples=8)
-    assert err.value.row == 7
-    with pytest.raises(SensitivityError):
-        sensitivity.analyse(M, portfolio(), samples=0)
-    with pytest.raises(SensitivityError):
-        sensitivity.analyse(M, portfolio(), spread=1.5)
-
-    def stop(done: int, total: int) -> None:
-        raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        sensitivity.analyse(M, portfolio(), samples=16, progress=stop)

@@ -105,14 +105,18 @@ impl Transform {
             .into_iter()
             .find(|t| t.as_str() == s)
     }
-    /// Applies f, using the crate's one [`crate::math::ln`]. For a validated indicator's
-    /// values in [lo, hi] the argument of the logarithm is positive and finite.
+    /// Applies f, with the crate's one logarithm ([`crate::math::ln`], in its scalar shape:
+    /// docs/spec.md §4.5). For a validated indicator's values in [lo, hi] the argument of
+    /// the logarithm is positive and finite.
     #[inline]
     pub fn apply(self, x: f32) -> f32 {
+        // One call for both logarithms: ln(x + 0) is ln x for every x (x + 0 only turns −0
+        // into +0, and ln(±0) = −∞).
         match self {
             Transform::Lin => x,
-            Transform::Log => crate::math::ln_positive(1.0 + x),
-            Transform::Ln => crate::math::ln_positive(x),
+            Transform::Log | Transform::Ln => {
+                crate::math::ln_call(x + if self == Transform::Log { 1.0 } else { 0.0 })
+            }
         }
     }
 }

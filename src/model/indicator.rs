@@ -173,7 +173,10 @@ impl Indicator {
         }
     }
 
-    /// Checks docs/spec.md §3 for this indicator, at position `index`.
+    /// Checks docs/spec.md §3 for this indicator, at position `index`. Inlined into its one
+    /// caller ([`super::validate_seq`]), so that a firmware which drops the error of a refused
+    /// model does not keep the reasons' text in flash.
+    #[inline(always)]
     pub(crate) fn validate(&self, index: u8) -> Result<(), ModelError> {
         let err = |field, reason| ModelError::new(ModelField::Indicator { index, field }, reason);
         if !is_valid_id(self.id.as_str()) {

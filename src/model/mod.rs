@@ -75,6 +75,8 @@ impl ModelParams {
         weights: [1.0, 1.0, 1.0],
     };
 
+    /// docs/spec.md §3 for the parameters; inlined for the reason of `Indicator::validate`.
+    #[inline(always)]
     fn validate(&self) -> Result<(), ModelError> {
         let err = |field, reason| Err(ModelError::new(field, reason));
         if !(self.floor > 0.0 && self.floor <= 1.0) {
@@ -84,7 +86,7 @@ impl ModelParams {
             return err(ModelField::MinCoverage, "min_coverage must be in [0, 1]");
         }
         let g = self.grades;
-        if !g.iter().all(|v| v.is_finite() && (0.0..=100.0).contains(v)) {
+        if !g.iter().all(|v| (0.0..=100.0).contains(v)) {
             return err(ModelField::Grades, "grade thresholds must be in [0, 100]");
         }
         if !(g[0] > g[1] && g[1] > g[2] && g[2] > g[3]) {
@@ -94,7 +96,8 @@ impl ModelParams {
             );
         }
         let mut sum = 0.0f32;
-        for (c, w) in Connotation::ALL.into_iter().zip(self.weights) {
+        for (c, &w) in Connotation::ALL.iter().zip(&self.weights) {
+            let c = *c;
             if !(0.0..=MAX_WEIGHT).contains(&w) {
                 return err(
                     ModelField::ConnotationWeight(c),
@@ -138,7 +141,26 @@ impl Default for ModelParams {
 /// let bad = Model::new("bad", ModelParams { floor: 0.0, ..ModelParams::DEFAULT }, model.indicators());
 /// assert_eq!(bad.unwrap_err().to_string(), "invalid model: floor: floor must be in (0, 1]");
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// `Model` implements serde's `Deserialize` for any serde format, and a deserialised model
+/// is validated like every other (an invalid one is the format's error, naming the field),
+/// so no path, serde's included, yields a model that was never checked:
+///
+/// ```
+/// # #[cfg(feature = "std")] {
+/// use silkscore::{wire, ModelParams, BRI_CULTURAL_V1};
+/// let bytes = wire::to_vec(&BRI_CULTURAL_V1);
+/// let m: silkscore::Model = postcard::from_bytes(&bytes[1..]).unwrap();
+/// assert_eq!((m.fingerprint(), &m), (BRI_CULTURAL_V1.fingerprint(), &BRI_CULTURAL_V1));
+/// let bad = BRI_CULTURAL_V1.with_params(ModelParams { floor: 0.5, ..*BRI_CULTURAL_V1.params() }).unwrap();
+/// let mut raw = wire::to_vec(&bad);
+/// let at = 2 + raw[1] as usize + 2; // the floor, after the version, the name and two enums
+/// raw[at..at + 4].copy_from_slice(&0.0f32.to_le_bytes());
+/// let err = postcard::from_bytes::<silkscore::Model>(&raw[1..]).unwrap_err();
+/// assert!(matches!(err, postcard::Error::SerdeDeCustom));
+/// # }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Model {
     name: ModelName,
@@ -146,6 +168,23 @@ pub struct Model {
     indicators: Indicators,
     #[serde(skip)]
     fingerprint: u32,
+}
+
+/// The serialised fields of a model, before validation.
+#[derive(Deserialize)]
+#[serde(rename = "Model")]
+pub(crate) struct UncheckedModel {
+    pub(crate) name: ModelName,
+    pub(crate) params: ModelParams,
+    pub(crate) indicators: Indicators,
+}
+
+impl<'de> Deserialize<'de> for Model {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = UncheckedModel::deserialize(deserializer)?;
+        Model::from_parts(raw.name, raw.params, raw.indicators)
+            .map_err(|e| serde::de::Error::custom(e.as_str()))
+    }
 }
 
 impl Model {
@@ -360,16 +399,17 @@ pub(crate) fn validate_seq(
             *s += ind.weight;
         }
     }
-    for c in Connotation::ALL {
-        if !positive.get(c.index()).copied().unwrap_or(false) {
+    for (&c, &p) in Connotation::ALL.iter().zip(&positive) {
+        if !p {
             return Err(ModelError::new(
                 ModelField::Connotation(c),
                 "every connotation needs an indicator with a positive weight",
             ));
         }
     }
-    for c in Connotation::ALL {
-        if !sums.get(c.index()).is_some_and(|s| *s <= MAX_WEIGHT) {
+    for (&c, &s) in Connotation::ALL.iter().zip(&sums) {
+        #[allow(clippy::neg_cmp_op_on_partial_ord)] // a NaN sum fails too
+        if !(s <= MAX_WEIGHT) {
             return Err(ModelError::new(
                 ModelField::Connotation(c),
                 "the indicator weights of a connotation must sum to at most 1e30",

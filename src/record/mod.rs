@@ -153,6 +153,13 @@ impl Record {
         self.present.count_ones()
     }
 
+    /// The presence bits (bit i set: value i is present; never a bit at or above
+    /// [`Record::len`]) and every value slot (a missing value's slot holds 0.0), for the
+    /// scorer's loop over the present values.
+    pub(crate) const fn raw(&self) -> (u32, &[f32; MAX_INDICATORS]) {
+        (self.present, &self.values)
+    }
+
     /// The values as options, in order.
     pub fn iter(&self) -> impl Iterator<Item = Option<f32>> + '_ {
         (0..self.len()).map(move |i| self.get(i))

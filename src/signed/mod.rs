@@ -25,7 +25,9 @@
 //! 2. the length: fewer bytes than `54 + L + 64` is [`VerifyError::EnvelopeTruncated`], more
 //!    is [`VerifyError::EnvelopeTooLong`];
 //! 3. the signer is the trusted key, else [`VerifyError::UntrustedKey`];
-//! 4. the signature, with [`VerifyingKey::verify_strict`], else [`VerifyError::BadSignature`];
+//! 4. the signature, as [`VerifyingKey::verify_strict`] checks it, else
+//!    [`VerifyError::BadSignature`] (computed with constant-time scalar multiplications: see
+//!    [`verify_strict_checked`]);
 //! 5. the revision is above the running one, else [`VerifyError::Rollback`] (an old envelope
 //!    replayed, or a downgrade);
 //! 6. the model decodes and validates, else [`VerifyError::Model`] with
@@ -177,11 +179,57 @@ impl<'a> Envelope<'a> {
         if self.signer != trusted.as_bytes() {
             return Err(VerifyError::UntrustedKey);
         }
-        let signature = Signature::from_bytes(self.signature);
-        trusted
-            .verify_strict(self.signed, &signature)
-            .map_err(|_| VerifyError::BadSignature)
+        if verify_strict_checked(trusted, self.signed, self.signature) {
+            Ok(())
+        } else {
+            Err(VerifyError::BadSignature)
+        }
     }
+}
+
+/// [`VerifyingKey::verify_strict`] of `signature` on `message`, computed with
+/// curve25519-dalek's constant-time scalar multiplications: the same checks in the same order
+/// (s canonical, R decompresses, neither R nor the key of small order, then
+/// \[s\]B − \[k\]A compresses to the signature's R, with k = SHA-512(R ‖ A ‖ message) mod ℓ), so the
+/// same signatures pass; the unit tests compare both on valid, mutated and forged signatures.
+///
+/// `verify_strict` computes \[s\]B − \[k\]A with a variable-time double-base multiplication whose
+/// table lookup keeps an array bounds check that the optimiser cannot remove, so a firmware
+/// with it cannot prove at link time that no panic is reachable (docs/firmware.md). Two
+/// constant-time multiplications take about 1.7 to 1.8 times the instructions, need about
+/// 2.5 KiB less stack and about 0.4 to 0.9 KiB less flash on a Cortex-M, and have no such
+/// check: the signed firmware links with the panic check.
+pub fn verify_strict_checked(
+    key: &VerifyingKey,
+    message: &[u8],
+    signature: &[u8; SIGNATURE_LEN],
+) -> bool {
+    use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
+    use curve25519_dalek::scalar::Scalar;
+    use sha2::{Digest, Sha512};
+
+    let (Some(r_bytes), Some(s_bytes)) =
+        (signature.first_chunk::<32>(), signature.last_chunk::<32>())
+    else {
+        return false;
+    };
+    let Some(s) = Option::<Scalar>::from(Scalar::from_canonical_bytes(*s_bytes)) else {
+        return false;
+    };
+    let r_compressed = CompressedEdwardsY(*r_bytes);
+    let Some(r) = r_compressed.decompress() else {
+        return false;
+    };
+    let a = key.to_edwards();
+    if r.is_small_order() || a.is_small_order() {
+        return false;
+    }
+    let mut h = Sha512::new();
+    h.update(r_bytes);
+    h.update(key.as_bytes());
+    h.update(message);
+    let k = Scalar::from_bytes_mod_order_wide(&h.finalize().into());
+    (EdwardsPoint::mul_base(&s) - a * k).compress() == r_compressed
 }
 
 /// A model that passed [`verify`], with its revision: install it, and store the revision.
@@ -361,4 +409,127 @@ pub fn verifying_key(bytes: &[u8; PUBLIC_KEY_LEN]) -> Result<VerifyingKey, Verif
         return Err(VerifyError::InvalidKey);
     }
     Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ed25519_dalek::Signer;
+
+    /// xorshift32: deterministic, no dependency.
+    fn next(state: &mut u32) -> u32 {
+        *state ^= *state << 13;
+        *state ^= *state >> 17;
+        *state ^= *state << 5;
+        *state
+    }
+
+    fn agree(key: &VerifyingKey, message: &[u8], sig: &[u8; SIGNATURE_LEN]) -> bool {
+        let strict = key
+            .verify_strict(message, &Signature::from_bytes(sig))
+            .is_ok();
+        let checked = verify_strict_checked(key, message, sig);
+        assert_eq!(
+            strict,
+            checked,
+            "key {:02x?} sig {sig:02x?}",
+            key.as_bytes()
+        );
+        checked
+    }
+
+    #[test]
+    fn checked_verification_accepts_and_refuses_what_verify_strict_does() {
+        let mut state = 0x1234_5678u32;
+        let (mut accepted, mut refused) = (0, 0);
+        let rounds = if cfg!(miri) {
+            4
+        } else if cfg!(debug_assertions) {
+            30
+        } else {
+            300
+        };
+        for round in 0..rounds {
+            let mut seed = [0u8; 32];
+            for b in seed.iter_mut() {
+                *b = next(&mut state) as u8;
+            }
+            let signer = SigningKey::from_bytes(&seed);
+            let key = signer.verifying_key();
+            let message: std::vec::Vec<u8> =
+                (0..round % 97).map(|_| next(&mut state) as u8).collect();
+            let sig = signer.sign(&message).to_bytes();
+            accepted += usize::from(agree(&key, &message, &sig));
+            // one bit flipped anywhere in the signature, the message, or the key
+            let bit = next(&mut state) as usize % (SIGNATURE_LEN * 8);
+            let mut bad = sig;
+            bad[bit / 8] ^= 1 << (bit % 8);
+            refused += usize::from(!agree(&key, &message, &bad));
+            if !message.is_empty() {
+                let mut m = message.clone();
+                let at = next(&mut state) as usize % m.len();
+                m[at] ^= 0x40;
+                refused += usize::from(!agree(&key, &m, &sig));
+            }
+            let other = SigningKey::from_bytes(&[round as u8; 32]).verifying_key();
+            refused += usize::from(!agree(&other, &message, &sig));
+            // s not canonical: s + ℓ (the same scalar mod ℓ), R of small order, random bytes
+            let mut s_plus_l = sig;
+            let l: [u8; 32] = [
+                0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9,
+                0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+            ];
+            let mut carry = 0u16;
+            for (x, y) in s_plus_l[32..].iter_mut().zip(l) {
+                let v = u16::from(*x) + u16::from(y) + carry;
+                *x = v as u8;
+                carry = v >> 8;
+            }
+            refused += usize::from(!agree(&key, &message, &s_plus_l));
+            let mut small_r = sig;
+            small_r[..32].copy_from_slice(&[
+                1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0,
+            ]); // the identity
+            refused += usize::from(!agree(&key, &message, &small_r));
+            let mut random = [0u8; SIGNATURE_LEN];
+            for b in random.iter_mut() {
+                *b = next(&mut state) as u8;
+            }
+            agree(&key, &message, &random);
+        }
+        assert_eq!(accepted, rounds);
+        // R the identity (small order) with a signature that satisfies the equation: the plain
+        // Ed25519 check accepts it, the strict one must not.
+        {
+            use curve25519_dalek::edwards::EdwardsPoint;
+            use curve25519_dalek::scalar::Scalar;
+            use ed25519_dalek::Verifier;
+            use sha2::{Digest, Sha512};
+            let a = Scalar::from_bytes_mod_order([0x5a; 32]);
+            let key = VerifyingKey::from_bytes(&EdwardsPoint::mul_base(&a).compress().to_bytes())
+                .unwrap();
+            let mut r = [0u8; 32];
+            r[0] = 1; // the identity, compressed
+            let message = b"small order R";
+            let mut h = Sha512::new();
+            h.update(r);
+            h.update(key.as_bytes());
+            h.update(message);
+            let k = Scalar::from_bytes_mod_order_wide(&h.finalize().into());
+            let mut sig = [0u8; SIGNATURE_LEN];
+            sig[..32].copy_from_slice(&r);
+            sig[32..].copy_from_slice(&(k * a).to_bytes());
+            assert!(key.verify(message, &Signature::from_bytes(&sig)).is_ok());
+            assert!(!agree(&key, message, &sig));
+            // a key of small order (the identity) with R = [s]B: the same
+            let weak = VerifyingKey::from_bytes(&r).unwrap();
+            let s = Scalar::from_bytes_mod_order([0x33; 32]);
+            sig[..32].copy_from_slice(&EdwardsPoint::mul_base(&s).compress().to_bytes());
+            sig[32..].copy_from_slice(&s.to_bytes());
+            assert!(weak.verify(message, &Signature::from_bytes(&sig)).is_ok());
+            assert!(!agree(&weak, message, &sig));
+        }
+        assert!(refused >= 5 * rounds - rounds / 97 - 1, "{refused}");
+    }
 }

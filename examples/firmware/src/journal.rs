@@ -95,7 +95,10 @@ fn recovery_line(out: &mut Out, what: &str, r: &Recovery, capacity: usize) {
     l.s(" corrupt_regions=").u(r.corrupt_regions as u64);
     l.s(" missing=").u(r.missing as u64);
     l.s(" torn_tail=").u(r.torn_tail as u64);
-    l.s(" used=").u(r.used as u64).s(" capacity=").u(capacity as u64);
+    l.s(" used=")
+        .u(r.used as u64)
+        .s(" capacity=")
+        .u(capacity as u64);
     out.emit(&mut l);
 }
 
@@ -134,7 +137,13 @@ pub fn finish(out: &mut Out, journal: Journal<Region>) -> bool {
     let mut frame = [0u8; ENTRY_FRAME_MAX_SIZE];
     let scores = last_scores(&mut region);
     if let Some(scores) = scores {
-        if let Ok(f) = encode_frame(&Entry { sequence: next, scores }, &mut frame) {
+        if let Ok(f) = encode_frame(
+            &Entry {
+                sequence: next,
+                scores,
+            },
+            &mut frame,
+        ) {
             let half = (f.len() / 2) & !3;
             let start = (r.used + 3) & !3;
             if let Some(part) = f.get(..half) {

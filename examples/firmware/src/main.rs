@@ -410,7 +410,9 @@ fn print_set(
     l.s(" error=").u(failed).s(" rejected=").u(rejected);
     out.emit(&mut l);
     if journal_failed > 0 {
-        l.s("# journal append failed ").u(journal_failed).s(" times");
+        l.s("# journal append failed ")
+            .u(journal_failed)
+            .s(" times");
         out.emit(&mut l);
     }
     journal_failed == 0
@@ -605,7 +607,10 @@ fn key_only(bytes: &[u8; 32], slot: &mut Option<silkscore::signed::VerifyingKey>
 /// `signed::verify_into` of the default envelope into the firmware's model.
 #[cfg(feature = "signed")]
 #[inline(never)]
-fn measure_verify(trusted: &silkscore::signed::VerifyingKey, slot: &mut Model) -> (usize, u64, bool) {
+fn measure_verify(
+    trusted: &silkscore::signed::VerifyingKey,
+    slot: &mut Model,
+) -> (usize, u64, bool) {
     let sp = board::sp();
     let lo = paint(16 * 1024);
     let ok = black_box(verify_into(black_box(envelopes::DEFAULT), trusted, slot));
@@ -649,8 +654,8 @@ fn measure_key() -> (usize, u64) {
 
 /// Peak stack (stack painting) and instructions (SysTick under `-icount shift=0`) of one
 /// signed-model verification: `signed::verify_into` of the default envelope (parse, signer,
-/// Ed25519 `verify_strict`, revision, `decode_model`), the signature check alone, and turning
-/// the 32 key bytes into a `VerifyingKey`.
+/// Ed25519 `verify_strict_checked`, revision, `decode_into`), the signature check alone, and
+/// turning the 32 key bytes into a `VerifyingKey`.
 #[cfg(feature = "signed")]
 #[inline(never)]
 fn signed_report(out: &mut Out, slot: &mut Model) {
@@ -671,7 +676,12 @@ fn signed_report(out: &mut Out, slot: &mut Model) {
     l.s("# cost signed_verify=").u(instr(v_ticks));
     l.s(" signature_only=").u(instr(s_ticks));
     l.s(" verifying_key=").u(instr(k_ticks));
-    l.s(" ticks=").u(v_ticks).b(b'/').u(s_ticks).b(b'/').u(k_ticks);
+    l.s(" ticks=")
+        .u(v_ticks)
+        .b(b'/')
+        .u(s_ticks)
+        .b(b'/')
+        .u(k_ticks);
     out.emit(&mut l);
 }
 

@@ -1,12 +1,13 @@
 //! The PyO3 module `silkscore._silkscore`: the [`model::Model`] class (loading, verifying,
-//! scoring arrays) and the weights and sensitivity functions. The Python package around it
-//! (`python/silkscore/`) adds data frames, result classes and the error classes; the stub
-//! `python/silkscore/_silkscore.pyi` types this module.
+//! scoring arrays), the weights functions and the sensitivity analysis. The Python package
+//! around it (`python/silkscore/`) adds data frames, result classes and the error classes;
+//! the stub `python/silkscore/_silkscore.pyi` types this module.
 
 mod arrays;
 mod cells;
 mod errors;
 mod model;
+mod sensitivity;
 mod weights;
 
 use pyo3::prelude::*;
@@ -22,7 +23,7 @@ fn _silkscore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(weights::equal, m)?)?;
     m.add_function(wrap_pyfunction!(weights::entropy_weights, m)?)?;
     m.add_function(wrap_pyfunction!(weights::critic_weights, m)?)?;
-    m.add_function(wrap_pyfunction!(weights::analyse, m)?)?;
+    m.add_function(wrap_pyfunction!(sensitivity::analyse, m)?)?;
     m.add_function(wrap_pyfunction!(cells::parse_cells, m)?)?;
     m.add("STATUS_OK", scoring::STATUS_OK)?;
     m.add(
@@ -37,6 +38,11 @@ fn _silkscore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MIN_ROWS_PER_THREAD", scoring::MIN_ROWS_PER_THREAD)?;
     m.add("MAX_INDICATORS", silkscore::model::MAX_INDICATORS)?;
     m.add("FORMAT_VERSION", silkscore::FORMAT_VERSION)?;
+    m.add("MAX_SAMPLES", silkscore_host::sensitivity::design::MAX_ROWS)?;
+    m.add(
+        "MAX_RANK_ENTRIES",
+        silkscore_host::sensitivity::MAX_RANK_ENTRIES,
+    )?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
