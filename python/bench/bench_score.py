@@ -14,9 +14,11 @@ on every core:
   core: ``POLARS_MAX_THREADS=1`` in a subprocess; every core: Polars' default);
 * **rust**: the library's column-wise scorer called from Rust (``bench_columns``), one
   thread, on the same records (written to a file for it, and put in columns before the
-  clock starts): all rows with the results allocated in the timing (as ``Model.score``
-  allocates its output arrays), all rows into a buffer allocated beforehand, and 1,024-row
-  batches into one reused buffer.
+  clock starts): ``score_columns`` over all rows with the results allocated in the timing (as
+  ``Model.score`` allocates its output arrays), all rows into a buffer allocated beforehand,
+  and 1,024-row batches into one reused buffer; and ``score_into`` (what ``Model.score``
+  calls, the same outputs) from the columns and from the row-major matrix read in place,
+  with its outputs allocated in the timing or reused: the like-for-like comparison.
 
 The numpy and Polars results are checked against silkscore's (within 0.001 points) and
 the Rust composites' bits against silkscore's, so every line scored the same records. Each figure is the best of three runs. The single-thread figures are also given
@@ -222,6 +224,11 @@ def main(rows: int, outdir: str, rust_exe: str) -> None:
     r_fresh_cpu = float(lines["rust fresh cpu"].split()[-3]) * 1e6
     r_batches_cpu = float(lines["rust batches cpu"].split()[-3]) * 1e6
     same_bits = r_bits == bits_sum
+    # score_into (the path Model.score takes), same outputs: from columns / rows, output
+    # reused / allocated in the timing.
+    ri = {k: float(lines[f"rust into {k}"].split()[-3]) * 1e6
+          for k in ("cols", "cols fresh", "rows", "rows fresh", "cols cpu", "cols fresh cpu",
+                    "rows cpu", "rows fresh cpu")}
 
     def row(name: str, one: float | None, all_: float | None, cpu: float | None) -> str:
         f = lambda v: f"{v / 1e6:10.2f}" if v and v != float("inf") else f"{'':>10}"
@@ -237,6 +244,21 @@ def main(rows: int, outdir: str, rust_exe: str) -> None:
     print(row("rust Scorer::score_columns, all rows, results allocated", r_fresh, None, r_fresh_cpu))
     print(row("rust Scorer::score_columns, all rows, results reused", r_all, None, r_all_cpu))
     print(row("rust Scorer::score_columns, 1,024-row batches", r_batches, None, r_batches_cpu))
+    print(row("rust Scorer::score_into, rows (C order), outputs allocated", ri["rows fresh"], None, ri["rows fresh cpu"]))
+    print(row("rust Scorer::score_into, rows (C order), outputs reused", ri["rows"], None, ri["rows cpu"]))
+    print(row("rust Scorer::score_into, columns, outputs allocated", ri["cols fresh"], None, ri["cols fresh cpu"]))
+    print(row("rust Scorer::score_into, columns, outputs reused", ri["cols"], None, ri["cols cpu"]))
+    print()
+    print("RATIO Model.score per core / rust column-wise scorer, the same outputs from the same layout")
+    print("(target >= 1; wall clock; per CPU second). Both sides: indices, composite, basis points,")
+    print("grade, status for every record, one thread, the input already in memory in that layout;")
+    print("'allocated' = output arrays allocated in each call, as Model.score does:")
+    for name, one, cpu, key in (("C-order rows", ss1, ss1_cpu, "rows"),
+                                ("F-order columns", sf1, sf1_cpu, "cols")):
+        fresh, reused = ri[f"{key} fresh"], ri[key]
+        print(f"  {name:16s} vs rust score_into allocated {one / fresh:.2f}x; "
+              f"{cpu / ri[f'{key} fresh cpu']:.2f}x   vs reused {one / reused:.2f}x; "
+              f"{cpu / ri[f'{key} cpu']:.2f}x")
     print()
     best_rust, best_rust_cpu = max(r_all, r_batches), max(r_all_cpu, r_batches_cpu)
     print("silkscore per core / rust column-wise (wall clock; per CPU second):")
