@@ -153,6 +153,7 @@ fn score_into_results<B: Batch>(
                 Some(Err(err)) => {
                     assert!(values.iter().all(|x| x.is_nan()), "record {r}: {values:?}");
                     assert_eq!((bpr, grade[r]), ([0; 4], GRADE_NONE), "record {r}");
+                    assert_eq!(status(&Err::<(), _>(err)), Some(st[r]), "record {r}");
                     if let ScoreError::InsufficientData { connotation } = err {
                         let c = coverage[connotation.index()];
                         assert!(c < model.params().min_coverage, "record {r}: {c}");

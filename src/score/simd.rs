@@ -26,7 +26,8 @@
 //! ```
 // This module is the only one in the crate that may use `unsafe` (see `src/lib.rs`): calling a
 // `#[target_feature]` function from code compiled without those features is `unsafe`, and the
-// three calls below are the whole of it. The safety argument is at each call.
+// three calls below and the prefetch hint of [`prefetch`] are the whole of it. The safety
+// argument is at each call.
 #![cfg_attr(feature = "runtime-dispatch", allow(unsafe_code))]
 
 use super::columns::{Sink, Source};
@@ -155,4 +156,22 @@ fn avx2<S: Source, K: Sink>(scorer: &Scorer<'_>, src: &S, sink: &mut K) -> usize
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
 fn avx512<S: Source, K: Sink>(scorer: &Scorer<'_>, src: &S, sink: &mut K) -> usize {
     scorer.score_blocks(src, sink)
+}
+
+/// Asks the CPU to bring the cache lines of `data` into its caches ahead of use: the
+/// column-wise scorer prefetches the block after next of each column while it scores, so
+/// that its many input streams do not wait on memory. A hint only (no effect on any value);
+/// nothing without the `runtime-dispatch` feature or off x86_64.
+#[inline(always)]
+pub(super) fn prefetch(data: &[f32]) {
+    #[cfg(all(feature = "runtime-dispatch", target_arch = "x86_64"))]
+    for line in data.chunks(16) {
+        use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: a prefetch is a hint that never faults and changes no architectural state
+        // (any address may be prefetched; this one is inside a live slice anyway), and SSE,
+        // which it needs, is part of the x86_64 baseline.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(line.as_ptr().cast()) }
+    }
+    #[cfg(not(all(feature = "runtime-dispatch", target_arch = "x86_64")))]
+    let _ = data;
 }
