@@ -270,14 +270,18 @@ impl Sink for ScoresColumns<'_> {
             .as_deref_mut()
             .and_then(|c| c.get_mut(4 * start..4 * end))
         {
-            for (r, (d, st)) in dst.chunks_exact_mut(4).zip(status).enumerate() {
-                // r < len ≤ BLOCK: `r & (BLOCK - 1)` is r, and every `get` is in bounds.
-                let r = r & (BLOCK - 1);
-                let at = |a: &[f32; BLOCK]| a.get(r).copied().unwrap_or(0.0);
-                let ok = *st == STATUS_OK;
-                for (d, x) in d.iter_mut().zip([at(i0), at(i1), at(i2), at(&b.composite)]) {
-                    *d = if ok { basis_points_of_unit(x) } else { 0 };
+            // Column by column (vectorised), then interleaved four to a record.
+            let mut bp = [[0u16; BLOCK]; 4];
+            for (p, src) in bp.iter_mut().zip([i0, i1, i2, &b.composite]) {
+                for ((p, x), st) in p.iter_mut().zip(src).zip(status) {
+                    let v = basis_points_of_unit(*x);
+                    *p = if *st == STATUS_OK { v } else { 0 };
                 }
+            }
+            let [p0, p1, p2, p3] = &bp;
+            let (records, _) = dst.as_chunks_mut::<4>();
+            for ((((d, a), b), c), e) in records.iter_mut().zip(p0).zip(p1).zip(p2).zip(p3) {
+                *d = [*a, *b, *c, *e];
             }
         }
         let grades = &scorer.model.params().grades;
@@ -306,10 +310,9 @@ impl Sink for ScoresColumns<'_> {
             .and_then(|c| c.get_mut(3 * start..3 * end))
         {
             let [c0, c1, c2] = &b.coverage;
-            for (d, ((a, b), c)) in dst.chunks_exact_mut(3).zip(c0.iter().zip(c1).zip(c2)) {
-                for (d, x) in d.iter_mut().zip([*a, *b, *c]) {
-                    *d = x;
-                }
+            let (records, _) = dst.as_chunks_mut::<3>();
+            for (((d, a), b), c) in records.iter_mut().zip(c0).zip(c1).zip(c2) {
+                *d = [*a, *b, *c];
             }
         }
         count_ok(status, len)
