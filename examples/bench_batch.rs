@@ -39,19 +39,27 @@ fn cpu_ns() -> Option<u64> {
     s.split_whitespace().next()?.parse().ok()
 }
 
-/// Times `f`: the best wall-clock and the best on-CPU seconds of `runs` runs.
+/// Times `f`: the best wall-clock seconds of `runs` runs, and the on-CPU seconds per run,
+/// averaged over as many runs as fill a quarter of a second at least (the kernel may count
+/// a thread's CPU time in scheduler ticks of several milliseconds, which would make the time
+/// of one short run meaningless).
 fn time(runs: usize, mut f: impl FnMut()) -> (f64, Option<f64>) {
-    let (mut wall, mut cpu) = (f64::MAX, None::<f64>);
+    let mut wall = f64::MAX;
     for _ in 0..runs {
-        let c0 = cpu_ns();
         let t = Instant::now();
         f();
         wall = wall.min(t.elapsed().as_secs_f64());
-        if let (Some(a), Some(b)) = (c0, cpu_ns()) {
-            let s = (b - a) as f64 / 1e9;
-            cpu = Some(cpu.map_or(s, |c: f64| c.min(s)));
-        }
     }
+    let (c0, t) = (cpu_ns(), Instant::now());
+    let mut count = 0u32;
+    while count < 2 || t.elapsed().as_secs_f64() < 0.25 {
+        f();
+        count += 1;
+    }
+    let cpu = match (c0, cpu_ns()) {
+        (Some(a), Some(b)) => Some((b - a) as f64 / 1e9 / f64::from(count)),
+        _ => None,
+    };
     (wall, cpu)
 }
 
