@@ -2,7 +2,10 @@
 # Speed and memory, side by side in one run (issue 10): silkscore against what an analyst
 # would pick instead, on the same generated records, on this machine's cores.
 #
-#   bash bench/compare.sh [RECORDS] [--no-scaling]      (default 1000000 records)
+#   bash bench/compare.sh [RECORDS] [--no-scaling] [--library]   (default 1000000 records)
+#
+# --library: section 1 only (the library against lean numpy, single-threaded: issue 10's
+# "≥ 2×"), without the CLI build and the end-to-end runs.
 #
 # 1. Library, single-threaded: the column-wise scorer of the portable build (what
 #    `cargo install` makes; it picks SSE2, AVX2 or AVX-512 when it runs) and of a build for
@@ -21,7 +24,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000000}
 SCALING=1
-for a in "$@"; do [ "$a" = "--no-scaling" ] && SCALING=0; done
+LIBRARY_ONLY=0
+for a in "$@"; do
+  [ "$a" = "--no-scaling" ] && SCALING=0
+  [ "$a" = "--library" ] && LIBRARY_ONLY=1
+done
+case ${1:-} in --*) N=1000000 ;; esac
 DIR=target/bench-data
 mkdir -p "$DIR"
 # numpy's OpenBLAS must not be told about another CPU (some machines set these).
@@ -33,7 +41,7 @@ NP=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3)
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 cargo build --quiet --release -p silkscore --features runtime-dispatch --example bench_batch
-cargo build --quiet --release -p silkscore-cli
+[ "$LIBRARY_ONLY" = 1 ] || cargo build --quiet --release -p silkscore-cli
 RUSTFLAGS="-C target-cpu=native" CARGO_TARGET_DIR=target/native \
   cargo build --quiet --release -p silkscore --features runtime-dispatch --example bench_batch
 BIN=target/release/silkscore
@@ -59,6 +67,21 @@ full=$(awk '/numpy float32/ {print $3}' "$DIR/numpy.txt")
 echo "ratio portable / native build:                 $(ratio "$portable" "$native") (on-CPU $(ratio "$portable_cpu" "$native_cpu"))"
 echo "ratio silkscore column-wise / lean numpy f32:  $(ratio "$portable" "$lean") (on-CPU $(ratio "$portable_cpu" "$lean_cpu"))"
 echo "ratio silkscore column-wise / full numpy:      $(ratio "$portable" "$full")"
+# The columnar-output API (Scorer::score_into: values and status codes into caller columns),
+# from columns and from a row-major (C-order) matrix read in place.
+into=$(awk '/^column-wise into / {print $3}' "$DIR/rust-portable.txt")
+into_cpu=$(awk '/^column-wise into / {sub(/\)/, "", $7); print $7}' "$DIR/rust-portable.txt")
+path=$(awk '/^column-wise into / {print $NF}' "$DIR/rust-portable.txt")
+rows_into=$(awk -v p="$(echo "$path" | tr -d '[]')" '$1 == "rows" && $2 == "into" && $3 == p {print $4}' "$DIR/rust-portable.txt")
+echo "silkscore score_into (columns) $path:          $into M records/s (on-CPU $into_cpu)"
+echo "silkscore score_into (C-order rows) $path:     $rows_into M records/s"
+echo "lean numpy float32:                            $lean M records/s (on-CPU $lean_cpu)"
+echo "RATIO score_into / lean numpy f32 (target >= 2): $(ratio "$into" "$lean") (on-CPU $(ratio "$into_cpu" "$lean_cpu")); from C-order rows $(ratio "$rows_into" "$lean")"
+if [ "$LIBRARY_ONLY" = 1 ]; then
+  echo
+  echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 
 # Wall seconds and peak MiB of a command (its output discarded).
 measure() { # label command...

@@ -13,7 +13,8 @@
 
 use std::time::Instant;
 
-use silkscore::score::{columns::Columns, simd::SimdPath, Scorer};
+use silkscore::score::columns::{status, Columns, Rows, ScoresColumns};
+use silkscore::score::{simd::SimdPath, Scorer};
 use silkscore::{Record, ScoreError, Scores, BRI_CULTURAL_V1 as MODEL};
 
 /// A small deterministic generator (SplitMix64), so runs and languages agree on the data.
@@ -38,19 +39,27 @@ fn cpu_ns() -> Option<u64> {
     s.split_whitespace().next()?.parse().ok()
 }
 
-/// Times `f`: the best wall-clock and the best on-CPU seconds of `runs` runs.
+/// Times `f`: the best wall-clock seconds of `runs` runs, and the on-CPU seconds per run,
+/// averaged over as many runs as fill a quarter of a second at least (the kernel may count
+/// a thread's CPU time in scheduler ticks of several milliseconds, which would make the time
+/// of one short run meaningless).
 fn time(runs: usize, mut f: impl FnMut()) -> (f64, Option<f64>) {
-    let (mut wall, mut cpu) = (f64::MAX, None::<f64>);
+    let mut wall = f64::MAX;
     for _ in 0..runs {
-        let c0 = cpu_ns();
         let t = Instant::now();
         f();
         wall = wall.min(t.elapsed().as_secs_f64());
-        if let (Some(a), Some(b)) = (c0, cpu_ns()) {
-            let s = (b - a) as f64 / 1e9;
-            cpu = Some(cpu.map_or(s, |c: f64| c.min(s)));
-        }
     }
+    let (c0, t) = (cpu_ns(), Instant::now());
+    let mut count = 0u32;
+    while count < 2 || t.elapsed().as_secs_f64() < 0.25 {
+        f();
+        count += 1;
+    }
+    let cpu = match (c0, cpu_ns()) {
+        (Some(a), Some(b)) => Some((b - a) as f64 / 1e9 / f64::from(count)),
+        _ => None,
+    };
     (wall, cpu)
 }
 
@@ -140,6 +149,63 @@ fn main() {
         vec![Err(ScoreError::BufferTooSmall { needed: 0 }); n];
     let col_refs: Vec<&[f32]> = cols.iter().map(|c| &c[..]).collect();
     let batch = Columns::new(&ids, &col_refs, &present).unwrap();
+    if args.iter().any(|a| a == "--into-only") {
+        // For `perf`: `score_into` (values and status) alone, 20 million records in all.
+        let mut v = [
+            vec![0.0f32; n],
+            vec![0.0f32; n],
+            vec![0.0f32; n],
+            vec![0.0f32; n],
+        ];
+        let mut st = vec![0u8; n];
+        for _ in 0..(20_000_000 / n).max(1) {
+            let [c, e, s, x] = &mut v;
+            let mut o = ScoresColumns::new()
+                .cultural(c)
+                .economic(e)
+                .security(s)
+                .composite(x)
+                .status(&mut st);
+            scorer.score_into(&batch, &mut o).unwrap();
+        }
+        println!(
+            "scored ok          {}",
+            st.iter().filter(|s| **s == 0).count()
+        );
+        return;
+    }
+    if args.iter().any(|a| a == "--rows-only") {
+        // For `perf`: `score_into` from rows (values and status) alone, 20 million records.
+        let rows_major: Vec<f32> = (0..n)
+            .flat_map(|r| cols.iter().map(move |c| c[r]))
+            .collect();
+        let rows = Rows::new(&rows_major, n, m)
+            .unwrap()
+            .with_present(&present)
+            .unwrap();
+        let mut v = [
+            vec![0.0f32; n],
+            vec![0.0f32; n],
+            vec![0.0f32; n],
+            vec![0.0f32; n],
+        ];
+        let mut st = vec![0u8; n];
+        for _ in 0..(20_000_000 / n).max(1) {
+            let [c, e, s, x] = &mut v;
+            let mut o = ScoresColumns::new()
+                .cultural(c)
+                .economic(e)
+                .security(s)
+                .composite(x)
+                .status(&mut st);
+            scorer.score_into(&rows, &mut o).unwrap();
+        }
+        println!(
+            "scored ok          {}",
+            st.iter().filter(|s| **s == 0).count()
+        );
+        return;
+    }
     if args.iter().any(|a| a == "--columns-only") {
         // For `perf stat`: the column-wise path alone, 5 times.
         for _ in 0..5 {
@@ -176,6 +242,26 @@ fn main() {
     println!("checksum           {checksum:.3}");
     println!("record-by-record   {}", rate(n, scalar));
     let detected = SimdPath::detect();
+    // Row-major copy of the records (a C-order matrix), for the Rows input.
+    let rows_major: Vec<f32> = (0..n)
+        .flat_map(|r| cols.iter().map(move |c| c[r]))
+        .collect();
+    let rows = Rows::new(&rows_major, n, m)
+        .unwrap()
+        .with_present(&present)
+        .unwrap();
+    let statuses: Vec<u8> = out.iter().map(|r| status(r).unwrap()).collect();
+    // Output columns: the four values and the status (17 bytes a record), and everything
+    // the Python package returns (also basis points and grades: 26 bytes).
+    let mut v = [
+        vec![0.0f32; n],
+        vec![0.0f32; n],
+        vec![0.0f32; n],
+        vec![0.0f32; n],
+    ];
+    let mut st = vec![0u8; n];
+    let mut bp = vec![0u16; 4 * n];
+    let mut gr = vec![0u8; n];
     for path in SimdPath::supported() {
         let t = time(5, || {
             scorer.score_columns_on(path, &batch, &mut out).unwrap();
@@ -201,9 +287,78 @@ fn main() {
             }
         });
         println!("  in cache  {:<6} {}", path.name(), rate(k * reps, t_cache));
+
+        // Columnar output (`score_into`): values and status.
+        let check = |v: &[Vec<f32>; 4], st: &[u8], what: &str| {
+            for r in 0..n {
+                let got =
+                    (st[r] == 0).then(|| [v[0][r], v[1][r], v[2][r], v[3][r]].map(f32::to_bits));
+                assert!(
+                    got == reference[r] && st[r] == statuses[r],
+                    "{what} on the {} path differs from the scalar path on record {r}",
+                    path.name()
+                );
+            }
+        };
+        let t_into = time(5, || {
+            let [c, e, s, x] = &mut v;
+            let mut o = ScoresColumns::new()
+                .cultural(c)
+                .economic(e)
+                .security(s)
+                .composite(x)
+                .status(&mut st);
+            scorer.score_into_on(path, &batch, &mut o).unwrap();
+        });
+        check(&v, &st, "score_into");
+        println!("into        {:<6} {}", path.name(), rate(n, t_into));
+        let t_into_cache = time(3, || {
+            let [c, e, s, x] = &mut v;
+            for _ in 0..reps {
+                let mut o = ScoresColumns::new()
+                    .cultural(&mut c[..k])
+                    .economic(&mut e[..k])
+                    .security(&mut s[..k])
+                    .composite(&mut x[..k])
+                    .status(&mut st[..k]);
+                scorer.score_into_on(path, &small, &mut o).unwrap();
+            }
+        });
+        println!(
+            "  in cache  {:<6} {}",
+            path.name(),
+            rate(k * reps, t_into_cache)
+        );
+        let t_all = time(5, || {
+            let [c, e, s, x] = &mut v;
+            let mut o = ScoresColumns::new()
+                .cultural(c)
+                .economic(e)
+                .security(s)
+                .composite(x)
+                .basis_points(&mut bp)
+                .grade(&mut gr)
+                .status(&mut st);
+            scorer.score_into_on(path, &batch, &mut o).unwrap();
+        });
+        check(&v, &st, "score_into (every output)");
+        println!("into all    {:<6} {}", path.name(), rate(n, t_all));
+        let t_rows = time(5, || {
+            let [c, e, s, x] = &mut v;
+            let mut o = ScoresColumns::new()
+                .cultural(c)
+                .economic(e)
+                .security(s)
+                .composite(x)
+                .status(&mut st);
+            scorer.score_into_on(path, &rows, &mut o).unwrap();
+        });
+        check(&v, &st, "score_into (rows)");
+        println!("rows into   {:<6} {}", path.name(), rate(n, t_rows));
         if path == detected {
             // The path `score_columns` picks on this CPU: what compare.sh reads.
             println!("column-wise        {} [{}]", rate(n, t), path.name());
+            println!("column-wise into   {} [{}]", rate(n, t_into), path.name());
         }
     }
 }

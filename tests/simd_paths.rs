@@ -8,6 +8,10 @@
 //! - Records that sit exactly at `min_coverage`, and just below it, on every entry point.
 //! - A million generated records (hostile values included) on every SIMD path, for models that
 //!   take every branch of the column-wise kernel, compared bit for bit with `Scorer::score`.
+//! - `Scorer::score_into` (output columns) in all of the above, on every path, from `Columns`
+//!   and row-major `Rows`, with presence bits and with NaN as the missing value: every output
+//!   column (values, basis points, grades, status codes, coverage) turned back into one result
+//!   per record and compared bit for bit, failures included.
 //!
 //! Built with the `runtime-dispatch` feature (as `cargo test --workspace` builds the core, for
 //! silkscore-host enables it), the paths are the baseline, AVX2 and AVX-512 where the CPU has
@@ -17,12 +21,14 @@ mod common;
 
 use common::*;
 use silkscore::score::batch::score_batch;
-use silkscore::score::columns::Columns;
+use silkscore::score::columns::{
+    status, status_error, Batch, Columns, Rows, ScoresColumns, GRADE_NONE, STATUS_OK,
+};
 use silkscore::score::simd::SimdPath;
 use silkscore::score::Scorer;
 use silkscore::{
-    score, score_with_breakdown, Aggregation, Breakdown, Connotation, Direction, Indicator, Model,
-    ModelParams, Record, ScoreError, Scores, Transform,
+    score, score_with_breakdown, Aggregation, Breakdown, Connotation, Direction, Grade, Indicator,
+    Model, ModelParams, Record, ScoreError, Scores, Transform,
 };
 
 type Out = Result<Scores, ScoreError>;
@@ -61,6 +67,175 @@ fn to_columns(model: &Model, records: &[Record]) -> (Vec<u32>, Vec<Vec<f32>>, Ve
         }
     }
     (ids, cols, present)
+}
+
+/// Records as one row-major matrix (absent values hold NaN) and their presence bits.
+fn to_rows(model: &Model, records: &[Record]) -> (Vec<f32>, Vec<u32>) {
+    let w = model.len();
+    let mut values = vec![f32::NAN; records.len() * w];
+    let mut present = vec![0u32; records.len()];
+    for (r, rec) in records.iter().enumerate() {
+        for i in 0..w {
+            if let Some(v) = rec.get(i) {
+                values[r * w + i] = v;
+                present[r] |= 1 << i;
+            }
+        }
+    }
+    (values, present)
+}
+
+/// `Scorer::score_into_on(path, batch)` with every output column, turned back into one
+/// result per record (ids from `ids`), after checking what a record that did not score
+/// holds (NaN values, basis points 0, no grade) and that the count returned is right.
+fn score_into_results<B: Batch>(
+    scorer: &Scorer<'_>,
+    model: &Model,
+    path: SimdPath,
+    ids: &[u32],
+    batch: &B,
+) -> Vec<Out> {
+    let n = ids.len();
+    // Filled with what the scorer never writes, so that an entry left alone shows.
+    let mut v = [
+        vec![-7.0f32; n],
+        vec![-7.0; n],
+        vec![-7.0; n],
+        vec![-7.0; n],
+    ];
+    let (mut bp, mut grade, mut st, mut cov) = (
+        vec![9999u16; 4 * n],
+        vec![77u8; n],
+        vec![99u8; n],
+        vec![-7.0f32; 3 * n],
+    );
+    let [c, e, s, k] = &mut v;
+    let mut out = ScoresColumns::new()
+        .cultural(c)
+        .economic(e)
+        .security(s)
+        .composite(k)
+        .basis_points(&mut bp)
+        .grade(&mut grade)
+        .status(&mut st)
+        .coverage(&mut cov);
+    let ok = scorer.score_into_on(path, batch, &mut out).unwrap();
+    let fingerprint = model.fingerprint();
+    let results: Vec<Out> = (0..n)
+        .map(|r| {
+            let value = |i: usize| v[i][r];
+            let values = [0, 1, 2, 3].map(value);
+            let bpr: [u16; 4] = bp[4 * r..4 * r + 4].try_into().unwrap();
+            let coverage: [f32; 3] = cov[3 * r..3 * r + 3].try_into().unwrap();
+            assert!(
+                coverage.iter().all(|c| (0.0..=1.0).contains(c)),
+                "{coverage:?}"
+            );
+            match status_error(st[r]) {
+                Some(Ok(())) => Ok(Scores {
+                    record_id: ids[r],
+                    fingerprint,
+                    cultural: values[0],
+                    economic: values[1],
+                    security: values[2],
+                    composite: values[3],
+                    basis_points: bpr,
+                    coverage,
+                    grade: match grade[r] {
+                        0 => Grade::A,
+                        1 => Grade::B,
+                        2 => Grade::C,
+                        3 => Grade::D,
+                        4 => Grade::E,
+                        g => panic!("record {r}: grade code {g}"),
+                    },
+                }),
+                Some(Err(err)) => {
+                    assert!(values.iter().all(|x| x.is_nan()), "record {r}: {values:?}");
+                    assert_eq!((bpr, grade[r]), ([0; 4], GRADE_NONE), "record {r}");
+                    assert_eq!(status(&Err::<(), _>(err)), Some(st[r]), "record {r}");
+                    if let ScoreError::InsufficientData { connotation } = err {
+                        let c = coverage[connotation.index()];
+                        assert!(c < model.params().min_coverage, "record {r}: {c}");
+                    }
+                    Err(err)
+                }
+                None => panic!("record {r}: status code {}", st[r]),
+            }
+        })
+        .collect();
+    assert_eq!(ok, st.iter().filter(|s| **s == STATUS_OK).count());
+    results
+}
+
+/// `score_into` on every SIMD path, from columns with presence bits, rows with presence
+/// bits and rows where NaN marks a missing value (`nan_records`: the same records with
+/// their NaN values missing, whose results these are).
+fn score_into_every_path(
+    model: &Model,
+    records: &[Record],
+    nan_records: &[Record],
+) -> Vec<(String, Vec<Out>, bool)> {
+    let scorer = Scorer::new(model);
+    let w = model.len();
+    let (ids, cols, present) = to_columns(model, records);
+    let refs: Vec<&[f32]> = cols.iter().map(|c| &c[..]).collect();
+    let columns = Columns::new(&ids, &refs, &present).unwrap();
+    let (values, present) = to_rows(model, records);
+    let rows = Rows::new(&values, records.len(), w)
+        .unwrap()
+        .with_present(&present)
+        .unwrap();
+    let (nan_values, _) = to_rows(model, nan_records);
+    let nan_rows = Rows::new(&nan_values, records.len(), w)
+        .unwrap()
+        .with_nan_missing(u32::MAX);
+    let nan_owned: Vec<Vec<f32>> = (0..w)
+        .map(|i| nan_values.iter().skip(i).step_by(w).copied().collect())
+        .collect();
+    let nan_cols: Vec<&[f32]> = nan_owned.iter().map(|c| &c[..]).collect();
+    let all_present = vec![u32::MAX; records.len()];
+    let nan_columns = Columns::new(&ids, &nan_cols, &all_present)
+        .unwrap()
+        .with_nan_missing(u32::MAX);
+    let mut all = Vec::new();
+    for path in SimdPath::supported() {
+        let p = path.name();
+        all.push((
+            format!("score_into_on({p}, Columns)"),
+            score_into_results(&scorer, model, path, &ids, &columns),
+            false,
+        ));
+        all.push((
+            format!("score_into_on({p}, Rows)"),
+            score_into_results(&scorer, model, path, &ids, &rows),
+            false,
+        ));
+        all.push((
+            format!("score_into_on({p}, Rows NaN missing)"),
+            score_into_results(&scorer, model, path, &ids, &nan_rows),
+            true,
+        ));
+        all.push((
+            format!("score_into_on({p}, Columns NaN missing)"),
+            score_into_results(&scorer, model, path, &ids, &nan_columns),
+            true,
+        ));
+    }
+    all
+}
+
+/// The same records with every NaN value missing (as a data frame's NaN would be).
+fn nan_as_missing(records: &[Record]) -> Vec<Record> {
+    records
+        .iter()
+        .map(|r| {
+            let values: Vec<Option<f32>> = (0..r.len())
+                .map(|i| r.get(i).filter(|v| !v.is_nan()))
+                .collect();
+            Record::from_values(r.id(), &values).unwrap()
+        })
+        .collect()
 }
 
 /// Every entry point on `records`: the name of each and its results, in record order.
@@ -105,6 +280,21 @@ fn every_entry_point(model: &Model, records: &[Record]) -> Vec<(String, Vec<Out>
         let ok = scorer.score_columns_on(path, &batch, &mut out).unwrap();
         assert_eq!(ok, out.iter().filter(|r| r.is_ok()).count());
         all.push((format!("score_columns_on({})", path.name()), out));
+    }
+    // score_into, every path, columns and rows; where NaN marks a missing value, the results
+    // are those of the records with their NaN values missing.
+    let nan_records = nan_as_missing(records);
+    let nan_reference: Vec<Out> = nan_records.iter().map(|r| scorer.score(r)).collect();
+    for (name, out, nan_missing) in score_into_every_path(model, records, &nan_records) {
+        if nan_missing {
+            assert_all_equal(
+                "NaN as missing",
+                &nan_records,
+                &[("score".to_owned(), nan_reference.clone()), (name, out)],
+            );
+        } else {
+            all.push((name, out));
+        }
     }
     all
 }
@@ -322,6 +512,23 @@ fn a_million_records_on_every_simd_path() {
                 .collect();
             let reference: Vec<Out> = records.iter().map(|r| scorer.score(r)).collect();
             ok += reference.iter().filter(|r| r.is_ok()).count();
+            let nan_records = nan_as_missing(&records);
+            let nan_reference: Vec<Out> = nan_records.iter().map(|r| scorer.score(r)).collect();
+            for (name, out, nan_missing) in score_into_every_path(model, &records, &nan_records) {
+                let (want, recs) = match nan_missing {
+                    true => (&nan_reference, &nan_records),
+                    false => (&reference, &records),
+                };
+                for (r, (got, want)) in out.iter().zip(want).enumerate() {
+                    assert_eq!(
+                        bits(got),
+                        bits(want),
+                        "model {}, {name}, record {:?}",
+                        model.name(),
+                        recs[r]
+                    );
+                }
+            }
             let (ids, cols, present) = to_columns(model, &records);
             let refs: Vec<&[f32]> = cols.iter().map(|c| &c[..]).collect();
             let batch = Columns::new(&ids, &refs, &present).unwrap();

@@ -7,16 +7,19 @@ on every core:
 * **silkscore**: ``Model.score`` on the 2-D float32 numpy array (``threads=1`` and
   ``threads=None``), all of its outputs (indices, composite, basis points, grade, status),
   on the row-major array and on a column-major copy (made before the clock starts, as
-  the Rust scorer's columns are);
+  the Rust scorer's columns are), with new output arrays per call and with ``out=`` (the
+  arrays of an earlier result written again);
 * **numpy float32**: the lean formula of ``docs/spec.md`` §4 for complete records, chunk by
   chunk (every core: the chunks on a thread pool; numpy's ufuncs release the GIL);
 * **polars**: the default model as Polars expressions on a frame of float32 columns (one
   core: ``POLARS_MAX_THREADS=1`` in a subprocess; every core: Polars' default);
 * **rust**: the library's column-wise scorer called from Rust (``bench_columns``), one
   thread, on the same records (written to a file for it, and put in columns before the
-  clock starts): all rows with the results allocated in the timing (as ``Model.score``
-  allocates its output arrays), all rows into a buffer allocated beforehand, and 1,024-row
-  batches into one reused buffer.
+  clock starts): ``score_columns`` over all rows with the results allocated in the timing (as
+  ``Model.score`` allocates its output arrays), all rows into a buffer allocated beforehand,
+  and 1,024-row batches into one reused buffer; and ``score_into`` (what ``Model.score``
+  calls, the same outputs) from the columns and from the row-major matrix read in place,
+  with its outputs allocated in the timing or reused: the like-for-like comparison.
 
 The numpy and Polars results are checked against silkscore's (within 0.001 points) and
 the Rust composites' bits against silkscore's, so every line scored the same records. Each figure is the best of three runs. The single-thread figures are also given
@@ -186,8 +189,11 @@ def main(rows: int, outdir: str, rust_exe: str) -> None:
     bits_sum = int(s.composite.view(np.uint32).astype(np.uint64).sum())
     ss1, ss1_cpu = (rows / t for t in best_of(lambda: MODEL.score(values, threads=1)))
     ssn = rows / best_of(lambda: MODEL.score(values))[0]
+    so1, so1_cpu = (rows / t for t in best_of(lambda: MODEL.score(values, threads=1, out=s)))
     fortran = np.asfortranarray(values)  # columns, as the Rust scorer gets them
     sf1, sf1_cpu = (rows / t for t in best_of(lambda: MODEL.score(fortran, threads=1)))
+    sfo1, sfo1_cpu = (rows / t for t in best_of(lambda: MODEL.score(fortran, threads=1, out=s)))
+    s = MODEL.score(values, threads=1)
     sfn = rows / best_of(lambda: MODEL.score(fortran))[0]
     del fortran
 
@@ -222,6 +228,11 @@ def main(rows: int, outdir: str, rust_exe: str) -> None:
     r_fresh_cpu = float(lines["rust fresh cpu"].split()[-3]) * 1e6
     r_batches_cpu = float(lines["rust batches cpu"].split()[-3]) * 1e6
     same_bits = r_bits == bits_sum
+    # score_into (the path Model.score takes), same outputs: from columns / rows, output
+    # reused / allocated in the timing.
+    ri = {k: float(lines[f"rust into {k}"].split()[-3]) * 1e6
+          for k in ("cols", "cols fresh", "rows", "rows fresh", "cols cpu", "cols fresh cpu",
+                    "rows cpu", "rows fresh cpu")}
 
     def row(name: str, one: float | None, all_: float | None, cpu: float | None) -> str:
         f = lambda v: f"{v / 1e6:10.2f}" if v and v != float("inf") else f"{'':>10}"
@@ -232,11 +243,28 @@ def main(rows: int, outdir: str, rust_exe: str) -> None:
     print(f"{'':56s} {'1 thread':>10} {'all cores':>10} {'1 thr/CPU s':>10}")
     print(row("silkscore Model.score, float32 rows (C order), all outputs", ss1, ssn, ss1_cpu))
     print(row("silkscore Model.score, float32 columns (Fortran order)", sf1, sfn, sf1_cpu))
+    print(row("silkscore Model.score(out=), rows (C order), arrays reused", so1, None, so1_cpu))
+    print(row("silkscore Model.score(out=), columns (Fortran), arrays reused", sfo1, None, sfo1_cpu))
     print(row("numpy float32, lean formula (complete records)", np1, npn, np1_cpu))
     print(row("polars expressions, default model", pol["1"], pol["all"], pol["cpu"]))
     print(row("rust Scorer::score_columns, all rows, results allocated", r_fresh, None, r_fresh_cpu))
     print(row("rust Scorer::score_columns, all rows, results reused", r_all, None, r_all_cpu))
     print(row("rust Scorer::score_columns, 1,024-row batches", r_batches, None, r_batches_cpu))
+    print(row("rust Scorer::score_into, rows (C order), outputs allocated", ri["rows fresh"], None, ri["rows fresh cpu"]))
+    print(row("rust Scorer::score_into, rows (C order), outputs reused", ri["rows"], None, ri["rows cpu"]))
+    print(row("rust Scorer::score_into, columns, outputs allocated", ri["cols fresh"], None, ri["cols fresh cpu"]))
+    print(row("rust Scorer::score_into, columns, outputs reused", ri["cols"], None, ri["cols cpu"]))
+    print()
+    print("RATIO Model.score per core / rust column-wise scorer, the same outputs from the same layout")
+    print("(target >= 1; wall clock; per CPU second). Both sides: indices, composite, basis points,")
+    print("grade, status for every record, one thread, the input already in memory in that layout;")
+    print("'allocating' = output arrays allocated in each call (Model.score without out=):")
+    for name, one, cpu, reuse, reuse_cpu, key in (
+            ("C-order rows", ss1, ss1_cpu, so1, so1_cpu, "rows"),
+            ("F-order columns", sf1, sf1_cpu, sfo1, sfo1_cpu, "cols")):
+        print(f"  {name:16s} both allocating their outputs: {one / ri[f'{key} fresh']:.2f}x; "
+              f"{cpu / ri[f'{key} fresh cpu']:.2f}x   both reusing them (out=): "
+              f"{reuse / ri[key]:.2f}x; {reuse_cpu / ri[f'{key} cpu']:.2f}x")
     print()
     best_rust, best_rust_cpu = max(r_all, r_batches), max(r_all_cpu, r_batches_cpu)
     print("silkscore per core / rust column-wise (wall clock; per CPU second):")

@@ -17,6 +17,11 @@
 //! * `score_columns` over batches of 1,024 rows into a reused result buffer, the way the
 //!   Python package calls it (without its transposing of rows into columns).
 //!
+//! * `score_into` (the columnar output `Model.score` uses: indices, composite, basis points,
+//!   grade and status, no coverage), from the columns and from the row-major matrix read in
+//!   place (`Rows`), into output columns allocated before the clock starts or inside the
+//!   timing (as `Model.score` allocates its numpy arrays in every call).
+//!
 //! Prints records/s of each (wall clock, and per second of CPU time where Linux tells it:
 //! `/proc/self/schedstat`, which other processes on a busy machine do not inflate) and the
 //! sum of the composites' bit patterns (which the Python side compares with its own, to
@@ -24,7 +29,8 @@
 
 use std::time::Instant;
 
-use silkscore::score::{columns::Columns, Scorer};
+use silkscore::score::columns::{Batch, Columns, Rows, ScoresColumns};
+use silkscore::score::Scorer;
 use silkscore::{ScoreError, Scores, BRI_CULTURAL_V1 as MODEL};
 
 /// Nanoseconds this (single-threaded) process has run on a CPU, where Linux tells it.
@@ -128,6 +134,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if bits_batches != bits {
         return Err("the two ways gave different scores".into());
     }
+    // score_into, every output Model.score returns, from columns and from rows; the output
+    // allocated once (reused) or inside the timing (fresh).
+    let row_major: Vec<f32> = (0..n * m).map(|k| cols[k % m][k / m]).collect();
+    let rows_batch = Rows::new(&row_major, n, m)?;
+    let into = |b: &dyn Fn(&mut ScoresColumns<'_>) -> Result<usize, ScoreError>,
+                fresh: bool|
+     -> Result<((f64, f64), u64), Box<dyn std::error::Error>> {
+        let mut o = Outputs::new(n);
+        let t = best_of(|| {
+            if fresh {
+                o = Outputs::new(n);
+            }
+            b(&mut o.columns())?;
+            std::hint::black_box(&o);
+            Ok(())
+        })?;
+        Ok((t, o.composite.iter().map(|x| u64::from(x.to_bits())).sum()))
+    };
+    fn run<B: Batch>(
+        s: &Scorer<'_>,
+        b: &B,
+        o: &mut ScoresColumns<'_>,
+    ) -> Result<usize, ScoreError> {
+        s.score_into(b, o)
+    }
+    let (into_cols, b1) = into(&|o| run(&scorer, &batch, o), false)?;
+    let (into_cols_fresh, b2) = into(&|o| run(&scorer, &batch, o), true)?;
+    let (into_rows, b3) = into(&|o| run(&scorer, &rows_batch, o), false)?;
+    let (into_rows_fresh, b4) = into(&|o| run(&scorer, &rows_batch, o), true)?;
+    if [b1, b2, b3, b4].iter().any(|b| *b != bits) {
+        return Err("score_into gave other scores than score_columns".into());
+    }
     println!("records            {n}");
     println!("scored ok          {ok}");
     println!("composite bits     {bits}");
@@ -138,5 +176,51 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("rust all rows cpu  {:.2} M records/s", rate(all.1));
     println!("rust fresh cpu     {:.2} M records/s", rate(fresh.1));
     println!("rust batches cpu   {:.2} M records/s", rate(batches.1));
+    for (name, (wall, cpu)) in [
+        ("rust into cols", into_cols),
+        ("rust into cols fresh", into_cols_fresh),
+        ("rust into rows", into_rows),
+        ("rust into rows fresh", into_rows_fresh),
+    ] {
+        println!("{name:<24}  {:.2} M records/s", rate(wall));
+        println!(
+            "{:<24}  {:.2} M records/s",
+            format!("{name} cpu"),
+            rate(cpu)
+        );
+    }
     Ok(())
+}
+
+/// The output columns `Model.score` returns (without coverage).
+struct Outputs {
+    values: [Vec<f32>; 3],
+    composite: Vec<f32>,
+    basis_points: Vec<u16>,
+    grade: Vec<u8>,
+    status: Vec<u8>,
+}
+
+impl Outputs {
+    fn new(n: usize) -> Self {
+        Outputs {
+            values: [vec![0.0; n], vec![0.0; n], vec![0.0; n]],
+            composite: vec![0.0; n],
+            basis_points: vec![0; 4 * n],
+            grade: vec![0; n],
+            status: vec![0; n],
+        }
+    }
+
+    fn columns(&mut self) -> ScoresColumns<'_> {
+        let [c, e, s] = &mut self.values;
+        ScoresColumns::new()
+            .cultural(c)
+            .economic(e)
+            .security(s)
+            .composite(&mut self.composite)
+            .basis_points(&mut self.basis_points)
+            .grade(&mut self.grade)
+            .status(&mut self.status)
+    }
 }

@@ -236,6 +236,7 @@ class Model:
         *,
         coverage: bool = False,
         threads: int | None = None,
+        out: Scores | None = None,
     ) -> Scores:
         """Scores records held in a 2-D numpy array: one row per record, one column per
         indicator in model order (:attr:`ids`).
@@ -261,8 +262,13 @@ class Model:
         whatever the thread count, layout or dtype. ``coverage=True`` adds each record's
         coverage (:attr:`Scores.coverage`), which costs a little time and 12 bytes a record.
 
+        ``out``: the result of an earlier call with as many rows, whose arrays are written
+        again in place and returned in a new :class:`Scores` (no new arrays: for callers
+        that score batch after batch of the same size); it must have coverage exactly when
+        ``coverage`` is asked for.
+
         Raises :class:`~silkscore.errors.InputError` when the array is not 2-D or has not one
-        column per indicator.
+        column per indicator, or ``out`` does not fit.
         """
         arr = _float_array(values, "values")
         if arr.ndim != 2:
@@ -283,8 +289,31 @@ class Model:
                     expected=arr.shape,
                     found=mask.shape,
                 )
-        out = self._core.score_rows(arr, mask, _check_threads(threads), bool(coverage))
-        return Scores(*out, model=self)
+        if out is None:
+            arrays = self._core.score_rows(arr, mask, _check_threads(threads), bool(coverage))
+            return Scores(*arrays, model=self)
+        if not isinstance(out, Scores) or len(out) != arr.shape[0]:
+            raise InputError(
+                f"out must be the Scores of an earlier call of score with {arr.shape[0]} rows",
+                field="out",
+                expected=arr.shape[0],
+                found=len(out) if isinstance(out, Scores) else None,
+            )
+        if (out.coverage is not None) != bool(coverage):
+            raise InputError(
+                f"out {'has' if out.coverage is not None else 'has no'} coverage, "
+                f"coverage={bool(coverage)} was asked for",
+                field="out",
+            )
+        arrays = self._core.score_rows(
+            arr,
+            mask,
+            _check_threads(threads),
+            bool(coverage),
+            (out.cultural, out.economic, out.security, out.composite, out.basis_points,
+             out.grade, out.status, out.coverage),
+        )
+        return Scores(*arrays, model=self)
 
     def score_frame(
         self,

@@ -94,6 +94,7 @@ class Model:
         present: npt.NDArray[np.bool_] | None = None,
         threads: int | None = None,
         coverage: bool = False,
+        out: _Outputs | None = None,
     ) -> _Outputs: ...
     def score_columns(
         self,

@@ -7,6 +7,8 @@ use core::fmt;
 
 use silkscore::model::MAX_INDICATORS;
 use silkscore::record::Record;
+use silkscore::score::columns::{Columns, Rows, ScoresColumns};
+use silkscore::score::{ScoreError, Scorer};
 
 /// One run of values: `f32` values are used as they are, `f64` values are rounded to the
 /// nearest `f32` (as `numpy.float32(x)` rounds them).
@@ -291,10 +293,55 @@ impl<'a> Input<'a> {
             .collect()
     }
 
-    /// Prepares rows `start..end` in `chunk` (at most its capacity): the presence bits, and
-    /// the columns that cannot be read in place (`f64` values, row-major arrays). Then
-    /// [`Input::columns`] hands out the chunk's columns.
+    /// Prepares rows `start..end` in `chunk` (at most its capacity): the presence bits (NaN
+    /// counted as missing where it is), and the columns that cannot be read in place (`f64`
+    /// values, row-major arrays). Then [`Input::columns`] hands out the chunk's columns.
     pub fn fill(&self, start: usize, end: usize, chunk: &mut Chunk) {
+        self.fill_present(start, end, chunk);
+        self.fill_columns(start, end, chunk);
+        self.clear_nan(start, end, chunk);
+    }
+
+    /// Scores rows `start..end` (at most `chunk`'s capacity) with the core's
+    /// [`Scorer::score_into`], into `out` (which holds exactly those rows): a row-major
+    /// `f32` array is read in place as [`Rows`] (no transpose), column-major `f32` arrays
+    /// and `f32` frame columns in place as [`Columns`], everything else converted into
+    /// `chunk` first. NaN as missing is left to the core. Returns how many records scored.
+    pub fn score_chunk(
+        &self,
+        scorer: &Scorer<'_>,
+        start: usize,
+        end: usize,
+        chunk: &mut Chunk,
+        out: &mut ScoresColumns<'_>,
+    ) -> Result<usize, ScoreError> {
+        let len = end.saturating_sub(start);
+        let w = self.width;
+        let mask = self.nan_missing;
+        self.fill_present(start, end, chunk);
+        if let Layout::Rows(Floats::F32(v)) = &self.layout {
+            let values = v.get(start * w..end * w).unwrap_or(&[]);
+            let rows = Rows::new(values, len, w)?.with_nan_missing(mask);
+            return match self.presence {
+                Presence::All => scorer.score_into(&rows, out),
+                _ => {
+                    let present = chunk.present.get(..len).unwrap_or(&[]);
+                    scorer.score_into(&rows.with_present(present)?, out)
+                }
+            };
+        }
+        self.fill_columns(start, end, chunk);
+        let ids = [0u32; CHUNK_MAX];
+        let mut refs: [&[f32]; MAX_INDICATORS] = [&[]; MAX_INDICATORS];
+        let cols = self.columns(start, end, chunk, &mut refs);
+        let ids = ids.get(..len).unwrap_or(&[]);
+        let present = chunk.present.get(..len).unwrap_or(&[]);
+        let batch = Columns::new(ids, cols, present)?.with_nan_missing(mask);
+        scorer.score_into(&batch, out)
+    }
+
+    /// The presence bits of rows `start..end` by the mask, into `chunk`.
+    fn fill_present(&self, start: usize, end: usize, chunk: &mut Chunk) {
         let len = end.saturating_sub(start);
         let (w, n) = (self.width, self.rows);
         let Some(bits) = chunk.present.get_mut(..len) else {
@@ -334,7 +381,11 @@ impl<'a> Input<'a> {
                 }
             }
         }
-        // The columns that need converting or transposing.
+    }
+
+    /// The columns of rows `start..end` that need converting or transposing, into `chunk`.
+    fn fill_columns(&self, start: usize, end: usize, chunk: &mut Chunk) {
+        let (w, n) = (self.width, self.rows);
         match &self.layout {
             Layout::Rows(v) => transpose(v, w, start, end, &mut chunk.columns),
             Layout::Fortran(v) => {
@@ -348,7 +399,14 @@ impl<'a> Input<'a> {
                 }
             }
         }
-        // NaN as missing: clear the bits of NaN values (in the columns where NaN is missing).
+    }
+
+    /// NaN as missing: clears the presence bits of NaN values in rows `start..end` of
+    /// `chunk`, in the columns where NaN is missing.
+    fn clear_nan(&self, start: usize, end: usize, chunk: &mut Chunk) {
+        let len = end.saturating_sub(start);
+        let w = self.width;
+        let all = if w >= 32 { u32::MAX } else { (1u32 << w) - 1 };
         if self.nan_missing & all != 0 {
             let mut refs: [&[f32]; MAX_INDICATORS] = [&[]; MAX_INDICATORS];
             let cols = self.columns(start, end, chunk, &mut refs);

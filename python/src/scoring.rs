@@ -1,11 +1,10 @@
 //! Scoring an [`Input`] into output columns with the core's column-wise scorer
-//! ([`Scorer::score_columns`]), a chunk of [`CHUNK`] rows at a time, on one thread or on
+//! ([`Scorer::score_into`], which writes straight into them), a chunk of [`CHUNK`] rows at a time, on one thread or on
 //! several threads over contiguous ranges of rows. Every number comes from the core: the
 //! results are the bits `silkscore score` prints, whatever the layout, dtype or thread count.
 
-use silkscore::model::{Model, MAX_INDICATORS};
-use silkscore::record::Record;
-use silkscore::score::columns::Columns;
+use silkscore::model::Model;
+use silkscore::score::columns::{self, ScoresColumns};
 use silkscore::score::{ScoreError, Scorer, Scores};
 
 use crate::input::{Chunk, Input};
@@ -16,20 +15,23 @@ pub const CHUNK: usize = 1024;
 /// Fewest rows worth a thread of their own.
 pub const MIN_ROWS_PER_THREAD: usize = 16 * CHUNK;
 
-/// Status code of a scored record.
-pub const STATUS_OK: u8 = 0;
-/// Status code base of `insufficient_data`: + 0 cultural, + 1 economic, + 2 security.
-pub const STATUS_INSUFFICIENT_DATA: u8 = 1;
-/// Status code base of `non_finite`: + the indicator's position in the model (0–31).
-pub const STATUS_NON_FINITE: u8 = 32;
+/// Status code of a scored record (the core's [`columns::STATUS_OK`]).
+pub const STATUS_OK: u8 = columns::STATUS_OK;
+/// Status code base of `insufficient_data`: + 0 cultural, + 1 economic, + 2 security (the
+/// core's [`columns::STATUS_INSUFFICIENT_DATA`]).
+pub const STATUS_INSUFFICIENT_DATA: u8 = columns::STATUS_INSUFFICIENT_DATA;
+/// Status code base of `non_finite`: + the indicator's position in the model (0–31; the
+/// core's [`columns::STATUS_NON_FINITE`]).
+pub const STATUS_NON_FINITE: u8 = columns::STATUS_NON_FINITE;
 /// Status code base of `parse:<indicator id>`, a text cell that is not a number: + the
 /// indicator's position in the model (0–31). Only data frames of text have it.
 pub const STATUS_PARSE: u8 = 64;
 /// Status code of any other scoring error (not expected for an input checked against the
 /// model).
 pub const STATUS_ERROR: u8 = 255;
-/// Grade code of a record without scores (grades are 0 = A … 4 = E).
-pub const GRADE_NONE: u8 = 255;
+/// Grade code of a record without scores (grades are 0 = A … 4 = E; the core's
+/// [`columns::GRADE_NONE`]).
+pub const GRADE_NONE: u8 = columns::GRADE_NONE;
 
 /// The status code of a scoring result.
 pub fn status_code(result: &Result<Scores, ScoreError>) -> u8 {
@@ -212,70 +214,48 @@ impl<'a> Slices<'a> {
         )
     }
 
-    /// Writes the results of one chunk, starting at row `at` of these slices. `present` gives
-    /// the coverage of records that failed (the scorer reports it only for scored ones).
-    fn write(
-        &mut self,
-        at: usize,
-        results: &[Result<Scores, ScoreError>],
-        present: &[u32],
-        model: &Model,
-    ) {
-        let end = at + results.len();
-        let rows = self
-            .cultural
-            .get_mut(at..end)
-            .unwrap_or(&mut [])
-            .iter_mut()
-            .zip(self.economic.get_mut(at..end).unwrap_or(&mut []))
-            .zip(self.security.get_mut(at..end).unwrap_or(&mut []))
-            .zip(self.composite.get_mut(at..end).unwrap_or(&mut []))
-            .zip(
-                self.basis_points
-                    .get_mut(4 * at..4 * end)
-                    .unwrap_or(&mut [])
-                    .chunks_exact_mut(4),
-            )
-            .zip(self.grade.get_mut(at..end).unwrap_or(&mut []))
-            .zip(self.status.get_mut(at..end).unwrap_or(&mut []))
-            .zip(results);
-        for (((((((c, e), s), x), bp), g), st), result) in rows {
-            *st = status_code(result);
-            match result {
-                Ok(v) => {
-                    (*c, *e, *s, *x) = (v.cultural, v.economic, v.security, v.composite);
-                    bp.copy_from_slice(&v.basis_points);
-                    *g = v.grade as u8;
-                }
-                Err(_) => {
-                    (*c, *e, *s, *x) = (f32::NAN, f32::NAN, f32::NAN, f32::NAN);
-                    bp.fill(0);
-                    *g = GRADE_NONE;
-                }
-            }
+    /// Rows `a..b` of these slices as the core's output columns (the coverage only when
+    /// it was asked for).
+    fn columns(&mut self, a: usize, b: usize) -> ScoresColumns<'_> {
+        fn at<T>(s: &mut [T], a: usize, b: usize) -> &mut [T] {
+            s.get_mut(a..b).unwrap_or(&mut [])
         }
-        // Coverage, when asked for (the slice is empty otherwise).
-        if let Some(cov) = self.coverage.get_mut(3 * at..3 * end) {
-            for ((cov, result), bits) in cov.chunks_exact_mut(3).zip(results).zip(present) {
-                match result {
-                    Ok(v) => cov.copy_from_slice(&v.coverage),
-                    Err(_) => cov.copy_from_slice(&coverage(model, *bits)),
-                }
-            }
+        let out = ScoresColumns::new()
+            .cultural(at(self.cultural, a, b))
+            .economic(at(self.economic, a, b))
+            .security(at(self.security, a, b))
+            .composite(at(self.composite, a, b))
+            .basis_points(at(self.basis_points, 4 * a, 4 * b))
+            .grade(at(self.grade, a, b))
+            .status(at(self.status, a, b));
+        if self.coverage.is_empty() {
+            out
+        } else {
+            out.coverage(at(self.coverage, 3 * a, 3 * b))
         }
     }
-}
 
-/// The coverage of a record with presence bits `bits`, computed by the host's
-/// [`silkscore_host::scoring::coverage`] (the one `silkscore score` reports).
-fn coverage(model: &Model, bits: u32) -> [f32; 3] {
-    let mut record = Record::new(0, model.len());
-    for j in 0..model.len().min(MAX_INDICATORS) {
-        if bits & (1 << j) != 0 {
-            let _ = record.set(j, 0.0);
+    /// Rows `a..b` as records that could not be scored at all ([`STATUS_ERROR`]; not
+    /// expected for an input checked against the model).
+    fn fail(&mut self, a: usize, b: usize) {
+        for col in [
+            &mut *self.cultural,
+            &mut *self.economic,
+            &mut *self.security,
+            &mut *self.composite,
+        ] {
+            col.get_mut(a..b).unwrap_or(&mut []).fill(f32::NAN);
         }
+        let bp = self.basis_points.get_mut(4 * a..4 * b);
+        bp.unwrap_or(&mut []).fill(0);
+        self.grade.get_mut(a..b).unwrap_or(&mut []).fill(GRADE_NONE);
+        self.status
+            .get_mut(a..b)
+            .unwrap_or(&mut [])
+            .fill(STATUS_ERROR);
+        let cov = self.coverage.get_mut(3 * a..3 * b);
+        cov.unwrap_or(&mut []).fill(0.0);
     }
-    silkscore_host::scoring::coverage(model, &record)
 }
 
 /// How many threads to use: `threads` (0 = every core), at most one per
@@ -371,7 +351,8 @@ pub fn score_into(
     Ok(())
 }
 
-/// Scores rows `start..end` of `input` into `out` (which holds exactly those rows).
+/// Scores rows `start..end` of `input` into `out` (which holds exactly those rows), a chunk
+/// at a time, with the core writing straight into `out`.
 fn score_range(
     scorer: &Scorer<'_>,
     input: &Input<'_>,
@@ -379,33 +360,15 @@ fn score_range(
     end: usize,
     mut out: Slices<'_>,
 ) {
-    let model = scorer.model();
     let mut chunk = Chunk::new(input.width(), CHUNK);
-    let ids = [0u32; CHUNK];
-    let mut results = vec![Err(ScoreError::BufferTooSmall { needed: 0 }); CHUNK];
     let mut a = start;
     while a < end {
         let b = (a + CHUNK).min(end);
-        let len = b - a;
-        input.fill(a, b, &mut chunk);
-        let mut refs: [&[f32]; MAX_INDICATORS] = [&[]; MAX_INDICATORS];
-        let cols = input.columns(a, b, &chunk, &mut refs);
-        let (Some(ids), Some(present), Some(results)) = (
-            ids.get(..len),
-            chunk.present().get(..len),
-            results.get_mut(..len),
-        ) else {
-            break;
-        };
-        match Columns::new(ids, cols, present) {
-            Ok(batch) => {
-                if let Err(e) = scorer.score_columns(&batch, results) {
-                    results.fill(Err(e));
-                }
-            }
-            Err(e) => results.fill(Err(e)),
+        let (ra, rb) = (a - start, b - start);
+        let scored = input.score_chunk(scorer, a, b, &mut chunk, &mut out.columns(ra, rb));
+        if scored.is_err() {
+            out.fail(ra, rb);
         }
-        out.write(a - start, results, present, model);
         a = b;
     }
 }
@@ -415,6 +378,7 @@ mod tests {
     use super::*;
     use crate::input::{Floats, Layout, Presence};
     use silkscore::model::{Connotation, BRI_CULTURAL_V1 as M};
+    use silkscore::record::Record;
 
     /// Deterministic values around the goalposts, with NaN, ±∞ and gaps now and then.
     fn values(n: usize) -> Vec<f32> {
@@ -449,6 +413,85 @@ mod tests {
             }
         }
         Scorer::new(&M).score(&rec)
+    }
+
+    /// Every layout (row-major `f32` read in place by the core's `Rows`, `f64`, column-major,
+    /// frame columns), with and without a presence mask, NaN missing or not: every output
+    /// column is what the scalar path gives for the record `Input::record` reads, and the
+    /// coverage of a record that fails is the one `silkscore score` reports.
+    #[test]
+    fn every_layout_and_presence_matches_the_scalar_path_on_its_records() {
+        let n = 2 * CHUNK + 333;
+        let m = M.len();
+        let v = values(n);
+        let fortran: Vec<f32> = (0..m * n).map(|k| v[(k % n) * m + k / n]).collect();
+        let wide: Vec<f64> = v.iter().map(|x| f64::from(*x)).collect();
+        // A mask that drops about one value in seven, and its column-major twin.
+        let mask: Vec<bool> = (0..n * m).map(|k| (k * 2_654_435_761) % 7 != 0).collect();
+        let fmask: Vec<bool> = (0..m * n).map(|k| mask[(k % n) * m + k / n]).collect();
+        let cols: Vec<Floats<'_>> = (0..m)
+            .map(|j| Floats::F32(&fortran[j * n..(j + 1) * n]))
+            .collect();
+        let cmasks: Vec<Option<&[bool]>> =
+            (0..m).map(|j| Some(&fmask[j * n..(j + 1) * n])).collect();
+        let cases = [
+            (Layout::Rows(Floats::F32(&v)), Presence::All),
+            (Layout::Rows(Floats::F32(&v)), Presence::Rows(&mask)),
+            (Layout::Rows(Floats::F64(&wide)), Presence::Rows(&mask)),
+            (
+                Layout::Fortran(Floats::F32(&fortran)),
+                Presence::Fortran(&fmask),
+            ),
+            (Layout::Columns(cols.clone()), Presence::All),
+            (Layout::Columns(cols), Presence::Columns(cmasks)),
+        ];
+        let scorer = Scorer::new(&M);
+        let mut seen = [0usize; 2];
+        for (case, (layout, presence)) in cases.into_iter().enumerate() {
+            for nan in [false, true] {
+                let input = Input::new(n, m, layout.clone(), presence.clone(), nan).unwrap();
+                let out = score(&scorer, &input, 1, true).unwrap();
+                for r in 0..n {
+                    let rec = input.record(r, 0);
+                    let want = scorer.score(&rec);
+                    let what = format!("case {case}, NaN missing {nan}, row {r}");
+                    assert_eq!(out.status[r], status_code(&want), "{what}");
+                    let got = [
+                        out.cultural[r],
+                        out.economic[r],
+                        out.security[r],
+                        out.composite[r],
+                    ];
+                    match want {
+                        Ok(s) => {
+                            seen[0] += 1;
+                            assert_eq!(
+                                got.map(f32::to_bits),
+                                s.values().map(f32::to_bits),
+                                "{what}"
+                            );
+                            assert_eq!(
+                                out.basis_points[4 * r..4 * r + 4],
+                                s.basis_points,
+                                "{what}"
+                            );
+                            assert_eq!(out.grade[r], s.grade as u8, "{what}");
+                            assert_eq!(out.coverage[3 * r..3 * r + 3], s.coverage, "{what}");
+                        }
+                        Err(_) => {
+                            seen[1] += 1;
+                            assert!(got.iter().all(|x| x.is_nan()), "{what}");
+                            assert_eq!(out.basis_points[4 * r..4 * r + 4], [0; 4], "{what}");
+                            assert_eq!(out.grade[r], GRADE_NONE, "{what}");
+                            let cov = silkscore_host::scoring::coverage(&M, &rec);
+                            let got = &out.coverage[3 * r..3 * r + 3];
+                            assert_eq!(got, cov, "{what}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(seen.iter().all(|k| *k > 1000), "{seen:?}");
     }
 
     #[test]

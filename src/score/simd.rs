@@ -1,4 +1,5 @@
-//! Runtime SIMD dispatch for the column-wise scorer ([`super::Scorer::score_columns`]).
+//! Runtime SIMD dispatch for the column-wise scorer ([`super::Scorer::score_into`],
+//! [`super::Scorer::score_columns`]).
 //!
 //! The scorer is compiled once per instruction set: the target's baseline (SSE2 on x86_64,
 //! NEON on aarch64, plain code elsewhere) and, on x86_64 with the `runtime-dispatch` feature,
@@ -25,11 +26,12 @@
 //! ```
 // This module is the only one in the crate that may use `unsafe` (see `src/lib.rs`): calling a
 // `#[target_feature]` function from code compiled without those features is `unsafe`, and the
-// three calls below are the whole of it. The safety argument is at each call.
+// three calls below and the prefetch hint of [`prefetch`] are the whole of it. The safety
+// argument is at each call.
 #![cfg_attr(feature = "runtime-dispatch", allow(unsafe_code))]
 
-use super::columns::Columns;
-use super::{ScoreError, Scorer, Scores};
+use super::columns::{Sink, Source};
+use super::Scorer;
 
 /// An instruction set the column-wise scorer is compiled for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -121,40 +123,55 @@ fn has(isa: Isa) -> bool {
     }
 }
 
-/// Runs the column-wise scorer on `path` (lengths already checked by the caller).
-pub(super) fn run(
+/// Runs the column-wise scorer on `path` (lengths already checked by the caller): reads
+/// `src`, writes `sink`, returns the number of records that scored.
+pub(super) fn run<S: Source, K: Sink>(
     path: SimdPath,
     scorer: &Scorer<'_>,
-    batch: &Columns<'_>,
-    out: &mut [Result<Scores, ScoreError>],
+    src: &S,
+    sink: &mut K,
 ) -> usize {
     match path.isa {
         #[cfg(all(feature = "runtime-dispatch", target_arch = "x86_64"))]
         // SAFETY: a `SimdPath` with `Isa::Avx512` is only made by `SimdPath::new`,
         // `supported` or `detect`, after `has` found AVX-512 F, BW, DQ and VL on this CPU:
         // exactly the features `avx512` enables. The function body is safe code.
-        Isa::Avx512 => unsafe { avx512(scorer, batch, out) },
+        Isa::Avx512 => unsafe { avx512(scorer, src, sink) },
         #[cfg(all(feature = "runtime-dispatch", target_arch = "x86_64"))]
         // SAFETY: as above, `has` found AVX2 on this CPU, the feature `avx2` enables.
-        Isa::Avx2 => unsafe { avx2(scorer, batch, out) },
-        _ => scorer.score_blocks(batch, out),
+        Isa::Avx2 => unsafe { avx2(scorer, src, sink) },
+        _ => scorer.score_blocks(src, sink),
     }
 }
 
 /// The scorer compiled with AVX2.
 #[cfg(all(feature = "runtime-dispatch", target_arch = "x86_64"))]
 #[target_feature(enable = "avx2")]
-fn avx2(scorer: &Scorer<'_>, batch: &Columns<'_>, out: &mut [Result<Scores, ScoreError>]) -> usize {
-    scorer.score_blocks(batch, out)
+fn avx2<S: Source, K: Sink>(scorer: &Scorer<'_>, src: &S, sink: &mut K) -> usize {
+    scorer.score_blocks(src, sink)
 }
 
 /// The scorer compiled with AVX-512.
 #[cfg(all(feature = "runtime-dispatch", target_arch = "x86_64"))]
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-fn avx512(
-    scorer: &Scorer<'_>,
-    batch: &Columns<'_>,
-    out: &mut [Result<Scores, ScoreError>],
-) -> usize {
-    scorer.score_blocks(batch, out)
+fn avx512<S: Source, K: Sink>(scorer: &Scorer<'_>, src: &S, sink: &mut K) -> usize {
+    scorer.score_blocks(src, sink)
+}
+
+/// Asks the CPU to bring the cache lines of `data` into its caches ahead of use: the
+/// column-wise scorer prefetches the block after next of each column while it scores, so
+/// that its many input streams do not wait on memory. A hint only (no effect on any value);
+/// nothing without the `runtime-dispatch` feature or off x86_64.
+#[inline(always)]
+pub(super) fn prefetch(data: &[f32]) {
+    #[cfg(all(feature = "runtime-dispatch", target_arch = "x86_64"))]
+    for line in data.chunks(16) {
+        use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: a prefetch is a hint that never faults and changes no architectural state
+        // (any address may be prefetched; this one is inside a live slice anyway), and SSE,
+        // which it needs, is part of the x86_64 baseline.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(line.as_ptr().cast()) }
+    }
+    #[cfg(not(all(feature = "runtime-dispatch", target_arch = "x86_64")))]
+    let _ = data;
 }

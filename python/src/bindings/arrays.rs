@@ -209,6 +209,18 @@ pub(crate) struct Outputs<'py> {
     coverage: Option<Bound<'py, PyArray2<f32>>>,
 }
 
+/// The output arrays as Python passes them back (`silkscore.Scores`' arrays, in its order).
+pub(crate) type OutArrays<'py> = (
+    Bound<'py, PyArray1<f32>>,
+    Bound<'py, PyArray1<f32>>,
+    Bound<'py, PyArray1<f32>>,
+    Bound<'py, PyArray1<f32>>,
+    Bound<'py, PyArray2<u16>>,
+    Bound<'py, PyArray1<u8>>,
+    Bound<'py, PyArray1<u8>>,
+    Option<Bound<'py, PyArray2<f32>>>,
+);
+
 /// The write borrows of [`Outputs`], for as long as the scorer fills them.
 pub(crate) struct Writable<'py> {
     cultural: PyReadwriteArray1<'py, f32>,
@@ -237,6 +249,25 @@ impl<'py> Outputs<'py> {
             grade: PyArray1::zeros(py, n, false),
             status: PyArray1::zeros(py, n, false),
             coverage: coverage.then(|| PyArray2::zeros(py, [n, 3], false)),
+        }
+    }
+
+    /// The arrays of an earlier call's result (`out=`), to be written again in place: the
+    /// caller reuses them instead of allocating new ones. Their lengths are checked when
+    /// they are filled ([`crate::scoring::score_into`]); a non-contiguous or read-only array
+    /// is refused then too.
+    pub(crate) fn reuse(arrays: OutArrays<'py>) -> Self {
+        let (cultural, economic, security, composite, basis_points, grade, status, coverage) =
+            arrays;
+        Outputs {
+            cultural,
+            economic,
+            security,
+            composite,
+            basis_points,
+            grade,
+            status,
+            coverage,
         }
     }
 

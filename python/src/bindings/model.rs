@@ -9,7 +9,7 @@ use silkscore::score::Scorer;
 use silkscore::signed;
 use silkscore::wire;
 
-use super::arrays::{Column, ColumnMask, Mask, Matrix, Outputs};
+use super::arrays::{Column, ColumnMask, Mask, Matrix, OutArrays, Outputs};
 use super::errors;
 use crate::input::{Floats, Input, Layout, Presence};
 
@@ -97,7 +97,24 @@ fn score_input<'py>(
     threads: Option<usize>,
     coverage: bool,
 ) -> PyResult<Bound<'py, PyTuple>> {
-    let outputs = Outputs::new(py, input.rows(), coverage);
+    score_input_into(
+        py,
+        model,
+        input,
+        threads,
+        Outputs::new(py, input.rows(), coverage),
+    )
+}
+
+/// Scores `input` into `outputs` (new arrays, or a caller's to reuse), with the GIL released
+/// while scoring.
+fn score_input_into<'py>(
+    py: Python<'py>,
+    model: &CoreModel,
+    input: &Input<'_>,
+    threads: Option<usize>,
+    outputs: Outputs<'py>,
+) -> PyResult<Bound<'py, PyTuple>> {
     {
         let mut writable = outputs.writable()?;
         let slices = writable.slices()?;
@@ -311,8 +328,9 @@ impl Model {
     }
 
     /// Scores the rows of a 2-D array (rows = records, columns = indicators in model order)
-    /// and returns the output arrays; see `silkscore.Model.score`.
-    #[pyo3(signature = (values, present = None, threads = None, coverage = false))]
+    /// and returns the output arrays (`out`'s, written in place, when given: the arrays of
+    /// an earlier result, coverage included or not); see `silkscore.Model.score`.
+    #[pyo3(signature = (values, present = None, threads = None, coverage = false, out = None))]
     fn score_rows<'py>(
         &self,
         py: Python<'py>,
@@ -320,10 +338,16 @@ impl Model {
         present: Option<&Bound<'py, PyAny>>,
         threads: Option<usize>,
         coverage: bool,
+        out: Option<OutArrays<'py>>,
     ) -> PyResult<Bound<'py, PyTuple>> {
         let borrowed = Borrowed::extract(values, present)?;
         let input = borrowed.input(py, &self.inner)?;
-        score_input(py, &self.inner, &input, threads, coverage)
+        match out {
+            Some(arrays) => {
+                score_input_into(py, &self.inner, &input, threads, Outputs::reuse(arrays))
+            }
+            None => score_input(py, &self.inner, &input, threads, coverage),
+        }
     }
 
     /// Scores one 1-D array per indicator (in model order), each with an optional presence
