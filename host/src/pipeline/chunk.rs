@@ -11,7 +11,7 @@ use silkscore::score::{ScoreError, Scorer, Scores};
 
 use crate::output::{csv::push_row, Format, OutputRow, RowWriter, Tally};
 use crate::records::scan::{split, Block};
-use crate::records::{Fields, RowError, RowParser};
+use crate::records::{Fields, Row, RowParser};
 use crate::scoring::{coverage, Failure, Outcome};
 
 /// A failed row, for the notes after the output.
@@ -47,31 +47,25 @@ pub(super) struct Context<'a> {
     pub max_failed: usize,
 }
 
-/// One parsed row.
-struct Parsed {
-    line: u64,
-    id: String,
-    name: String,
-    record: Result<Record, RowError>,
-}
-
-/// Parses, scores and formats the records of `block`.
-pub(super) fn process(block: &Block, cx: &Context<'_>) -> Done {
+/// Parses the records of `block` into rows (their `index` left at 0: the consumer, which
+/// sees the rows in input order, numbers them).
+pub(super) fn parse(block: &Block, parser: &RowParser<'_>, keep: usize) -> Vec<Row> {
     let (mut bytes, mut ends) = (Vec::new(), Vec::new());
-    let mut rows: Vec<Parsed> = Vec::with_capacity(block.spans.len());
+    let mut rows: Vec<Row> = Vec::with_capacity(block.spans.len());
     for span in &block.spans {
         let record = block.data.get(span.start..span.end).unwrap_or(&[]);
         if !span.quoted {
-            let (id, name, record) = cx.parser.unquoted_row(record);
-            rows.push(Parsed {
+            let (id, name, record) = parser.unquoted_row(record);
+            rows.push(Row {
                 line: span.line,
+                index: 0,
                 id: id.into_owned(),
                 name: name.into_owned(),
                 record,
             });
             continue;
         }
-        let count = split(record, true, cx.keep, &mut bytes, &mut ends);
+        let count = split(record, true, keep, &mut bytes, &mut ends);
         let ends = &ends;
         let src = &bytes;
         let get = move |i: usize| -> Option<&[u8]> {
@@ -83,15 +77,22 @@ pub(super) fn process(block: &Block, cx: &Context<'_>) -> Done {
             src.get(start..end)
         };
         let fields = Fields { get: &get, count };
-        let (id, name) = cx.parser.id_and_name(&fields);
-        let record = cx.parser.record(&fields, &name);
-        rows.push(Parsed {
+        let (id, name) = parser.id_and_name(&fields);
+        let record = parser.record(&fields, &name);
+        rows.push(Row {
             line: span.line,
+            index: 0,
             id: id.into_owned(),
             name: name.into_owned(),
             record,
         });
     }
+    rows
+}
+
+/// Parses, scores and formats the records of `block`.
+pub(super) fn process(block: &Block, cx: &Context<'_>) -> Done {
+    let rows = parse(block, &cx.parser, cx.keep);
     let outcomes = score(&rows, cx.scorer);
 
     let mut done = Done {
@@ -133,7 +134,7 @@ pub(super) fn process(block: &Block, cx: &Context<'_>) -> Done {
 
 /// Scores the rows that parsed, column-wise; the outcome of every row, in order (as
 /// [`crate::scoring::score_row_with`] gives it).
-fn score(rows: &[Parsed], scorer: &Scorer<'_>) -> Vec<Outcome> {
+pub(super) fn score(rows: &[Row], scorer: &Scorer<'_>) -> Vec<Outcome> {
     let model = scorer.model();
     let m = model.len();
     let ok: Vec<&Record> = rows.iter().filter_map(|r| r.record.as_ref().ok()).collect();

@@ -21,6 +21,7 @@
 //! pipeline. The tests compare the two on generated hostile inputs.
 
 mod chunk;
+mod rows;
 
 use std::io::{self, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,12 +31,14 @@ use std::vec::Vec;
 use silkscore::score::Scorer;
 
 use crate::output::{Format, OutputRow, RowWriter, Tally};
-use crate::records::scan::Block;
+use crate::records::frame::FrameError;
+use crate::records::scan::{Block, Scanner};
 use crate::records::RecordsReader;
 use crate::scoring::score_row_with;
 use crate::HostError;
 
 pub use chunk::FailedRow;
+pub use rows::{rows, scored_rows, ReadOptions};
 
 /// How to run the pipeline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,9 +100,8 @@ fn block_bytes(threads: usize) -> usize {
         .clamp(64 << 10, 1 << 20)
 }
 
-/// The writer's side: whose turn it is, and what has been written.
-struct Turn<W> {
-    next: u64,
+/// The writer's side: what has been written, and why it stopped.
+struct Sink<W> {
     out: Option<W>,
     summary: Summary,
     stop: Option<Stop>,
@@ -115,7 +117,7 @@ pub fn score<R: Read, W: Write + Send>(
     options: &Options,
 ) -> Result<(W, Summary), Stop> {
     let scorer = Scorer::new(reader.model());
-    let (mut scanner, parts) = reader.into_scanner();
+    let (scanner, parts) = reader.into_scanner();
     let names = parts.parser().has_names();
     let format = options.format;
     let threads = options.threads.max(1);
@@ -130,14 +132,11 @@ pub fn score<R: Read, W: Write + Send>(
     };
     out.write_all(&head).map_err(Stop::Output)?;
 
-    let turn = Mutex::new(Turn {
-        next: 0,
+    let mut sink = Sink {
         out: Some(out),
         summary: Summary::default(),
         stop: None,
-    });
-    let turned = Condvar::new();
-    let stopped = AtomicBool::new(false);
+    };
     let cx = chunk::Context {
         parser: parts.parser(),
         scorer: &scorer,
@@ -145,16 +144,86 @@ pub fn score<R: Read, W: Write + Send>(
         keep: parts.keep(),
         max_failed: options.max_failed,
     };
-    let (tx, rx) = mpsc::sync_channel::<(u64, Block)>(threads);
-    let rx = Mutex::new(rx);
     let target = match options.block_bytes {
         0 => block_bytes(threads),
         n => n,
     };
+    let finished = drive(
+        scanner,
+        threads,
+        target,
+        |block| chunk::process(block, &cx),
+        |done, end| {
+            write_block(&mut sink, done, end, &cx, format);
+            sink.stop.is_none()
+        },
+    );
+    if !finished && sink.stop.is_none() {
+        sink.stop = Some(Stop::Output(io::Error::other("a worker stopped")));
+    }
 
+    if let Some(stop) = sink.stop {
+        if let (Stop::Input(_), Some(mut out)) = (&stop, sink.out) {
+            // The rows before the error stay written (a file output is not committed).
+            let _ = out.flush();
+        }
+        return Err(stop);
+    }
+    let out = sink
+        .out
+        .ok_or_else(|| Stop::Output(io::Error::other("the output was lost")))?;
+    let summary = sink.summary;
+    // The end: the table's summary, the JSON array's `]`.
+    let tail = RowWriter::new(format, Vec::new())
+        .with_names(names)
+        .finish_after(summary.tally)
+        .map_err(Stop::Output)?;
+    let mut out = out;
+    out.write_all(&tail).map_err(Stop::Output)?;
+    out.flush().map_err(Stop::Output)?;
+    Ok((out, summary))
+}
+
+/// Whose turn it is to be consumed, and the consumer.
+struct Turn<C> {
+    next: u64,
+    /// The consumer asked to stop (or a worker failed): later blocks are skipped.
+    done: bool,
+    consume: C,
+}
+
+/// The machinery under every parallel reader: the calling thread frames blocks of about
+/// `target` bytes; `threads` workers run `work` on them; `consume` gets each block's result
+/// in input order, with the input error after the block, if any, and returns whether to go
+/// on. At most `2 × threads + 1` blocks are in flight. Returns whether every block was
+/// consumed or `consume` asked to stop (false: a worker failed, which is not expected).
+fn drive<R, T, F, C>(
+    mut scanner: Scanner<R>,
+    threads: usize,
+    target: usize,
+    work: F,
+    consume: C,
+) -> bool
+where
+    R: Read,
+    T: Send,
+    F: Fn(&Block) -> T + Sync,
+    C: FnMut(T, Option<FrameError>) -> bool + Send,
+{
+    let threads = threads.max(1);
+    let turn = Mutex::new(Turn {
+        next: 0,
+        done: false,
+        consume,
+    });
+    let turned = Condvar::new();
+    let stopped = AtomicBool::new(false);
+    let failed = AtomicBool::new(false);
+    let (tx, rx) = mpsc::sync_channel::<(u64, Block)>(threads);
+    let rx = Mutex::new(rx);
     std::thread::scope(|s| {
         for _ in 0..threads {
-            s.spawn(|| worker(&rx, &cx, &turn, &turned, &stopped, format));
+            s.spawn(|| worker(&rx, &work, &turn, &turned, &stopped, &failed));
         }
         let mut seq = 0u64;
         while !stopped.load(Ordering::Relaxed) {
@@ -172,42 +241,29 @@ pub fn score<R: Read, W: Write + Send>(
         }
         drop(tx);
     });
-
-    let turn = turn.into_inner().unwrap_or_else(|p| p.into_inner());
-    if let Some(stop) = turn.stop {
-        if let (Stop::Input(_), Some(mut out)) = (&stop, turn.out) {
-            // The rows before the error stay written (a file output is not committed).
-            let _ = out.flush();
-        }
-        return Err(stop);
-    }
-    let out = turn
-        .out
-        .ok_or_else(|| Stop::Output(io::Error::other("the output was lost")))?;
-    let summary = turn.summary;
-    // The end: the table's summary, the JSON array's `]`.
-    let tail = RowWriter::new(format, Vec::new())
-        .with_names(names)
-        .finish_after(summary.tally)
-        .map_err(Stop::Output)?;
-    let mut out = out;
-    out.write_all(&tail).map_err(Stop::Output)?;
-    out.flush().map_err(Stop::Output)?;
-    Ok((out, summary))
+    !failed.load(Ordering::Relaxed)
 }
 
-/// A worker: takes blocks, processes them, writes each in its turn.
-fn worker<W: Write>(
+/// A worker: takes blocks, runs `work` on them, hands each result to the consumer in its turn.
+fn worker<T, F, C>(
     rx: &Mutex<mpsc::Receiver<(u64, Block)>>,
-    cx: &chunk::Context<'_>,
-    turn: &Mutex<Turn<W>>,
+    work: &F,
+    turn: &Mutex<Turn<C>>,
     turned: &Condvar,
     stopped: &AtomicBool,
-    format: Format,
-) {
+    failed: &AtomicBool,
+) where
+    F: Fn(&Block) -> T,
+    C: FnMut(T, Option<FrameError>) -> bool,
+{
+    let fail = || {
+        failed.store(true, Ordering::Relaxed);
+        stopped.store(true, Ordering::Relaxed);
+    };
     loop {
         let next = {
             let Ok(rx) = rx.lock() else {
+                fail();
                 return;
             };
             rx.recv()
@@ -215,25 +271,31 @@ fn worker<W: Write>(
         let Ok((seq, mut block)) = next else {
             return;
         };
-        let done = chunk::process(&block, cx);
+        // After a stop the blocks still queued are only drained.
+        let result = (!stopped.load(Ordering::Relaxed)).then(|| work(&block));
         let end = block.end.take();
         drop(block);
         let Ok(mut t) = turn.lock() else {
-            stopped.store(true, Ordering::Relaxed);
+            fail();
             return;
         };
-        while t.next != seq && t.stop.is_none() {
+        while t.next != seq && !t.done {
             t = match turned.wait(t) {
                 Ok(t) => t,
                 Err(_) => {
-                    stopped.store(true, Ordering::Relaxed);
+                    fail();
                     return;
                 }
             };
         }
-        if t.stop.is_none() {
-            write_block(&mut t, done, end, cx, format);
-            if t.stop.is_some() {
+        if !t.done {
+            let go_on = match result {
+                Some(r) => (t.consume)(r, end),
+                // Not expected: a stop without `done`.
+                None => false,
+            };
+            if !go_on {
+                t.done = true;
                 stopped.store(true, Ordering::Relaxed);
             }
         }
@@ -245,13 +307,13 @@ fn worker<W: Write>(
 
 /// Writes a processed block in its turn, then the input error after it, if any.
 fn write_block<W: Write>(
-    t: &mut Turn<W>,
+    t: &mut Sink<W>,
     done: chunk::Done,
-    end: Option<crate::records::frame::FrameError>,
+    end: Option<FrameError>,
     cx: &chunk::Context<'_>,
     format: Format,
 ) {
-    let Turn {
+    let Sink {
         out, summary, stop, ..
     } = t;
     let Some(w) = out.as_mut() else {

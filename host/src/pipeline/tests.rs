@@ -222,3 +222,118 @@ fn the_pipeline_writes_what_the_sequential_path_writes() {
         "{stops} runs stopped on an input error"
     );
 }
+
+/// What a consumer of rows sees: each row with its outcome (when scored), then the input
+/// error or where it stopped.
+fn consumed(
+    text: &[u8],
+    model: &Model,
+    limits: Limits,
+    mode: (usize, bool, usize, usize, Option<usize>),
+) -> Vec<String> {
+    use core::ops::ControlFlow;
+    let (threads, scored, block, skip, stop_after) = mode;
+    let mut seen = Vec::new();
+    let mut reader = match RecordsReader::builder(model)
+        .limits(limits)
+        .from_reader(text, "t.csv")
+    {
+        Ok(r) => r,
+        Err(e) => return vec![format!("header: {e}")],
+    };
+    // Rows read before the reader is handed over keep their place in the numbering.
+    for _ in 0..skip {
+        match reader.next() {
+            Some(Ok(row)) => seen.push(format!("{row:?}")),
+            Some(Err(e)) => return vec![format!("early: {e}")],
+            None => break,
+        }
+    }
+    let mut row_line = |row: &crate::records::Row, outcome: Option<&crate::scoring::Outcome>| {
+        seen.push(format!("{row:?} {outcome:?}"));
+        match stop_after {
+            Some(k) if seen.len() >= k => ControlFlow::Break(seen.len()),
+            _ => ControlFlow::Continue(()),
+        }
+    };
+    let end = if threads == 0 {
+        let mut end = Ok(ControlFlow::Continue(()));
+        for row in reader {
+            match row {
+                Ok(row) => {
+                    let outcome = scored.then(|| crate::scoring::score_row(model, &row.record));
+                    if let ControlFlow::Break(b) = row_line(&row, outcome.as_ref()) {
+                        end = Ok(ControlFlow::Break(b));
+                        break;
+                    }
+                }
+                Err(e) => {
+                    end = Err(e);
+                    break;
+                }
+            }
+        }
+        end
+    } else {
+        let mut options = super::ReadOptions::new(threads);
+        options.block_bytes = block;
+        if scored {
+            super::scored_rows(reader, &options, |row, o| row_line(&row, Some(&o)))
+        } else {
+            super::rows(reader, &options, |row| row_line(&row, None))
+        }
+    };
+    seen.push(match end {
+        Ok(end) => format!("{end:?}"),
+        Err(e) => format!("input: {e}"),
+    });
+    seen
+}
+
+#[test]
+fn parallel_rows_are_the_rows_of_the_reader() {
+    let mut rng = Rng(1010);
+    let mut differences = Vec::new();
+    let (mut stops, mut breaks) = (0, 0);
+    for case in 0..240 {
+        let rows = rng.below(if case % 10 == 0 { 2000 } else { 60 }) as usize;
+        let text = records_file(&mut rng, &M, rows);
+        let limits = Limits {
+            max_record_bytes: if case % 7 == 0 {
+                40 + rng.below(300) as usize
+            } else {
+                1 << 20
+            },
+            max_columns: 64,
+        };
+        let scored = case % 2 == 0;
+        let skip = if case % 5 == 0 { rng.below(3) as usize } else { 0 };
+        let stop_after = (case % 4 == 1).then(|| 1 + rng.below(rows as u64 + 2) as usize);
+        let reference = consumed(&text, &M, limits, (0, scored, 0, skip, stop_after));
+        let last = reference.last().cloned().unwrap_or_default();
+        stops += usize::from(last.starts_with("input:"));
+        breaks += usize::from(last.starts_with("Break"));
+        for threads in [1, 2, 4] {
+            let block = [64, 500, 4096, 0][rng.below(4) as usize];
+            let got = consumed(&text, &M, limits, (threads, scored, block, skip, stop_after));
+            if got != reference {
+                let at = got.iter().zip(&reference).position(|(a, b)| a != b);
+                differences.push(format!(
+                    "case {case} ({threads} threads, blocks of {block}, scored {scored}): \
+                     {} vs {} lines, first difference at {at:?}: want {:?} got {:?}",
+                    reference.len(),
+                    got.len(),
+                    at.and_then(|i| reference.get(i)),
+                    at.and_then(|i| got.get(i)),
+                ));
+            }
+        }
+    }
+    assert!(
+        differences.is_empty(),
+        "{} differences, the first: {}",
+        differences.len(),
+        differences.first().map_or("", String::as_str)
+    );
+    assert!(stops > 10 && breaks > 10, "{stops} input errors, {breaks} breaks");
+}

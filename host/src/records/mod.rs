@@ -499,6 +499,7 @@ impl<'m, R: io::Read> RecordsReader<'m, R> {
             id_col: self.id_col,
             name_col: self.name_col,
             path: self.path,
+            rows: self.rows,
         };
         (scanner, parts)
     }
@@ -515,6 +516,8 @@ pub(crate) struct ParserParts<'m> {
     name_col: Option<usize>,
     /// The file (as given), for messages.
     path: PathBuf,
+    /// Data rows the reader returned before it was handed over.
+    rows: u64,
 }
 
 impl ParserParts<'_> {
@@ -528,6 +531,12 @@ impl ParserParts<'_> {
             id_col: self.id_col,
             name_col: self.name_col,
         }
+    }
+
+    /// Data rows the reader returned before it was handed over: the next row's index is
+    /// one more.
+    pub(crate) fn rows_read(&self) -> u64 {
+        self.rows
     }
 
     /// Fields worth keeping per record: one more than the header has.
