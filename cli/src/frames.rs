@@ -2,6 +2,7 @@
 //! frames of kiosk links (docs/spec.md §6).
 
 use std::io::{self, BufReader, Read, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -9,6 +10,7 @@ use serde::Serialize;
 use silkscore::wire::frame::{self, FrameReader, RECORD_FRAME_MAX_SIZE};
 use silkscore::{Model, Record};
 use silkscore_host::output::{Format, OutputRow, RowWriter};
+use silkscore_host::pipeline::{self, ReadOptions};
 use silkscore_host::scoring::score_row;
 
 use crate::common::model_label;
@@ -43,6 +45,11 @@ pub struct EncodeArgs {
     /// Where to write the frames; `-` writes standard output.
     #[arg(short, long, value_name = "FRAMES.bin")]
     output: PathBuf,
+    /// Worker threads that parse rows (0: one per core; at most 64). The frames are the same
+    /// for every N.
+    #[arg(long, value_name = "N", default_value_t = 0,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=64))]
+    threads: usize,
 }
 
 #[derive(Debug, Args)]
@@ -101,8 +108,8 @@ pub fn encode(args: &EncodeArgs) -> Result<Exit, CliError> {
     let mut buf = [0u8; RECORD_FRAME_MAX_SIZE];
     let (mut rows, mut skipped, mut bytes) = (0u64, 0u64, 0u64);
     let mut notes = Vec::new();
-    for row in reader {
-        let row = row?;
+    let options = ReadOptions::new(args.threads);
+    let end = pipeline::rows(reader, &options, |row| {
         rows += 1;
         let record = match &row.record {
             Ok(r) => r,
@@ -117,18 +124,27 @@ pub fn encode(args: &EncodeArgs) -> Result<Exit, CliError> {
                         row.id
                     ));
                 }
-                continue;
+                return ControlFlow::Continue(());
             }
         };
-        let f = frame::encode_frame(record, &mut buf).map_err(|e| {
-            CliError::at(
-                &input_name,
-                row.line,
-                format!("row id {}: cannot encode: {e}", row.id),
-            )
-        })?;
+        let f = match frame::encode_frame(record, &mut buf) {
+            Ok(f) => f,
+            Err(e) => {
+                return ControlFlow::Break(CliError::at(
+                    &input_name,
+                    row.line,
+                    format!("row id {}: cannot encode: {e}", row.id),
+                ))
+            }
+        };
         bytes += f.len() as u64;
-        out.put(f)?;
+        match out.put(f) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => ControlFlow::Break(e),
+        }
+    })?;
+    if let ControlFlow::Break(e) = end {
+        return Err(e);
     }
     let out_name = out.name().to_path_buf();
     out.commit()?;

@@ -4,14 +4,15 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fmt::Write as _;
 use std::io;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use silkscore::score::batch::Ranked;
+use silkscore_host::pipeline::{self, ReadOptions};
 use silkscore_host::ranking::{compare, ties, Competition};
-use silkscore_host::scoring::score_row;
 
 use crate::common::fixed;
 use crate::error::{CliError, Exit};
@@ -56,6 +57,11 @@ pub struct RankArgs {
     /// Write the ranking to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Worker threads that parse and score rows (0: one per core; at most 64). The ranking
+    /// is the same for every N.
+    #[arg(long, value_name = "N", default_value_t = 0,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=64))]
+    threads: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -111,10 +117,12 @@ pub fn run(args: &RankArgs) -> Result<Exit, CliError> {
     let mut first_failure = None;
     // The best composite among the rows not kept, and how many rows not kept have it.
     let mut dropped: Option<(f32, u64)> = None;
-    for (position, row) in reader.enumerate() {
-        let row = row?;
+    let mut position = 0usize;
+    let options = ReadOptions::new(args.threads);
+    let end = pipeline::scored_rows(reader, &options, |row, outcome| {
+        let at = position;
+        position += 1;
         rows += 1;
-        let outcome = score_row(&model, &row.record);
         let scores = match outcome.result {
             Ok(s) => s,
             Err(f) => {
@@ -127,15 +135,18 @@ pub fn run(args: &RankArgs) -> Result<Exit, CliError> {
                         row.id
                     ));
                 }
-                continue;
+                return ControlFlow::<()>::Continue(());
             }
         };
-        let ranked = Ranked { position, scores };
+        let ranked = Ranked {
+            position: at,
+            scores,
+        };
         if heap.len() == n {
             let worse = heap.peek().is_some_and(|Reverse(min)| min.ranked < ranked);
             if !worse {
                 note_dropped(&mut dropped, ranked.scores.composite);
-                continue;
+                return ControlFlow::Continue(());
             }
             if let Some(Reverse(min)) = heap.pop() {
                 note_dropped(&mut dropped, min.ranked.scores.composite);
@@ -146,7 +157,10 @@ pub fn run(args: &RankArgs) -> Result<Exit, CliError> {
             id: row.id,
             name: row.name,
         }));
-    }
+        ControlFlow::Continue(())
+    });
+    // The consumer never stops early: only an input error ends the reading.
+    let _: ControlFlow<()> = end?;
     progress.finish();
     let mut best: Vec<Entry> = heap.into_iter().map(|Reverse(e)| e).collect();
     best.sort_unstable_by(|a, b| b.cmp(a));

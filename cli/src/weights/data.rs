@@ -3,12 +3,14 @@
 //! from the indices of the projects that score.
 
 use std::fmt::Write as _;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use silkscore::weights::critic::{self, Normalisation};
 use silkscore::weights::{entropy, WeightsError};
 use silkscore::{Connotation, Model, Record};
+use silkscore_host::pipeline::{self, ReadOptions};
 
 use super::{count, csv_text, finish, TableFormat};
 use crate::common::model_label;
@@ -51,6 +53,11 @@ pub struct DataArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = TableFormat::Table)]
     format: TableFormat,
+    /// Worker threads that parse rows (0: one per core; at most 64). The weights are the same
+    /// for every N.
+    #[arg(long, value_name = "N", default_value_t = 0,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=64))]
+    threads: usize,
 }
 
 #[derive(Debug, Args)]
@@ -374,7 +381,7 @@ impl Computed {
 
 /// Indicator weights from the complete rows of the records file.
 fn indicators(a: &DataArgs, model: &Model, method: Method) -> Result<Computed, CliError> {
-    let data = read_complete(&a.records, model, method)?;
+    let data = read_complete(&a.records, model, method, a.threads)?;
     let labels: Vec<(String, Connotation)> = model
         .indicators()
         .iter()
@@ -444,6 +451,7 @@ fn read_complete(
     records: &RecordsArgs,
     model: &Model,
     method: Method,
+    threads: usize,
 ) -> Result<Complete, CliError> {
     let rows = records.open(model, &Progress::none())?;
     let path = records.name();
@@ -465,34 +473,42 @@ fn read_complete(
     }
     let mut records = Vec::new();
     let mut lines = Vec::new();
-    for row in rows {
-        let row = row?;
+    let options = ReadOptions::new(threads);
+    let end = pipeline::rows(rows, &options, |row| {
         let at = |message: String| {
-            CliError::at(&path, row.line, format!("row id {}: {message}", row.id))
+            ControlFlow::Break(CliError::at(
+                &path,
+                row.line,
+                format!("row id {}: {message}", row.id),
+            ))
         };
         let record = match &row.record {
             Ok(r) => *r,
-            Err(e) => return Err(at(format!("{e}: the row does not parse; {need}"))),
+            Err(e) => return at(format!("{e}: the row does not parse; {need}")),
         };
         for (j, ind) in model.indicators().iter().enumerate() {
             match record.get(j) {
                 None => {
-                    return Err(at(format!(
+                    return at(format!(
                         "indicator `{}` is missing: {need}",
                         ind.id.as_str()
-                    )))
+                    ))
                 }
                 Some(v) if !v.is_finite() => {
-                    return Err(at(format!(
+                    return at(format!(
                         "indicator `{}` is not finite ({v}): {need}",
                         ind.id.as_str()
-                    )))
+                    ))
                 }
                 Some(_) => {}
             }
         }
         records.push(record);
         lines.push(row.line);
+        ControlFlow::Continue(())
+    })?;
+    if let ControlFlow::Break(e) = end {
+        return Err(e);
     }
     if records.len() < 2 {
         return Err(CliError::file(

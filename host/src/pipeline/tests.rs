@@ -307,7 +307,11 @@ fn parallel_rows_are_the_rows_of_the_reader() {
             max_columns: 64,
         };
         let scored = case % 2 == 0;
-        let skip = if case % 5 == 0 { rng.below(3) as usize } else { 0 };
+        let skip = if case % 5 == 0 {
+            rng.below(3) as usize
+        } else {
+            0
+        };
         let stop_after = (case % 4 == 1).then(|| 1 + rng.below(rows as u64 + 2) as usize);
         let reference = consumed(&text, &M, limits, (0, scored, 0, skip, stop_after));
         let last = reference.last().cloned().unwrap_or_default();
@@ -315,7 +319,12 @@ fn parallel_rows_are_the_rows_of_the_reader() {
         breaks += usize::from(last.starts_with("Break"));
         for threads in [1, 2, 4] {
             let block = [64, 500, 4096, 0][rng.below(4) as usize];
-            let got = consumed(&text, &M, limits, (threads, scored, block, skip, stop_after));
+            let got = consumed(
+                &text,
+                &M,
+                limits,
+                (threads, scored, block, skip, stop_after),
+            );
             if got != reference {
                 let at = got.iter().zip(&reference).position(|(a, b)| a != b);
                 differences.push(format!(
@@ -335,5 +344,8 @@ fn parallel_rows_are_the_rows_of_the_reader() {
         differences.len(),
         differences.first().map_or("", String::as_str)
     );
-    assert!(stops > 10 && breaks > 10, "{stops} input errors, {breaks} breaks");
+    assert!(
+        stops > 10 && breaks > 10,
+        "{stops} input errors, {breaks} breaks"
+    );
 }
