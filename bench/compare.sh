@@ -2,7 +2,7 @@
 # Speed and memory, side by side in one run (issue 10): silkscore against what an analyst
 # would pick instead, on the same generated records, on this machine's cores.
 #
-#   bash bench/compare.sh [RECORDS] [--no-scaling] [--library]   (default 1000000 records)
+#   bash bench/compare.sh [RECORDS] [--no-scaling] [--library] [--readers]   (default 1000000)
 #
 # --library: section 1 only (the library against lean numpy, single-threaded: issue 10's
 # "≥ 2×"), without the CLI build and the end-to-end runs.
@@ -15,6 +15,11 @@
 # 2. End to end, CSV in and CSV out, RECORDS rows: `silkscore score` (every core, and 1 and 2
 #    threads), Polars (bench/polars_score.py, every core) and pandas + numpy: wall time and
 #    peak memory (/usr/bin/time).
+# 2b. The other commands that read whole records files, on the same file: `silkscore rank`
+#    against Polars (bench/polars_rank.py: read_csv, the scores, sort, the best 100, write_csv),
+#    `silkscore weights entropy|critic` on its complete rows against Polars
+#    (bench/polars_weights.py: entropy weights), and `silkscore encode`: wall time and peak
+#    memory, 1 thread and every core. --readers runs this section only.
 # 3. Scaling of `silkscore score`: 10k, 100k, 1M and 10M rows, 1 and 2 threads.
 #
 # It builds what it needs and installs numpy, pandas and polars with pip when they are
@@ -25,8 +30,10 @@ cd "$(dirname "$0")/.."
 N=${1:-1000000}
 SCALING=1
 LIBRARY_ONLY=0
+READERS_ONLY=0
 for a in "$@"; do
   [ "$a" = "--no-scaling" ] && SCALING=0
+  [ "$a" = "--readers" ] && READERS_ONLY=1
   [ "$a" = "--library" ] && LIBRARY_ONLY=1
 done
 case ${1:-} in --*) N=1000000 ;; esac
@@ -42,12 +49,13 @@ echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
 echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 cargo build --quiet --release -p silkscore --features runtime-dispatch --example bench_batch
 [ "$LIBRARY_ONLY" = 1 ] || cargo build --quiet --release -p silkscore-cli
-RUSTFLAGS="-C target-cpu=native" CARGO_TARGET_DIR=target/native \
+[ "$READERS_ONLY" = 1 ] || RUSTFLAGS="-C target-cpu=native" CARGO_TARGET_DIR=target/native \
   cargo build --quiet --release -p silkscore --features runtime-dispatch --example bench_batch
 BIN=target/release/silkscore
 
 ratio() { python3 -c "print(f'{$1/$2:.2f}x')"; }
 
+if [ "$READERS_ONLY" = 0 ]; then
 echo
 echo "== 1. library, default model, $N records, one thread"
 echo "-- portable build (what cargo install makes), every SIMD path this CPU has:"
@@ -77,6 +85,7 @@ echo "silkscore score_into (columns) $path:          $into M records/s (on-CPU $
 echo "silkscore score_into (C-order rows) $path:     $rows_into M records/s"
 echo "lean numpy float32:                            $lean M records/s (on-CPU $lean_cpu)"
 echo "RATIO score_into / lean numpy f32 (target >= 2): $(ratio "$into" "$lean") (on-CPU $(ratio "$into_cpu" "$lean_cpu")); from C-order rows $(ratio "$rows_into" "$lean")"
+fi
 if [ "$LIBRARY_ONLY" = 1 ]; then
   echo
   echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -93,7 +102,41 @@ measure() { # label command...
   echo "$secs" > "$DIR/last.txt"
 }
 
+
+# 2b. The other readers of records files.
+readers() {
+  echo
+  echo "== 2b. rank, weights, encode: the same $N rows, default model"
+  measure "silkscore rank -n 100 (all cores)" "$BIN" rank -i "$CSV" -n 100 -f csv -o "$DIR/rank.csv"
+  ours=$(cat "$DIR/last.txt")
+  measure "silkscore rank -n 100 --threads 1" "$BIN" rank -i "$CSV" -n 100 -f csv -o "$DIR/rank1.csv" --threads 1
+  cmp -s "$DIR/rank.csv" "$DIR/rank1.csv" && echo "(the two rankings are byte-identical)"
+  measure "polars rank (all cores)" "${NP[@]}" bench/polars_rank.py "$CSV" "$DIR/polars_rank.csv" 100
+  polars=$(cat "$DIR/last.txt")
+  echo "RATIO rank: polars / silkscore wall time:  $(ratio "$polars" "$ours")"
+  # Weights from data need complete records: the rows with every value present and finite.
+  grep -viE ',,|,$|nan|inf' "$CSV" > "$DIR/complete.csv"
+  echo "-- weights from $(($(wc -l < "$DIR/complete.csv") - 1)) complete rows"
+  measure "silkscore weights entropy (all cores)" "$BIN" weights entropy -f csv -i "$DIR/complete.csv"
+  ours=$(cat "$DIR/last.txt")
+  measure "silkscore weights entropy --threads 1" "$BIN" weights entropy -f csv -i "$DIR/complete.csv" --threads 1
+  measure "silkscore weights critic (all cores)" "$BIN" weights critic -f csv -i "$DIR/complete.csv"
+  measure "polars entropy weights (all cores)" "${NP[@]}" bench/polars_weights.py "$DIR/complete.csv"
+  polars=$(cat "$DIR/last.txt")
+  echo "RATIO weights entropy: polars / silkscore wall time:  $(ratio "$polars" "$ours")"
+  measure "silkscore encode (all cores)" "$BIN" encode -i "$CSV" -o "$DIR/records.frames"
+  measure "silkscore encode --threads 1" "$BIN" encode -i "$CSV" -o "$DIR/records1.frames" --threads 1
+  cmp -s "$DIR/records.frames" "$DIR/records1.frames" && echo "(the two frame files are byte-identical)"
+  rm -f "$DIR/complete.csv" "$DIR/records.frames" "$DIR/records1.frames"
+}
 CSV="$DIR/records.csv"
+if [ "$READERS_ONLY" = 1 ]; then
+  [ -s "$CSV" ] || target/release/examples/bench_batch "$N" --write "$DIR" > /dev/null
+  readers
+  echo
+  echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 echo
 echo "== 2. end to end: CSV in, CSV out, $N rows ($(du -m "$CSV" | cut -f1) MB in), default model"
 measure "silkscore score (all cores)" "$BIN" score -i "$CSV" -o "$DIR/silkscore_out.csv"
@@ -108,6 +151,8 @@ measure "pandas + numpy" "${NP[@]}" bench/numpy_baseline.py --csv "$CSV" "$DIR/p
 pandas=$(cat "$DIR/last.txt")
 echo "ratio polars / silkscore wall time:  $(ratio "$polars" "$ours")"
 echo "ratio pandas / silkscore wall time:  $(ratio "$pandas" "$ours")"
+
+readers
 
 if [ "$SCALING" = 1 ]; then
   echo

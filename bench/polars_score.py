@@ -51,10 +51,9 @@ def norm(name, cost, log, lo, hi):
     return s.clip(0, 1).cast(F32)
 
 
-def main(inp, out):
-    t0 = time.perf_counter()
-    schema = {m[0]: F32 for m in MODEL}
-    df = pl.read_csv(inp, schema_overrides=schema)
+def scores(df):
+    """The scores of every row of `df` (read with float32 indicator columns): id, the four
+    indices, grade, status and the three coverages (null scores for rows that fail)."""
     present = {m[0]: pl.col(m[0]).is_not_null() for m in MODEL}
     exprs = []
     for c in range(3):
@@ -76,7 +75,7 @@ def main(inp, out):
              .otherwise(pl.lit("E")))
     status = (pl.when(pl.col("_bad")).then(pl.lit("non_finite"))
               .when(ok).then(pl.lit("ok")).otherwise(pl.lit("insufficient_data")))
-    res = df.select(
+    return df.select(
         pl.col("id"),
         *[pl.when(ok).then(pl.col(f"_{n}") * 100).alias(n) for n in NAMES],
         pl.when(ok).then(comp).alias("composite"),
@@ -84,6 +83,16 @@ def main(inp, out):
         status.alias("status"),
         *[pl.col(f"{n}_coverage") for n in NAMES],
     )
+
+
+def read(inp):
+    """The records file, indicator columns as float32."""
+    return pl.read_csv(inp, schema_overrides={m[0]: F32 for m in MODEL})
+
+
+def main(inp, out):
+    t0 = time.perf_counter()
+    res = scores(read(inp))
     res.write_csv(out, float_precision=6)
     dt = time.perf_counter() - t0
     print(f"polars end-to-end  {len(res) / dt / 1e6:.2f} M rows/s ({dt:.2f} s)")

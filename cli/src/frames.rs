@@ -11,6 +11,7 @@ use silkscore::wire::frame::{self, FrameReader, RECORD_FRAME_MAX_SIZE};
 use silkscore::{Model, Record};
 use silkscore_host::output::{Format, OutputRow, RowWriter};
 use silkscore_host::pipeline::{self, ReadOptions};
+use silkscore_host::records::Row;
 use silkscore_host::scoring::score_row;
 
 use crate::common::model_label;
@@ -105,15 +106,20 @@ pub fn encode(args: &EncodeArgs) -> Result<Exit, CliError> {
     let input_name = args.records.name();
     warn_columns(&reader, &model);
 
-    let mut buf = [0u8; RECORD_FRAME_MAX_SIZE];
     let (mut rows, mut skipped, mut bytes) = (0u64, 0u64, 0u64);
     let mut notes = Vec::new();
     let options = ReadOptions::new(args.threads);
-    let end = pipeline::rows(reader, &options, |row| {
+    // The frames are encoded on the workers, written here in input order.
+    let encode = |row: &Row| {
+        let record = row.record.as_ref().ok()?;
+        let mut buf = [0u8; RECORD_FRAME_MAX_SIZE];
+        Some(frame::encode_frame(record, &mut buf).map(|f| f.to_vec()))
+    };
+    let end = pipeline::rows_with(reader, &options, encode, |row, frame| {
         rows += 1;
-        let record = match &row.record {
-            Ok(r) => r,
-            Err(e) => {
+        let frame = match (&row.record, frame) {
+            (Ok(_), Some(frame)) => frame,
+            (Err(e), _) => {
                 skipped += 1;
                 if skipped <= MAX_NOTES {
                     notes.push(format!(
@@ -126,8 +132,13 @@ pub fn encode(args: &EncodeArgs) -> Result<Exit, CliError> {
                 }
                 return ControlFlow::Continue(());
             }
+            // Not expected (`encode` gives every row that parsed a result): encode it here.
+            (Ok(r), None) => {
+                let mut buf = [0u8; RECORD_FRAME_MAX_SIZE];
+                frame::encode_frame(r, &mut buf).map(|f| f.to_vec())
+            }
         };
-        let f = match frame::encode_frame(record, &mut buf) {
+        let f = match frame {
             Ok(f) => f,
             Err(e) => {
                 return ControlFlow::Break(CliError::at(
@@ -138,7 +149,7 @@ pub fn encode(args: &EncodeArgs) -> Result<Exit, CliError> {
             }
         };
         bytes += f.len() as u64;
-        match out.put(f) {
+        match out.put(&f) {
             Ok(()) => ControlFlow::Continue(()),
             Err(e) => ControlFlow::Break(e),
         }

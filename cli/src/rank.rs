@@ -154,8 +154,8 @@ pub fn run(args: &RankArgs) -> Result<Exit, CliError> {
         }
         heap.push(Reverse(Entry {
             ranked,
-            id: row.id,
-            name: row.name,
+            id: row.id.clone(),
+            name: row.name.clone(),
         }));
         ControlFlow::Continue(())
     });

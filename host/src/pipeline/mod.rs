@@ -38,7 +38,7 @@ use crate::scoring::score_row_with;
 use crate::HostError;
 
 pub use chunk::FailedRow;
-pub use rows::{rows, scored_rows, ReadOptions};
+pub use rows::{rows, rows_with, scored_rows, ReadOptions};
 
 /// How to run the pipeline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

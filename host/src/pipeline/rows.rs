@@ -79,9 +79,28 @@ pub fn rows<R, B, F>(
 where
     R: Read,
     B: Send,
-    F: FnMut(Row) -> ControlFlow<B> + Send,
+    F: FnMut(&Row) -> ControlFlow<B> + Send,
 {
-    each(reader, options, false, |row, _| f(row))
+    each(reader, options, false, |_| (), |row, _, ()| f(row))
+}
+
+/// [`rows`], with `map` run on every row on the workers (in parallel, in no particular order)
+/// and its result handed to `f` with the row, in input order: for per-row work that does not
+/// depend on the rows before (encoding a frame, say).
+pub fn rows_with<R, T, B, M, F>(
+    reader: RecordsReader<'_, R>,
+    options: &ReadOptions,
+    map: M,
+    mut f: F,
+) -> Result<ControlFlow<B>, HostError>
+where
+    R: Read,
+    T: Send,
+    B: Send,
+    M: Fn(&Row) -> T + Sync,
+    F: FnMut(&Row, T) -> ControlFlow<B> + Send,
+{
+    each(reader, options, false, map, |row, _, t| f(row, t))
 }
 
 /// [`rows`], each row with its outcome, scored column-wise on the workers: the outcome
@@ -94,26 +113,35 @@ pub fn scored_rows<R, B, F>(
 where
     R: Read,
     B: Send,
-    F: FnMut(Row, Outcome) -> ControlFlow<B> + Send,
+    F: FnMut(&Row, Outcome) -> ControlFlow<B> + Send,
 {
-    each(reader, options, true, |row, outcome| match outcome {
-        Some(o) => f(row, o),
-        // Never: `each` gives every row an outcome when it scores.
-        None => ControlFlow::Continue(()),
-    })
+    each(
+        reader,
+        options,
+        true,
+        |_| (),
+        |row, outcome, ()| match outcome {
+            Some(o) => f(row, o),
+            // Never: `each` gives every row an outcome when it scores.
+            None => ControlFlow::Continue(()),
+        },
+    )
 }
 
-/// The rows of `reader` to `f`, with their outcomes when `score`.
-fn each<R, B, F>(
+/// The rows of `reader` to `f`, with their outcomes when `score`, and `map` of each.
+fn each<R, T, B, M, F>(
     reader: RecordsReader<'_, R>,
     options: &ReadOptions,
     score: bool,
+    map: M,
     mut f: F,
 ) -> Result<ControlFlow<B>, HostError>
 where
     R: Read,
+    T: Send,
     B: Send,
-    F: FnMut(Row, Option<Outcome>) -> ControlFlow<B> + Send,
+    M: Fn(&Row) -> T + Sync,
+    F: FnMut(&Row, Option<Outcome>, T) -> ControlFlow<B> + Send,
 {
     let scorer = Scorer::new(reader.model());
     let (scanner, parts) = reader.into_scanner();
@@ -133,11 +161,12 @@ where
         |block| {
             let rows = chunk::parse(block, &parser, keep);
             let outcomes = score.then(|| chunk::score(&rows, &scorer));
-            (rows, outcomes)
+            let mapped: Vec<T> = rows.iter().map(&map).collect();
+            (rows, outcomes, mapped)
         },
-        |(rows, outcomes): (Vec<Row>, Option<Vec<Outcome>>), end| {
+        |(mut rows, outcomes, mapped): (Vec<Row>, Option<Vec<Outcome>>, Vec<T>), end| {
             let mut outcomes = outcomes.map(Vec::into_iter);
-            for mut row in rows {
+            for (row, t) in rows.iter_mut().zip(mapped) {
                 index += 1;
                 row.index = index;
                 let outcome = outcomes.as_mut().map(|o| {
@@ -145,7 +174,7 @@ where
                         // Not expected (a block's outcomes match its rows): score it alone.
                         .unwrap_or_else(|| score_row_with(&scorer, &row.record))
                 });
-                if let ControlFlow::Break(b) = f(row, outcome) {
+                if let ControlFlow::Break(b) = f(row, outcome, t) {
                     result = Ok(ControlFlow::Break(b));
                     return false;
                 }

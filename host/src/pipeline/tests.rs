@@ -277,10 +277,22 @@ fn consumed(
     } else {
         let mut options = super::ReadOptions::new(threads);
         options.block_bytes = block;
-        if scored {
-            super::scored_rows(reader, &options, |row, o| row_line(&row, Some(&o)))
-        } else {
-            super::rows(reader, &options, |row| row_line(&row, None))
+        match (scored, block % 3) {
+            (true, _) => super::scored_rows(reader, &options, |row, o| row_line(row, Some(&o))),
+            (false, 0) => super::rows(reader, &options, |row| row_line(row, None)),
+            // A map on the workers: its result must come with its own row.
+            (false, _) => super::rows_with(
+                reader,
+                &options,
+                |row| row.line,
+                |row, line| {
+                    if line == row.line {
+                        row_line(row, None)
+                    } else {
+                        ControlFlow::Break(usize::MAX)
+                    }
+                },
+            ),
         }
     };
     seen.push(match end {

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""`silkscore weights entropy` with Polars: the entropy weights (docs/spec.md §5.3) of the
+default model's indicators from a file of complete records: read_csv -> the normalised
+values s_ij of bench/polars_score.py -> p_ij = s_ij / sum_i s_ij, e_j = -(1/ln m) sum_i
+p_ij ln p_ij, d_j = 1 - e_j, w_j = d_j over its connotation's sum -> print. The peer of
+`silkscore weights entropy -f csv`; bench/compare.sh times both on the same file.
+
+    python3 bench/polars_weights.py COMPLETE.csv
+
+In float64 (silkscore computes d_j without cancellation, see src/weights/entropy.rs): close
+to, not bit-identical with, silkscore; no fallback for a connotation where nothing varies.
+"""
+import math
+import sys
+import time
+
+import polars as pl
+
+from polars_score import MODEL, norm, read
+
+
+def main(inp):
+    t0 = time.perf_counter()
+    df = read(inp)
+    m = len(df)
+    s = df.select([norm(*mm[:1], *mm[2:]).cast(pl.Float64).alias(mm[0]) for mm in MODEL])
+    p = s.select([pl.col(c) / pl.col(c).sum() for c in s.columns])
+    e = p.select([(-(pl.when(pl.col(c) > 0).then(pl.col(c) * pl.col(c).log()).otherwise(0.0))
+                   .sum() / math.log(m)).alias(c) for c in p.columns]).row(0)
+    d = [1 - x for x in e]
+    w = []
+    for j, mm in enumerate(MODEL):
+        total = sum(d[k] for k, o in enumerate(MODEL) if o[1] == mm[1])
+        w.append(d[j] / total if total > 0 else 0.0)
+    dt = time.perf_counter() - t0
+    for mm, wj in zip(MODEL, w):
+        print(f"{mm[0]},{wj:.6f}")
+    print(f"polars entropy weights  {m} records ({dt:.2f} s)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
