@@ -140,3 +140,52 @@ fn the_thread_count_is_bounded() {
     let o = run(&dir, &["score", "-i", "r.csv", "--threads", "64"]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
 }
+
+/// `rank`, `encode` and `weights entropy|critic` read rows in parallel too: the same stdout,
+/// stderr and exit status for every `--threads`, also when the input stops on an error.
+#[test]
+fn the_other_readers_give_the_same_for_every_thread_count() {
+    let dir = scratch("pipeline", "readers");
+    fs::write(dir.join("r.csv"), records(20_000, "")).unwrap();
+    fs::write(dir.join("bad.csv"), records(9_000, "9,\"never closed")).unwrap();
+    // Complete rows for weights: the rows of `records` that every value makes it into.
+    let complete: String = records(8_000, "")
+        .lines()
+        .enumerate()
+        .filter(|(k, _)| *k == 0 || matches!((k - 1) % 7, 0 | 4 | 5 | 6))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    fs::write(dir.join("complete.csv"), &complete).unwrap();
+    let mut complete_bad = complete.clone();
+    complete_bad.push_str("99,x,1\n");
+    fs::write(dir.join("complete_bad.csv"), complete_bad).unwrap();
+    let cases: &[(&[&str], i32)] = &[
+        (&["rank", "-i", "r.csv", "-n", "3000", "-f", "csv"], 1),
+        (&["rank", "-i", "r.csv", "-n", "7"], 1),
+        (&["rank", "-i", "bad.csv", "-n", "50", "-f", "json"], 2),
+        (&["encode", "-i", "r.csv", "-o", "-"], 1),
+        (&["encode", "-i", "bad.csv", "-o", "-"], 2),
+        (&["weights", "entropy", "-i", "complete.csv", "-f", "csv"], 0),
+        (&["weights", "critic", "-i", "complete.csv"], 0),
+        (&["weights", "entropy", "-i", "complete_bad.csv"], 2),
+    ];
+    for (args, want) in cases {
+        let with = |threads: &str| {
+            let mut a = args.to_vec();
+            a.extend(["--threads", threads]);
+            run(&dir, &a)
+        };
+        let one = with("1");
+        assert_eq!(code(&one), *want, "{args:?}: {}", stderr(&one));
+        assert!(!one.stdout.is_empty() || *want == 2, "{args:?}");
+        for threads in ["2", "3", "8", "0"] {
+            let o = with(threads);
+            assert_eq!(code(&o), *want, "{args:?}, {threads} threads");
+            assert!(
+                o.stdout == one.stdout && o.stderr == one.stderr,
+                "{args:?}: {threads} threads differ from 1: {}",
+                stderr(&o)
+            );
+        }
+    }
+}
