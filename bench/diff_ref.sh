@@ -39,7 +39,8 @@ for seed in $(seq 1 "$FILES"); do
     rm -f ref.file
   done
   # The other subcommands that read records files (through the same reader).
-  for sub in "rank -n 50 -f csv" "rank -n 5 -f table" "encode -o -" "weights entropy" "weights critic"; do
+  for sub in "rank -n 50 -f csv" "rank -n 5 -f table" "encode -o -" "weights entropy" "weights critic" \
+             "weights entropy --across" "weights critic --across -f csv"; do
     set +e
     "$REF" $sub -i in.csv > ref.out 2> ref.err; ref_rc=$?
     set -e

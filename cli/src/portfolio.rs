@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use silkscore::Model;
+use silkscore_host::pipeline::ReadOptions;
 use silkscore_host::portfolio::Portfolio;
 use silkscore_host::sensitivity::{
     analyse_portfolio, default_resamples, default_samples, Analysis, SensitivityError, Settings,
@@ -121,10 +122,24 @@ pub fn parse_spread(s: &str) -> Result<f64, String> {
 /// lists the rows that do not score (at most [`MAX_ROW_NOTES`], then a count), saying they
 /// are left out of the `command`.
 pub fn load(model: &Model, records: &RecordsArgs, command: &str) -> Result<Portfolio, CliError> {
+    load_with(model, records, command, None)
+}
+
+/// [`load`], the rows parsed and scored on `threads` workers (0: one per core) when given
+/// (`silkscore_host::pipeline`): the same portfolio.
+pub fn load_with(
+    model: &Model,
+    records: &RecordsArgs,
+    command: &str,
+    threads: Option<usize>,
+) -> Result<Portfolio, CliError> {
     let reader = records.open(model, &Progress::none())?;
     let name = records.name();
     warn_columns(&reader, model);
-    let portfolio = Portfolio::read(reader, model)?;
+    let portfolio = match threads {
+        Some(t) => Portfolio::read_parallel(reader, &ReadOptions::new(t))?,
+        None => Portfolio::read(reader, model)?,
+    };
     for row in portfolio.excluded.iter().take(MAX_ROW_NOTES) {
         let label = if row.name.is_empty() {
             String::new()

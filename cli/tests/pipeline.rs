@@ -165,7 +165,10 @@ fn the_other_readers_give_the_same_for_every_thread_count() {
         (&["rank", "-i", "bad.csv", "-n", "50", "-f", "json"], 2),
         (&["encode", "-i", "r.csv", "-o", "-"], 1),
         (&["encode", "-i", "bad.csv", "-o", "-"], 2),
-        (&["weights", "entropy", "-i", "complete.csv", "-f", "csv"], 0),
+        (
+            &["weights", "entropy", "-i", "complete.csv", "-f", "csv"],
+            0,
+        ),
         (&["weights", "critic", "-i", "complete.csv"], 0),
         (&["weights", "entropy", "-i", "complete_bad.csv"], 2),
     ];

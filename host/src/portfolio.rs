@@ -2,10 +2,12 @@
 //! projects that score and the rows that do not (docs/spec.md §7, §8). The sensitivity
 //! analysis and the report work on it.
 
+use core::ops::ControlFlow;
 use std::io::Read;
 use std::string::String;
 use std::vec::Vec;
 
+use crate::pipeline::{scored_rows, ReadOptions};
 use crate::records::RecordsReader;
 use crate::scoring::{score_row_with, Failure};
 use crate::HostError;
@@ -83,6 +85,45 @@ impl Portfolio {
                 }),
             }
         }
+        Ok(portfolio)
+    }
+
+    /// [`Portfolio::read`] with the rows parsed and scored on `options.threads` workers
+    /// ([`crate::pipeline::scored_rows`]), scored with the reader's model: the same portfolio,
+    /// row for row and bit for bit. Memory: the portfolio itself (a [`Project`] or
+    /// [`Excluded`] per row, about 300 bytes plus the id and name) and the pipeline's blocks
+    /// in flight.
+    pub fn read_parallel<R: Read>(
+        reader: RecordsReader<'_, R>,
+        options: &ReadOptions,
+    ) -> Result<Self, HostError> {
+        let mut portfolio = Portfolio::default();
+        // The consumer never stops early: only an input error ends the reading.
+        let _: ControlFlow<()> = scored_rows(reader, options, |row, outcome| {
+            match (outcome.result, &row.record) {
+                (Ok(scores), Ok(record)) => portfolio.projects.push(Project {
+                    line: row.line,
+                    id: row.id.clone(),
+                    name: row.name.clone(),
+                    record: *record,
+                    scores,
+                }),
+                (Err(failure), _) => portfolio.excluded.push(Excluded {
+                    line: row.line,
+                    id: row.id.clone(),
+                    name: row.name.clone(),
+                    failure,
+                }),
+                // score_row only succeeds on a parsed record.
+                (Ok(_), Err(e)) => portfolio.excluded.push(Excluded {
+                    line: row.line,
+                    id: row.id.clone(),
+                    name: row.name.clone(),
+                    failure: Failure::Row(e.clone()),
+                }),
+            }
+            ControlFlow::Continue(())
+        })?;
         Ok(portfolio)
     }
 

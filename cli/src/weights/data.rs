@@ -53,8 +53,8 @@ pub struct DataArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = TableFormat::Table)]
     format: TableFormat,
-    /// Worker threads that parse rows (0: one per core; at most 64). The weights are the same
-    /// for every N.
+    /// Worker threads that parse rows (and score them, with --across) (0: one per core; at
+    /// most 64). The weights are the same for every N.
     #[arg(long, value_name = "N", default_value_t = 0,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=64))]
     threads: usize,
@@ -403,7 +403,7 @@ fn indicators(a: &DataArgs, model: &Model, method: Method) -> Result<Computed, C
 
 /// Connotation weights from the indices of the rows that score.
 fn across(a: &DataArgs, model: &Model, method: Method) -> Result<(Computed, Exit), CliError> {
-    let portfolio = portfolio::load(model, &a.records, "weights")?;
+    let portfolio = portfolio::load_with(model, &a.records, "weights", Some(a.threads))?;
     let path = a.records.name();
     let scores: Vec<_> = portfolio.projects.iter().map(|p| p.scores).collect();
     if scores.len() < 2 {

@@ -361,3 +361,30 @@ fn parallel_rows_are_the_rows_of_the_reader() {
         "{stops} input errors, {breaks} breaks"
     );
 }
+
+#[test]
+fn a_portfolio_read_in_parallel_is_the_portfolio_read_in_sequence() {
+    use crate::portfolio::Portfolio;
+    let mut rng = Rng(77);
+    let (mut compared, mut stops) = (0, 0);
+    for case in 0..60 {
+        let rows = rng.below(if case % 10 == 0 { 3000 } else { 80 }) as usize;
+        let text = records_file(&mut rng, &M, rows);
+        let open = || RecordsReader::from_reader(&text[..], "t.csv", &M);
+        let Ok(reader) = open() else { continue };
+        let want = Portfolio::read(reader, &M).map_err(|e| format!("{e}"));
+        stops += usize::from(want.is_err());
+        for threads in [1, 2, 4] {
+            let mut options = super::ReadOptions::new(threads);
+            options.block_bytes = [64, 500, 0][rng.below(3) as usize];
+            let got =
+                Portfolio::read_parallel(open().unwrap(), &options).map_err(|e| format!("{e}"));
+            assert_eq!(got, want, "case {case}, {threads} threads");
+            compared += 1;
+        }
+    }
+    assert!(
+        compared > 100 && stops > 2,
+        "{compared} compared, {stops} stopped"
+    );
+}
