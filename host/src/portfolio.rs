@@ -91,7 +91,7 @@ impl Portfolio {
     /// [`Portfolio::read`] with the rows parsed and scored on `options.threads` workers
     /// ([`crate::pipeline::scored_rows`]), scored with the reader's model: the same portfolio,
     /// row for row and bit for bit. Memory: the portfolio itself (a [`Project`] or
-    /// [`Excluded`] per row, about 300 bytes plus the id and name) and the pipeline's blocks
+    /// [`Excluded`] per row: 280 bytes plus the id and name on a 64-bit host) and the pipeline's blocks
     /// in flight.
     pub fn read_parallel<R: Read>(
         reader: RecordsReader<'_, R>,
