@@ -84,7 +84,13 @@ fn main() {
         .and_then(|i| args.get(i + 1));
     let m = MODEL.len();
 
-    // Values spread over [lo - 10% span, hi + 10% span]; log indicators log-uniform; 2% missing.
+    // Values spread over [lo - 10% span, hi + 10% span]; log indicators log-uniform; 2% missing
+    // (none with --complete: every value of every record present).
+    let missing = if args.iter().any(|a| a == "--complete") {
+        0.0
+    } else {
+        0.02
+    };
     let mut rng = SplitMix(2023);
     let mut cols = vec![vec![0.0f32; n]; m];
     let mut present = vec![0u32; n];
@@ -97,7 +103,7 @@ fn main() {
                 _ => (1.0 + ind.hi).powf(u * 1.05) - 1.0,
             };
             cols[i][r] = v;
-            if rng.unit() >= 0.02 {
+            if rng.unit() >= missing {
                 present[r] |= 1 << i;
             }
         }

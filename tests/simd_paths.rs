@@ -458,6 +458,25 @@ impl SplitMix {
     }
 }
 
+/// A finite raw value for `ind`, hostile but finite: mostly inside or near the goalposts,
+/// sometimes exactly on them, far outside or subnormal.
+fn finite_value(rng: &mut SplitMix, ind: &Indicator) -> f32 {
+    let u = rng.unit();
+    let span = ind.hi - ind.lo;
+    match rng.next() % 40 {
+        0 => ind.lo,
+        1 => ind.hi,
+        2 => -1.0e30,
+        3 => 3.0e38,
+        4 => f32::from_bits(1 + (rng.next() as u32 & 0x7f_ffff)), // subnormal
+        5 => 0.0,
+        _ => match ind.transform {
+            Transform::Lin => ind.lo - 0.1 * span + 1.2 * span * u,
+            _ => ind.lo + (1.0 + span).powf(u * 1.05) - 1.0,
+        },
+    }
+}
+
 /// Models that take every branch of the column-wise kernel: the default (arithmetic within,
 /// geometric across, `lin` and `log`, benefit and cost), the geometric-within vector model,
 /// and one with `ln` indicators on a subnormal and a normal lower goalpost, a subnormal floor,
@@ -553,6 +572,92 @@ fn a_million_records_on_every_simd_path() {
     assert!(
         ok > scored / 10 && ok < scored * 9 / 10,
         "{ok} of {scored} scored"
+    );
+}
+
+/// Blocks whose present values are all finite take the scorer's optimistic loops (one for
+/// blocks in which every record has every value, one for the rest), which check afterwards
+/// that no present value was ±∞ or NaN and score the block again otherwise. Here: records
+/// with every value present (so whole blocks of them), then records with a few values
+/// missing, finite values throughout but for about one record in 500 that gets one ±∞ or
+/// NaN (so that most blocks stay finite and some do not), on every path, from columns and
+/// rows, bit for bit against `Scorer::score`.
+#[test]
+fn blocks_of_complete_and_finite_records_on_every_simd_path() {
+    let chunk = if cfg!(miri) { 300 } else { 20_000 };
+    let mut rng = SplitMix(7);
+    let (mut complete_blocks, mut nonfinite) = (0, 0);
+    for model in &models() {
+        let scorer = Scorer::new(model);
+        for missing in [0, 5] {
+            let records: Vec<Record> = (0..chunk)
+                .map(|r| {
+                    let mut values: Vec<Option<f32>> = model
+                        .indicators()
+                        .iter()
+                        .map(|i| {
+                            let v = finite_value(&mut rng, i);
+                            (rng.next() % 100 >= missing).then_some(v)
+                        })
+                        .collect();
+                    if rng.next().is_multiple_of(500) {
+                        let i = (rng.next() % values.len() as u64) as usize;
+                        let bad = [f32::INFINITY, f32::NEG_INFINITY, f32::NAN];
+                        values[i] = Some(bad[(rng.next() % 3) as usize]);
+                        nonfinite += 1;
+                    }
+                    Record::from_values(r as u32, &values).unwrap()
+                })
+                .collect();
+            if missing == 0 {
+                complete_blocks += records
+                    .chunks(128)
+                    .filter(|b| {
+                        b.iter()
+                            .all(|r| r.iter().all(|v| v.is_some_and(f32::is_finite)))
+                    })
+                    .count();
+            }
+            let reference: Vec<Out> = records.iter().map(|r| scorer.score(r)).collect();
+            let nan_records = nan_as_missing(&records);
+            let nan_reference: Vec<Out> = nan_records.iter().map(|r| scorer.score(r)).collect();
+            for (name, out, nan_missing) in score_into_every_path(model, &records, &nan_records) {
+                let want = if nan_missing {
+                    &nan_reference
+                } else {
+                    &reference
+                };
+                for (r, (got, want)) in out.iter().zip(want).enumerate() {
+                    assert_eq!(
+                        bits(got),
+                        bits(want),
+                        "model {}, {name}, record {r}",
+                        model.name()
+                    );
+                }
+            }
+            let (ids, cols, present) = to_columns(model, &records);
+            let refs: Vec<&[f32]> = cols.iter().map(|c| &c[..]).collect();
+            let batch = Columns::new(&ids, &refs, &present).unwrap();
+            for path in SimdPath::supported() {
+                let mut out = vec![EMPTY; records.len()];
+                scorer.score_columns_on(path, &batch, &mut out).unwrap();
+                for (r, (got, want)) in out.iter().zip(&reference).enumerate() {
+                    assert_eq!(
+                        bits(got),
+                        bits(want),
+                        "model {}, path {}, record {r}",
+                        model.name(),
+                        path.name()
+                    );
+                }
+            }
+        }
+    }
+    // Both kinds of blocks occurred: complete and finite, and with a value to report.
+    assert!(
+        complete_blocks > 0 && nonfinite > 0,
+        "{complete_blocks} {nonfinite}"
     );
 }
 

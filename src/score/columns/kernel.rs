@@ -66,6 +66,13 @@ const ARITH: u8 = 0;
 const GEO: u8 = 1;
 const GEO_ANY: u8 = 2;
 
+// The loops over the indicators of a block: exact (every case, reports non-finite values),
+// optimistic (present values assumed finite, checked afterwards), or optimistic for a block
+// whose records have every value present.
+const EXACT: u8 = 0;
+const PRESENT: u8 = 1;
+const COMPLETE: u8 = 2;
+
 /// ln of a value that is at least `f32::MIN_POSITIVE` when `NORMAL` (the same bits as
 /// [`math::ln_positive`] either way).
 #[inline(always)]
@@ -75,6 +82,14 @@ fn ln_of<const NORMAL: bool>(x: f32) -> f32 {
     } else {
         math::ln_positive(x)
     }
+}
+
+/// x − x: +0 for a finite `x`, NaN for ±∞ and NaN (one subtraction, where a test of the
+/// exponent bits would take a comparison and a select).
+#[allow(clippy::eq_op)]
+#[inline(always)]
+fn zero_if_finite(x: f32) -> f32 {
+    x - x
 }
 
 /// One indicator's constants for the hot loop.
@@ -111,23 +126,70 @@ impl Kernel {
             let finite = x.is_finite();
             *nf |= if present && !finite { self.bit } else { 0 };
             let xe = if present && finite { *x } else { self.lo };
-            let xc = math::clamp(xe, self.lo, self.hi);
-            let f = match T {
-                LIN => xc,
-                LOG => math::ln_normal(1.0 + xc),
-                LN => math::ln_normal(xc),
-                _ => math::ln_positive(xc),
-            };
-            let t = (f - self.f_lo) / self.span;
-            let s = if COST { 1.0 - t } else { t };
-            let s = math::clamp(s, 0.0, 1.0);
             let wp = if present { self.w } else { 0.0 };
-            *a += match AGG {
-                ARITH => wp * s,
-                GEO => wp * ln_of::<true>(math::at_least(s, self.floor)),
-                _ => wp * ln_of::<false>(math::at_least(s, self.floor)),
-            };
+            *a += self.term::<T, COST, AGG>(xe, wp);
             *ws += wp;
+        }
+    }
+
+    /// [`Kernel::run`] for records whose present values are all finite, the usual case: the
+    /// same operations where the values are finite, each term added as w·s + (x − x) (see
+    /// [`Kernel::run_complete`]), so that a present ±∞ or NaN makes its record's sum NaN and
+    /// the caller scores the block again with [`Kernel::run`], which reports it.
+    #[inline(always)]
+    fn run_present<const T: u8, const COST: bool, const AGG: u8>(
+        &self,
+        xs: &[f32; BLOCK],
+        ps: &[u32; BLOCK],
+        acc: &mut [f32; BLOCK],
+        wsum: &mut [f32; BLOCK],
+    ) {
+        for (((x, p), a), ws) in xs.iter().zip(ps).zip(acc.iter_mut()).zip(wsum.iter_mut()) {
+            let present = p & self.bit != 0;
+            let xe = if present { *x } else { self.lo };
+            let zero = zero_if_finite(xe);
+            let wp = if present { self.w } else { 0.0 };
+            *a += self.term::<T, COST, AGG>(xe, wp) + zero;
+            *ws += wp;
+        }
+    }
+
+    /// w·s for one value `xe` (finite when it matters), as [`Kernel::run`] computes it.
+    #[inline(always)]
+    fn term<const T: u8, const COST: bool, const AGG: u8>(&self, xe: f32, w: f32) -> f32 {
+        let xc = math::clamp(xe, self.lo, self.hi);
+        let f = match T {
+            LIN => xc,
+            LOG => math::ln_normal(1.0 + xc),
+            LN => math::ln_normal(xc),
+            _ => math::ln_positive(xc),
+        };
+        let t = (f - self.f_lo) / self.span;
+        let s = if COST { 1.0 - t } else { t };
+        let s = math::clamp(s, 0.0, 1.0);
+        match AGG {
+            ARITH => w * s,
+            GEO => w * ln_of::<true>(math::at_least(s, self.floor)),
+            _ => w * ln_of::<false>(math::at_least(s, self.floor)),
+        }
+    }
+
+    /// [`Kernel::run`] for a block in which every record has every value present: the same
+    /// operations on the values that are finite (`present` is true for every record, so the
+    /// selects of `run` pick `x` and `w`, and the present weight is the connotation's total,
+    /// which the caller fills in). Each term is added as w·s + (x − x): x − x is +0 for a
+    /// finite x, and w·s ≥ 0, so the sum is w·s exactly (the bits of `run`); for ±∞ or NaN it
+    /// is NaN, which makes the record's sum NaN (with finite values every term is finite):
+    /// the caller then scores the block again with [`Kernel::run`], which reports the value.
+    #[inline(always)]
+    fn run_complete<const T: u8, const COST: bool, const AGG: u8>(
+        &self,
+        xs: &[f32; BLOCK],
+        acc: &mut [f32; BLOCK],
+    ) {
+        for (x, a) in xs.iter().zip(acc.iter_mut()) {
+            let zero = zero_if_finite(*x);
+            *a += self.term::<T, COST, AGG>(*x, self.w) + zero;
         }
     }
 }
@@ -273,27 +335,26 @@ fn tail_status(nonfinite: &[u32; BLOCK], fail: &[u8; BLOCK], status: &mut [u8; B
 }
 
 impl Scorer<'_> {
-    /// Scores records `start..end` (at most [`BLOCK`], `end ≤ src.len()`) of `src` into `b`.
+    /// Normalises every indicator of records `start..end` of `src` and adds its terms to
+    /// `b`'s sums, with the loop `MODE` says: [`EXACT`] ([`Kernel::run`]), [`PRESENT`]
+    /// ([`Kernel::run_present`]) or [`COMPLETE`] ([`Kernel::run_complete`], for a block whose
+    /// records have every value present; it leaves the present weights to the caller).
+    /// Returns false when a sum came out NaN in a mode other than [`EXACT`] (a present value
+    /// that is not finite, or, rarely, a NaN of a model with a zero floor): the caller then
+    /// scores the block again with [`EXACT`].
+    #[allow(clippy::too_many_arguments)]
     #[inline(always)]
-    pub(crate) fn block<S: Source>(&self, src: &S, start: usize, end: usize, b: &mut Block) {
-        let params = self.model.params();
-        for c in 0..3 {
-            if let (Some(a), Some(w)) = (b.acc.get_mut(c), b.weight.get_mut(c)) {
-                a.fill(0.0);
-                w.fill(0.0);
-            }
-        }
-        b.nonfinite.fill(0);
-        let floor = params.floor;
-        let geometric = params.within == Aggregation::Geometric;
-        let agg = match params.within {
-            Aggregation::Arithmetic => ARITH,
-            Aggregation::Geometric if floor >= f32::MIN_POSITIVE => GEO,
-            Aggregation::Geometric => GEO_ANY,
-        };
+    fn indicators<const MODE: u8, S: Source>(
+        &self,
+        src: &S,
+        start: usize,
+        end: usize,
+        ps: &[u32; BLOCK],
+        agg: u8,
+        floor: f32,
+        b: &mut Block,
+    ) -> bool {
         let mut tail = [0.0f32; BLOCK];
-        let mut ps = [0u32; BLOCK];
-        src.load(start, end, &mut ps, &mut b.scratch);
         for (j, (ind, prep)) in self
             .model
             .indicators()
@@ -319,14 +380,21 @@ impl Scorer<'_> {
             let nf = &mut b.nonfinite;
             // One monomorphised, branch-free loop per (transform, direction, aggregation).
             macro_rules! run {
+                ($t:expr, $cost:expr, $agg:expr) => {
+                    match MODE {
+                        COMPLETE => k.run_complete::<$t, $cost, $agg>(xs, acc),
+                        PRESENT => k.run_present::<$t, $cost, $agg>(xs, ps, acc, wsum),
+                        _ => k.run::<$t, $cost, $agg>(xs, ps, acc, wsum, nf),
+                    }
+                };
                 ($t:expr) => {
                     match (cost, agg) {
-                        (false, ARITH) => k.run::<$t, false, ARITH>(xs, &ps, acc, wsum, nf),
-                        (true, ARITH) => k.run::<$t, true, ARITH>(xs, &ps, acc, wsum, nf),
-                        (false, GEO) => k.run::<$t, false, GEO>(xs, &ps, acc, wsum, nf),
-                        (true, GEO) => k.run::<$t, true, GEO>(xs, &ps, acc, wsum, nf),
-                        (false, _) => k.run::<$t, false, GEO_ANY>(xs, &ps, acc, wsum, nf),
-                        (true, _) => k.run::<$t, true, GEO_ANY>(xs, &ps, acc, wsum, nf),
+                        (false, ARITH) => run!($t, false, ARITH),
+                        (true, ARITH) => run!($t, true, ARITH),
+                        (false, GEO) => run!($t, false, GEO),
+                        (true, GEO) => run!($t, true, GEO),
+                        (false, _) => run!($t, false, GEO_ANY),
+                        (true, _) => run!($t, true, GEO_ANY),
                     }
                 };
             }
@@ -335,6 +403,51 @@ impl Scorer<'_> {
                 Transform::Log => run!(LOG),
                 Transform::Ln if ind.lo >= f32::MIN_POSITIVE => run!(LN),
                 Transform::Ln => run!(LN_ANY),
+            }
+        }
+        MODE == EXACT || !b.acc.iter().flatten().any(|a| a.is_nan())
+    }
+
+    /// Scores records `start..end` (at most [`BLOCK`], `end ≤ src.len()`) of `src` into `b`.
+    #[inline(always)]
+    pub(crate) fn block<S: Source>(&self, src: &S, start: usize, end: usize, b: &mut Block) {
+        let params = self.model.params();
+        for c in 0..3 {
+            if let (Some(a), Some(w)) = (b.acc.get_mut(c), b.weight.get_mut(c)) {
+                a.fill(0.0);
+                w.fill(0.0);
+            }
+        }
+        b.nonfinite.fill(0);
+        let floor = params.floor;
+        let geometric = params.within == Aggregation::Geometric;
+        let agg = match params.within {
+            Aggregation::Arithmetic => ARITH,
+            Aggregation::Geometric if floor >= f32::MIN_POSITIVE => GEO,
+            Aggregation::Geometric => GEO_ANY,
+        };
+        let mut ps = [0u32; BLOCK];
+        src.load(start, end, &mut ps, &mut b.scratch);
+        // Every value of every record present: the lean loop, unless a value is not finite.
+        let need = self.conn.masks.iter().fold(0, |m, c| m | c);
+        let complete = ps
+            .get(..end.saturating_sub(start))
+            .is_some_and(|ps| ps.iter().all(|p| p & need == need));
+        let finite = if complete {
+            self.indicators::<COMPLETE, S>(src, start, end, &ps, agg, floor, b)
+        } else {
+            self.indicators::<PRESENT, S>(src, start, end, &ps, agg, floor, b)
+        };
+        if !finite {
+            for sums in b.acc.iter_mut().chain(b.weight.iter_mut()) {
+                sums.fill(0.0);
+            }
+            self.indicators::<EXACT, S>(src, start, end, &ps, agg, floor, b);
+        } else if complete {
+            // The present weight of every record: the connotation's total, added in the
+            // same order.
+            for (wsum, total) in b.weight.iter_mut().zip(self.totals) {
+                wsum.fill(total);
             }
         }
 
