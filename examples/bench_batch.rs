@@ -4,8 +4,11 @@
 //! record-by-record scores.
 //!
 //! ```sh
-//! cargo run --release --features runtime-dispatch --example bench_batch -- [RECORDS] [--write DIR]
+//! cargo run --release --features runtime-dispatch --example bench_batch -- [RECORDS] [--write DIR] [--complete]
 //! ```
+//!
+//! The records are generated with 2 % of their values missing, or with every value present
+//! with `--complete` (like for like with `bench/numpy_lean.py`, which has no missing values).
 //!
 //! With `--write DIR` it also writes the generated records as raw little-endian columns
 //! (`DIR/values.f32`, indicator-major, and `DIR/present.u32`) so that `bench/numpy_baseline.py`
