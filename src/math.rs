@@ -140,7 +140,7 @@ pub fn exp(x: f32) -> f32 {
 
     // Argument reduction: x = k·ln2 + r, |r| ≤ 0.5·ln2.
     let half = if sign != 0 { -0.5 } else { 0.5 };
-    let k_big = (INV_LN2 * x + half) as i32; // saturating: never panics
+    let k_big = truncate(INV_LN2 * x + half);
     let k: i32 = if hx > 0x3f85_1592 {
         k_big
     } else if hx > 0x3eb1_7218 {
@@ -193,6 +193,34 @@ pub fn exp(x: f32) -> f32 {
     } else {
         y
     }
+}
+
+/// `v` truncated toward zero, as C's `(int)v` (and Rust's `v as i32`) gives it, for
+/// |v| < 2²²; for larger |v| and NaN some value in [−1000, 1000]. [`exp`] needs it only for
+/// |v| < 151 (|x| < 104: beyond, its special cases replace the result).
+///
+/// Without a float-to-integer cast, whose saturation the compiler turns into one scalar
+/// conversion per lane: v + 1.5·2²³ rounds v to the nearest integer r (ties to even; the sum
+/// lies in (2²³, 2²⁴), where the spacing is 1) and its bits are 0x4b40_0000 + r; r is then
+/// moved one step toward zero when it lies beyond v. Integer additions, a comparison and
+/// selects: it vectorises.
+#[inline(always)]
+fn truncate(v: f32) -> i32 {
+    const ROUND: f32 = 12_582_912.0; // 1.5 · 2^23
+    let r = (v + ROUND).to_bits().wrapping_sub(0x4b40_0000) as i32;
+    let rf = r as f32;
+    let r = if v >= 0.0 {
+        if rf > v {
+            r.wrapping_sub(1)
+        } else {
+            r
+        }
+    } else if rf < v {
+        r.wrapping_add(1)
+    } else {
+        r
+    };
+    r.clamp(-1000, 1000)
 }
 
 /// [`ln`] for the scalar scoring path (`Scorer::score`): the same function, shaped like
@@ -359,6 +387,29 @@ mod tests {
             }
         }
         assert_eq!(bad, 0);
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "a million conversions: minutes under Miri")]
+    fn truncate_is_the_cast_where_exp_needs_it() {
+        // Every f32 in (−2^22, 2^22) on a stride, the integers and halves around them.
+        let mut v = -4_194_303.5f32;
+        while v < 4_194_304.0 {
+            assert_eq!(super::truncate(v), (v as i32).clamp(-1000, 1000), "{v}");
+            for d in [-0.5f32, -0.25, 0.0, 0.25, 0.5] {
+                let w = v.round() + d;
+                assert_eq!(super::truncate(w), (w as i32).clamp(-1000, 1000), "{w}");
+            }
+            v += 0.37 + v.abs() * 1.0e-4;
+        }
+        for bits in (0..=u32::MAX).step_by(9_973) {
+            let v = f32::from_bits(bits);
+            let t = super::truncate(v);
+            assert!((-1000..=1000).contains(&t));
+            if v.abs() < 4_194_304.0 {
+                assert_eq!(t, (v as i32).clamp(-1000, 1000), "{v:e}");
+            }
+        }
     }
 
     #[test]
