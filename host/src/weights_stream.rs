@@ -1,5 +1,6 @@
 //! Entropy and CRITIC weights of a large batch of records (docs/spec.md §5.3, §5.4), in
-//! parallel, with the bits of the core's [`entropy::entropy`](silkscore::weights::entropy::entropy) and [`critic::critic_with`](silkscore::weights::critic::critic_with).
+//! parallel, with the bits of the core's [`entropy`](silkscore::weights::entropy::entropy)
+//! and [`critic_with`](silkscore::weights::critic::critic_with).
 //!
 //! The bits of those weights depend only on the order of the additions: f64 sums over the
 //! rows in batch order. Where each term is computed does not matter. So a [`Batch`]:
@@ -14,8 +15,8 @@
 //!    threads its own share of the sums (columns for entropy, rows of the cross-product
 //!    triangle for CRITIC, split so that the shares hold about as many terms); each thread
 //!    runs over every row in batch order and adds its terms, so every sum is added in the
-//!    order [`entropy::entropy`](silkscore::weights::entropy::entropy) adds it, and the shares are put together without another
-//!    addition.
+//!    order [`entropy`](silkscore::weights::entropy::entropy) adds it,
+//!    and the shares are put together without another addition.
 //!
 //! The weights are the same bits for every `threads` and every chunking, as the core's
 //! functions give on the same records (the tests compare them).
@@ -27,7 +28,8 @@
 //!
 //! let records: Vec<Record> = (1..=50u32)
 //!     .map(|i| {
-//!         let v: Vec<Option<f32>> = (0..18u32).map(|j| Some(((i * 31 + j * 7) % 97) as f32)).collect();
+//!         let v: Vec<Option<f32>> =
+//!             (0..18u32).map(|j| Some(((i * 31 + j * 7) % 97) as f32)).collect();
 //!         Record::from_values(i, &v).unwrap()
 //!     })
 //!     .collect();
@@ -38,11 +40,12 @@
 //!     batch.push(&row);
 //! }
 //! let Weights::Entropy(w) = batch.weights(&M, 2)? else { unreachable!() };
-//! assert_eq!(w, entropy::entropy(&M, &records)?);
+//! assert_eq!(*w, entropy::entropy(&M, &records)?);
 //! # Ok::<(), silkscore::weights::WeightsError>(())
 //! ```
 
 use core::ops::Range;
+use std::boxed::Box;
 use std::vec::Vec;
 
 use silkscore::model::MAX_INDICATORS;
@@ -57,20 +60,22 @@ pub const CHUNK_ROWS: usize = 16_384;
 /// Which weights a [`Batch`] is for; it decides which values the batch keeps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
-    /// Entropy weights ([`entropy::entropy`](silkscore::weights::entropy::entropy)): the normalised scores.
+    /// Entropy weights ([`entropy`](silkscore::weights::entropy::entropy)): the normalised
+    /// scores.
     Entropy,
-    /// CRITIC weights ([`critic::critic_with`](silkscore::weights::critic::critic_with)): the normalised scores
-    /// ([`Normalisation::Goalposts`]) or the raw values ([`Normalisation::Data`]).
+    /// CRITIC weights ([`critic_with`](silkscore::weights::critic::critic_with)): the
+    /// normalised scores ([`Normalisation::Goalposts`]) or the raw values
+    /// ([`Normalisation::Data`]).
     Critic(Normalisation),
 }
 
-/// The weights a [`Batch`] computed.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// The weights a [`Batch`] computed (boxed: the CRITIC correlations alone are 2 KiB).
+#[derive(Clone, Debug, PartialEq)]
 pub enum Weights {
     /// For [`Method::Entropy`].
-    Entropy(EntropyWeights),
+    Entropy(Box<EntropyWeights>),
     /// For [`Method::Critic`].
-    Critic(CriticWeights),
+    Critic(Box<CriticWeights>),
 }
 
 /// The values of a batch of complete records, kept for entropy or CRITIC weights, with the
@@ -167,8 +172,9 @@ impl Batch {
 
     /// The weights of `model`'s indicators from the rows pushed, the second pass run on
     /// `threads` threads (0 or 1: the calling thread only). The same bits as
-    /// [`entropy::entropy`](silkscore::weights::entropy::entropy) or [`critic::critic_with`](silkscore::weights::critic::critic_with) on the same records, in the same order;
-    /// the same errors ([`WeightsError::TooFewRecords`] for fewer than two rows,
+    /// [`entropy`](silkscore::weights::entropy::entropy) or
+    /// [`critic_with`](silkscore::weights::critic::critic_with) on the same records, in the
+    /// same order; the same errors ([`WeightsError::TooFewRecords`] for fewer than two rows,
     /// [`WeightsError::RecordLength`] for a model with another number of indicators).
     pub fn weights(&self, model: &Model, threads: usize) -> Result<Weights, WeightsError> {
         let threads = threads.max(1);
@@ -183,7 +189,7 @@ impl Batch {
                     |acc, row, part| acc.add_columns(row, part),
                     |acc, part, range| acc.absorb(part, range),
                 );
-                sums.weights(model).map(Weights::Entropy)
+                sums.weights(model).map(|w| Weights::Entropy(Box::new(w)))
             }
             Method::Critic(how) => {
                 let (base, minmax) = match how {
@@ -214,7 +220,8 @@ impl Batch {
                     |acc, row, part| acc.add_part(row, part),
                     |acc, part, range| acc.absorb(part, range),
                 );
-                sums.weights(model, how).map(Weights::Critic)
+                sums.weights(model, how)
+                    .map(|w| Weights::Critic(Box::new(w)))
             }
         }
     }
@@ -399,9 +406,9 @@ mod tests {
             for threads in [0, 1, 2, 3, 5, 40] {
                 let got = batch.weights(model, threads).unwrap();
                 let want = match method {
-                    Method::Entropy => Weights::Entropy(expect_e),
-                    Method::Critic(Normalisation::Goalposts) => Weights::Critic(expect_g),
-                    Method::Critic(Normalisation::Data) => Weights::Critic(expect_d),
+                    Method::Entropy => Weights::Entropy(Box::new(expect_e)),
+                    Method::Critic(Normalisation::Goalposts) => Weights::Critic(Box::new(expect_g)),
+                    Method::Critic(Normalisation::Data) => Weights::Critic(Box::new(expect_d)),
                 };
                 assert_eq!(
                     format!("{got:?}"),

@@ -511,7 +511,8 @@ fn columns<F: Fn(usize, &mut Row)>(
 ///
 /// let records: Vec<Record> = (1..=6u32)
 ///     .map(|i| {
-///         let v: Vec<Option<f32>> = (0..18).map(|j| Some(((i * 7 + j * 3) % 11) as f32 * 9.0)).collect();
+///         let v: Vec<Option<f32>> =
+///             (0..18).map(|j| Some(((i * 7 + j * 3) % 11) as f32 * 9.0)).collect();
 ///         Record::from_values(i, &v).unwrap()
 ///     })
 ///     .collect();
