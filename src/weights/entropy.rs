@@ -17,7 +17,7 @@
 //! [`entropy`] reads the records twice (column sums, then the entropy sums) and keeps only
 //! fixed-size arrays: nothing allocates, whatever the batch size. It is made of pieces a
 //! host can run itself, in parallel, with the same bits ([`PhiSums`]): a
-//! [`ColumnScan`](super::ColumnScan) of the normalised rows in batch order, then the sums of
+//! [`ColumnScan`] of the normalised rows in batch order, then the sums of
 //! φ per column, each in batch order (a column's sum does not depend on another's, so
 //! threads can take different columns).
 //!
