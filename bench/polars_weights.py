@@ -46,28 +46,21 @@ def main(inp, method):
     m = len(df)
     s = df.select([norm(*mm[:1], *mm[2:]).cast(pl.Float64).alias(mm[0]) for mm in MODEL])
     if method == "critic":
-        c = critic(s)
-        w = []
-        for j, mm in enumerate(MODEL):
-            total = sum(c[k] for k, o in enumerate(MODEL) if o[1] == mm[1])
-            w.append(c[j] / total if total > 0 else 0.0)
-        dt = time.perf_counter() - t0
-        for mm, wj in zip(MODEL, w):
-            print(f"{mm[0]},{wj:.6f}")
-        print(f"polars CRITIC weights  {m} records ({dt:.2f} s)", file=sys.stderr)
-        return
-    p = s.select([pl.col(c) / pl.col(c).sum() for c in s.columns])
-    e = p.select([(-(pl.when(pl.col(c) > 0).then(pl.col(c) * pl.col(c).log()).otherwise(0.0))
-                   .sum() / math.log(m)).alias(c) for c in p.columns]).row(0)
-    d = [1 - x for x in e]
+        v = critic(s)
+    else:
+        p = s.select([pl.col(c) / pl.col(c).sum() for c in s.columns])
+        e = p.select([(-(pl.when(pl.col(c) > 0).then(pl.col(c) * pl.col(c).log()).otherwise(0.0))
+                       .sum() / math.log(m)).alias(c) for c in p.columns]).row(0)
+        v = [1 - x for x in e]
     w = []
     for j, mm in enumerate(MODEL):
-        total = sum(d[k] for k, o in enumerate(MODEL) if o[1] == mm[1])
-        w.append(d[j] / total if total > 0 else 0.0)
+        total = sum(v[k] for k, o in enumerate(MODEL) if o[1] == mm[1])
+        w.append(v[j] / total if total > 0 else 0.0)
     dt = time.perf_counter() - t0
     for mm, wj in zip(MODEL, w):
         print(f"{mm[0]},{wj:.6f}")
-    print(f"polars entropy weights  {m} records ({dt:.2f} s)", file=sys.stderr)
+    name = "CRITIC" if method == "critic" else "entropy"
+    print(f"polars {name} weights  {m} records ({dt:.2f} s)", file=sys.stderr)
 
 
 if __name__ == "__main__":
