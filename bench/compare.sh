@@ -20,7 +20,7 @@
 # 2b. The other commands that read whole records files, on the same file: `silkscore rank`
 #    against Polars (bench/polars_rank.py: read_csv, the scores, sort, the best 100, write_csv),
 #    `silkscore weights entropy|critic` on its complete rows against Polars
-#    (bench/polars_weights.py: entropy weights), and `silkscore encode`: wall time and peak
+#    (bench/polars_weights.py: entropy weights, and CRITIC with --critic), and `silkscore encode`: wall time and peak
 #    memory, 1 thread and every core. --readers runs this section only.
 # 3. Scaling of `silkscore score`: 10k, 100k, 1M and 10M rows, 1 and 2 threads.
 #
@@ -138,9 +138,14 @@ readers() {
   ours=$(cat "$DIR/last.txt")
   measure "silkscore weights entropy --threads 1" "$BIN" weights entropy -f csv -i "$DIR/complete.csv" --threads 1
   measure "silkscore weights critic (all cores)" "$BIN" weights critic -f csv -i "$DIR/complete.csv"
+  ours_critic=$(cat "$DIR/last.txt")
+  measure "silkscore weights critic --threads 1" "$BIN" weights critic -f csv -i "$DIR/complete.csv" --threads 1
   measure "polars entropy weights (all cores)" "${NP[@]}" bench/polars_weights.py "$DIR/complete.csv"
   polars=$(cat "$DIR/last.txt")
   echo "RATIO weights entropy: polars / silkscore wall time:  $(ratio "$polars" "$ours")"
+  measure "polars CRITIC weights (all cores)" "${NP[@]}" bench/polars_weights.py "$DIR/complete.csv" --critic
+  polars=$(cat "$DIR/last.txt")
+  echo "RATIO weights critic: polars / silkscore wall time:  $(ratio "$polars" "$ours_critic")"
   measure "silkscore encode (all cores)" "$BIN" encode -i "$CSV" -o "$DIR/records.frames"
   measure "silkscore encode --threads 1" "$BIN" encode -i "$CSV" -o "$DIR/records1.frames" --threads 1
   cmp -s "$DIR/records.frames" "$DIR/records1.frames" && echo "(the two frame files are byte-identical)"

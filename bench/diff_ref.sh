@@ -72,7 +72,8 @@ for i in range([40, 3000, 30000, 7, 7, 1][seed - 1]):
 if seed == 4: print("99,x," + ",".join(["1"] * (len(ids) - 1)) + ",")
 if seed == 5: print("99,x," + ",".join(["nan"] * len(ids)))
 PY
-  for sub in "weights entropy" "weights critic" "weights critic --normalise data -f csv"; do
+  for sub in "weights entropy" "weights entropy -f csv" "weights critic" "weights critic -f csv" \
+             "weights critic --normalise data -f csv" "weights critic --normalise data"; do
     set +e
     "$REF" $sub -i in.csv > ref.out 2> ref.err; ref_rc=$?
     set -e

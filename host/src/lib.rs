@@ -38,6 +38,7 @@ pub mod report;
 pub mod scoring;
 pub mod sensitivity;
 pub mod term;
+pub mod weights_stream;
 
 use core::fmt;
 use std::io;

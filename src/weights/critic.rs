@@ -67,7 +67,9 @@
 //! assert_eq!(model.indicators()[0].weight, w.weights()[0]);
 //! ```
 
-use super::{Level, Row, WeightsError};
+use core::ops::Range;
+
+use super::{ColumnScan, Level, Row, WeightsError};
 use crate::model::{Connotation, Model, MAX_INDICATORS};
 use crate::record::Record;
 use crate::score::Scores;
@@ -294,16 +296,20 @@ pub fn critic_with(
 ) -> Result<CriticWeights, WeightsError> {
     super::check_records(model, records)?;
     let m = records.len();
-    let n = model.len().min(MAX_INDICATORS);
-    let core = match how {
-        Normalisation::Goalposts => columns(m, n, &super::normalised(model, records)),
+    let sums = match how {
+        Normalisation::Goalposts => {
+            let normaliser = super::Normaliser::new(model);
+            let fill = normaliser.fill(records);
+            columns(m, normaliser.len(), &fill)?
+        }
         Normalisation::Data => {
-            let raw = super::raw(model, records);
-            min_max(m, n, &raw, &super::costs(model))
+            let normaliser = super::Normaliser::raw(model);
+            let raw = normaliser.fill(records);
+            let scan = super::scan(m, normaliser.len(), &raw);
+            min_max(m, &raw, &MinMax::new(&scan, model))?
         }
     };
-    let (w, fallback) = super::within_connotations(model, core.information.get(..n).unwrap_or(&[]));
-    Ok(core.weights(Level::Indicators, how, n, m, w, fallback))
+    sums.weights(model, how)
 }
 
 /// CRITIC weights of the three connotations (docs/spec.md §5.5) from the connotation indices
@@ -340,16 +346,11 @@ pub fn critic_across(scores: &[Scores], how: Normalisation) -> Result<CriticWeig
     super::check_scores(scores)?;
     let m = scores.len();
     let fill = super::indices(scores);
-    let core = match how {
-        Normalisation::Goalposts => columns(m, 3, &fill),
-        Normalisation::Data => min_max(m, 3, &fill, &[false; MAX_INDICATORS]),
+    let sums = match how {
+        Normalisation::Goalposts => columns(m, 3, &fill)?,
+        Normalisation::Data => min_max(m, &fill, &MinMax::across(&super::scan(m, 3, &fill)))?,
     };
-    let (w3, fell_back) = super::across_connotations(core.information.get(..3).unwrap_or(&[]));
-    let mut w = [0.0f32; MAX_INDICATORS];
-    for (w, v) in w.iter_mut().zip(w3) {
-        *w = v;
-    }
-    Ok(core.weights(Level::Connotations, how, 3, m, w, [fell_back; 3]))
+    sums.weights_across(how)
 }
 
 /// σ, conflicts, information and correlations of a batch, in f64.
@@ -387,22 +388,67 @@ impl Core {
     }
 }
 
-/// CRITIC on the min–max normalisation of the columns `raw` writes: (x − min)/(max − min),
-/// or (max − x)/(max − min) where `cost` says so.
-fn min_max<F: Fn(usize, &mut Row)>(
-    m: usize,
-    n: usize,
-    raw: &F,
-    cost: &[bool; MAX_INDICATORS],
-) -> Core {
-    let scan = super::scan(m, n, raw);
-    let fill = |i: usize, row: &mut Row| {
-        raw(i, row);
+/// CRITIC's [`Normalisation::Data`] of a batch's raw values, from their
+/// [`ColumnScan`]: (x − min)/(max − min) per column, or (max − x)/(max − min) for a cost
+/// indicator, and 0 in a column whose raw values are all equal.
+///
+/// ```
+/// use silkscore::weights::{critic::MinMax, ColumnScan};
+/// let mut scan = ColumnScan::new(3);
+/// scan.push(&[10.0, 1.0, 7.0]);
+/// scan.push(&[20.0, 3.0, 7.0]);
+/// let mut row = [15.0, 2.5, 7.0];
+/// MinMax::across(&scan).apply(&mut row);
+/// assert_eq!(row, [0.5, 0.75, 0.0]);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MinMax {
+    len: u8,
+    lo: Row,
+    hi: Row,
+    varies: [bool; MAX_INDICATORS],
+    cost: [bool; MAX_INDICATORS],
+}
+
+impl MinMax {
+    /// The min–max normalisation of `model`'s indicators (cost indicators reversed) over the
+    /// raw values `raw` scanned.
+    pub fn new(raw: &ColumnScan, model: &Model) -> Self {
+        MinMax::with_costs(raw, super::costs(model))
+    }
+
+    /// The min–max normalisation of columns that are all benefits (the connotation indices).
+    pub fn across(raw: &ColumnScan) -> Self {
+        MinMax::with_costs(raw, [false; MAX_INDICATORS])
+    }
+
+    fn with_costs(raw: &ColumnScan, cost: [bool; MAX_INDICATORS]) -> Self {
+        let mut out = MinMax {
+            len: raw.len() as u8,
+            lo: [0.0; MAX_INDICATORS],
+            hi: [0.0; MAX_INDICATORS],
+            varies: [false; MAX_INDICATORS],
+            cost,
+        };
+        for (o, v) in out.lo.iter_mut().zip(raw.min()) {
+            *o = *v;
+        }
+        for (o, v) in out.hi.iter_mut().zip(raw.max()) {
+            *o = *v;
+        }
+        for (o, v) in out.varies.iter_mut().zip(raw.varies()) {
+            *o = *v;
+        }
+        out
+    }
+
+    /// Normalises the first values of a raw row in place.
+    pub fn apply(&self, row: &mut [f64]) {
         let columns = row
             .iter_mut()
-            .zip(scan.min.iter().zip(scan.max.iter()))
-            .zip(scan.varies.iter().zip(cost.iter()))
-            .take(n);
+            .zip(self.lo.iter().zip(self.hi.iter()))
+            .zip(self.varies.iter().zip(self.cost.iter()))
+            .take(usize::from(self.len));
         for ((v, (lo, hi)), (varies, cost)) in columns {
             *v = if *varies {
                 let range = hi - lo;
@@ -415,102 +461,275 @@ fn min_max<F: Fn(usize, &mut Row)>(
                 0.0
             };
         }
+    }
+}
+
+/// CRITIC on the min–max normalisation `mm` of the columns `raw` writes.
+fn min_max<F: Fn(usize, &mut Row)>(
+    m: usize,
+    raw: &F,
+    mm: &MinMax,
+) -> Result<CrossProducts, WeightsError> {
+    let fill = |i: usize, row: &mut Row| {
+        raw(i, row);
+        mm.apply(row);
     };
-    columns(m, n, &fill)
+    columns(m, mm.len.into(), &fill)
 }
 
 /// CRITIC on the columns `fill` writes, as they are: a pass for the column sums (and which
 /// columns vary), a pass for the deviation products.
-fn columns<F: Fn(usize, &mut Row)>(m: usize, n: usize, fill: &F) -> Core {
-    let super::ColumnScan { sum64, varies, .. } = super::scan(m, n, fill);
-    let mf = m as f64;
-    let mean = sum64.map(|s| s / mf);
-
-    // Σ_i (v_ij − v̄_j)(v_ik − v̄_k) for j ≤ k; constant columns contribute nothing.
-    let mut cross = [0.0f64; TRIANGLE];
+fn columns<F: Fn(usize, &mut Row)>(
+    m: usize,
+    n: usize,
+    fill: &F,
+) -> Result<CrossProducts, WeightsError> {
+    let mut sums = CrossProducts::new(&super::scan(m, n, fill))?;
     let mut row = [0.0f64; MAX_INDICATORS];
     for i in 0..m {
         fill(i, &mut row);
+        sums.add(&row);
+    }
+    Ok(sums)
+}
+
+/// The second pass of CRITIC, after a [`ColumnScan`] of the same (normalised) rows: the sums
+/// Σ_i (v_ij − v̄_j)(v_ik − v̄_k) for j ≤ k, each added in the order the rows are given;
+/// then σ, ρ, the conflicts, the information and the weights. [`critic_with`] and
+/// [`critic_across`] are a scan (two with [`Normalisation::Data`], the first on the raw
+/// values for [`MinMax`]) and this.
+///
+/// Every sum is its own: a host may run the rows through several accumulators, each for
+/// other rows j of the triangle ([`Self::add_part`], on other threads), and gather the sums
+/// with [`Self::absorb`]. The weights are the same bits as long as every part saw every row,
+/// in batch order.
+///
+/// ```
+/// use silkscore::weights::critic::{critic, CrossProducts, Normalisation};
+/// use silkscore::weights::{ColumnScan, Normaliser};
+/// use silkscore::{Record, BRI_CULTURAL_V1 as M};
+///
+/// let records: Vec<Record> = (1..=6u32)
+///     .map(|i| {
+///         let v: Vec<Option<f32>> =
+///             (0..18).map(|j| Some(((i * 7 + j * 3) % 11) as f32 * 9.0)).collect();
+///         Record::from_values(i, &v).unwrap()
+///     })
+///     .collect();
+/// let normaliser = Normaliser::new(&M);
+/// let rows: Vec<[f64; 18]> = records
+///     .iter()
+///     .map(|r| {
+///         let mut s = [0.0f32; 18];
+///         normaliser.normalise(r, &mut s);
+///         s.map(f64::from)
+///     })
+///     .collect();
+/// let mut scan = ColumnScan::new(18);
+/// rows.iter().for_each(|r| scan.push(r));
+/// // Two workers: triangle rows 0..5 (the products (j, k), k ≥ j, for j < 5) and 5..18.
+/// let mut a = CrossProducts::new(&scan).unwrap();
+/// let mut b = a.clone();
+/// rows.iter().for_each(|r| a.add_part(r, 0..5));
+/// rows.iter().for_each(|r| b.add_part(r, 5..18));
+/// a.absorb(&b, 5..18);
+/// assert_eq!(a.weights(&M, Normalisation::Goalposts).unwrap(), critic(&M, &records).unwrap());
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct CrossProducts {
+    len: u8,
+    /// m, from the scan.
+    rows: usize,
+    /// v̄_j.
+    mean: Row,
+    /// Whether column j varies (a constant column's deviations are 0).
+    varies: [bool; MAX_INDICATORS],
+    /// Σ_i (v_ij − v̄_j)(v_ik − v̄_k) for j ≤ k, at [`tri`]`(j, k)`.
+    cross: [f64; TRIANGLE],
+}
+
+impl CrossProducts {
+    /// The accumulator for the rows `scan` saw (the means and which columns vary), with
+    /// nothing added yet. [`WeightsError::TooFewRecords`] when the scan saw fewer than two
+    /// rows.
+    pub fn new(scan: &ColumnScan) -> Result<Self, WeightsError> {
+        scan.at_least_two()?;
+        let mut varies = [false; MAX_INDICATORS];
+        for (v, s) in varies.iter_mut().zip(scan.varies()) {
+            *v = *s;
+        }
+        Ok(CrossProducts {
+            len: scan.len() as u8,
+            rows: scan.rows(),
+            mean: scan.means(),
+            varies,
+            cross: [0.0; TRIANGLE],
+        })
+    }
+
+    /// The number of columns.
+    pub const fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether there is no column.
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Adds the deviation products of the next row (in batch order; the row's first
+    /// [`Self::len`] values).
+    pub fn add(&mut self, row: &[f64]) {
+        self.add_part(row, 0..self.len());
+    }
+
+    /// Adds the products (j, k), k ≥ j, for the rows `js` of the triangle of the next row, for
+    /// a worker that sums those only. Row j of the triangle holds `len − j` products, so
+    /// equal shares of the work are ranges of unequal lengths.
+    pub fn add_part(&mut self, row: &[f64], js: Range<usize>) {
+        let n = self.len();
         let mut dev = [0.0f64; MAX_INDICATORS];
         let columns = dev
             .iter_mut()
             .zip(row.iter())
-            .zip(mean.iter().zip(varies.iter()))
+            .zip(self.mean.iter().zip(self.varies.iter()))
             .take(n);
         for ((dev, v), (mean, varies)) in columns {
             if *varies {
                 *dev = *v - *mean;
             }
         }
-        for (j, dj) in dev.iter().enumerate().take(n) {
+        let end = js.end.min(n);
+        let start = js.start.min(end);
+        for (j, dj) in dev.iter().enumerate().take(end).skip(start) {
             if *dj == 0.0 {
                 continue;
             }
             for (k, dk) in dev.iter().enumerate().take(n).skip(j) {
-                if let Some(acc) = cross.get_mut(tri(j, k)) {
+                if let Some(acc) = self.cross.get_mut(tri(j, k)) {
                     *acc += dj * dk;
                 }
             }
         }
     }
 
-    // σ_j (population); a column that varies has σ > 0 unless its deviations underflow.
-    let mut sigma = [0.0f64; MAX_INDICATORS];
-    let mut excluded = [true; MAX_INDICATORS];
-    for (j, ((s, varies), excluded)) in sigma
-        .iter_mut()
-        .zip(varies.iter())
-        .zip(excluded.iter_mut())
-        .enumerate()
-        .take(n)
-    {
-        if *varies {
-            *s = libm::sqrt(cross.get(tri(j, j)).copied().unwrap_or(0.0).max(0.0) / mf);
-        }
-        *excluded = *s <= 0.0 || s.is_nan();
-    }
-
-    // ρ_jk, and the conflicts over the columns that are not excluded.
-    let mut correlation = [0.0f32; TRIANGLE];
-    let mut conflict = [0.0f64; MAX_INDICATORS];
-    for (j, (sj, conflict)) in sigma.iter().zip(conflict.iter_mut()).enumerate().take(n) {
-        if *sj <= 0.0 {
-            continue;
-        }
-        for (k, sk) in sigma.iter().enumerate().take(n) {
-            if *sk <= 0.0 {
-                continue;
-            }
-            let rho = if j == k {
-                1.0
-            } else {
-                let cov = cross.get(tri(j, k)).copied().unwrap_or(0.0) / mf;
-                (cov / (sj * sk)).max(-1.0).min(1.0)
-            };
-            *conflict += 1.0 - rho;
-            if k >= j {
-                if let Some(c) = correlation.get_mut(tri(j, k)) {
-                    *c = rho as f32;
+    /// Takes the sums of the triangle rows `js` from `part`, an accumulator of the same scan
+    /// that summed them (with [`Self::add_part`]).
+    pub fn absorb(&mut self, part: &CrossProducts, js: Range<usize>) {
+        let n = self.len();
+        let end = js.end.min(n);
+        for j in js.start.min(end)..end {
+            for k in j..n {
+                let t = tri(j, k);
+                if let (Some(s), Some(p)) = (self.cross.get_mut(t), part.cross.get(t)) {
+                    *s = *p;
                 }
             }
         }
     }
 
-    // C_j.
-    let mut information = [0.0f64; MAX_INDICATORS];
-    for (c, (s, conflict)) in information
-        .iter_mut()
-        .zip(sigma.iter().zip(conflict.iter()))
-        .take(n)
-    {
-        *c = s * conflict;
+    /// The CRITIC weights of `model`'s indicators, from the sums of its rows normalised as
+    /// `how` says (the result of [`critic_with`]). [`WeightsError::RecordLength`] when the
+    /// model does not have one indicator per column.
+    pub fn weights(
+        &self,
+        model: &Model,
+        how: Normalisation,
+    ) -> Result<CriticWeights, WeightsError> {
+        let n = self.len();
+        if model.len() != n {
+            return Err(WeightsError::RecordLength {
+                expected: model.len().min(u8::MAX as usize) as u8,
+                found: self.len,
+            });
+        }
+        let core = self.core();
+        let (w, fallback) =
+            super::within_connotations(model, core.information.get(..n).unwrap_or(&[]));
+        Ok(core.weights(Level::Indicators, how, n, self.rows, w, fallback))
     }
-    Core {
-        sigma,
-        conflict,
-        information,
-        correlation,
-        excluded,
+
+    /// The CRITIC weights of the three connotations, from the sums of their indices (the
+    /// result of [`critic_across`]). [`WeightsError::ConnotationCount`] unless there are
+    /// three columns.
+    pub fn weights_across(&self, how: Normalisation) -> Result<CriticWeights, WeightsError> {
+        if self.len != 3 {
+            return Err(WeightsError::ConnotationCount { found: self.len });
+        }
+        let core = self.core();
+        let (w3, fell_back) = super::across_connotations(core.information.get(..3).unwrap_or(&[]));
+        let mut w = [0.0f32; MAX_INDICATORS];
+        for (w, v) in w.iter_mut().zip(w3) {
+            *w = v;
+        }
+        Ok(core.weights(Level::Connotations, how, 3, self.rows, w, [fell_back; 3]))
+    }
+
+    /// σ, ρ, the conflicts and the information from the sums.
+    fn core(&self) -> Core {
+        let n = self.len();
+        let mf = self.rows as f64;
+        let cross = &self.cross;
+        let varies = &self.varies;
+
+        // σ_j (population); a column that varies has σ > 0 unless its deviations underflow.
+        let mut sigma = [0.0f64; MAX_INDICATORS];
+        let mut excluded = [true; MAX_INDICATORS];
+        for (j, ((s, varies), excluded)) in sigma
+            .iter_mut()
+            .zip(varies.iter())
+            .zip(excluded.iter_mut())
+            .enumerate()
+            .take(n)
+        {
+            if *varies {
+                *s = libm::sqrt(cross.get(tri(j, j)).copied().unwrap_or(0.0).max(0.0) / mf);
+            }
+            *excluded = *s <= 0.0 || s.is_nan();
+        }
+
+        // ρ_jk, and the conflicts over the columns that are not excluded.
+        let mut correlation = [0.0f32; TRIANGLE];
+        let mut conflict = [0.0f64; MAX_INDICATORS];
+        for (j, (sj, conflict)) in sigma.iter().zip(conflict.iter_mut()).enumerate().take(n) {
+            if *sj <= 0.0 {
+                continue;
+            }
+            for (k, sk) in sigma.iter().enumerate().take(n) {
+                if *sk <= 0.0 {
+                    continue;
+                }
+                let rho = if j == k {
+                    1.0
+                } else {
+                    let cov = cross.get(tri(j, k)).copied().unwrap_or(0.0) / mf;
+                    (cov / (sj * sk)).max(-1.0).min(1.0)
+                };
+                *conflict += 1.0 - rho;
+                if k >= j {
+                    if let Some(c) = correlation.get_mut(tri(j, k)) {
+                        *c = rho as f32;
+                    }
+                }
+            }
+        }
+
+        // C_j.
+        let mut information = [0.0f64; MAX_INDICATORS];
+        for (c, (s, conflict)) in information
+            .iter_mut()
+            .zip(sigma.iter().zip(conflict.iter()))
+            .take(n)
+        {
+            *c = s * conflict;
+        }
+        Core {
+            sigma,
+            conflict,
+            information,
+            correlation,
+            excluded,
+        }
     }
 }
 

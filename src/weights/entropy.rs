@@ -15,7 +15,11 @@
 //! to equal weights 1/k over its k indicators, and [`EntropyWeights::fallback`] says so.
 //!
 //! [`entropy`] reads the records twice (column sums, then the entropy sums) and keeps only
-//! fixed-size arrays: nothing allocates, whatever the batch size.
+//! fixed-size arrays: nothing allocates, whatever the batch size. It is made of pieces a
+//! host can run itself, in parallel, with the same bits ([`PhiSums`]): a
+//! [`ColumnScan`] of the normalised rows in batch order, then the sums of
+//! φ per column, each in batch order (a column's sum does not depend on another's, so
+//! threads can take different columns).
 //!
 //! # Precision
 //!
@@ -58,7 +62,9 @@
 //! assert_eq!(model.indicators()[0].weight, w.weights()[0]);
 //! ```
 
-use super::{Level, Row, WeightsError};
+use core::ops::Range;
+
+use super::{ColumnScan, Level, Row, WeightsError};
 use crate::model::{Connotation, Model, MAX_INDICATORS};
 use crate::record::Record;
 use crate::score::Scores;
@@ -185,17 +191,10 @@ impl EntropyWeights {
 /// ```
 pub fn entropy(model: &Model, records: &[Record]) -> Result<EntropyWeights, WeightsError> {
     super::check_records(model, records)?;
-    let n = model.len().min(MAX_INDICATORS);
-    let d64 = divergences(records.len(), n, &super::normalised(model, records));
-    let (w, fallback) = super::within_connotations(model, d64.get(..n).unwrap_or(&[]));
-    Ok(EntropyWeights::new(
-        Level::Indicators,
-        n,
-        records.len(),
-        &d64,
-        w,
-        fallback,
-    ))
+    let normaliser = super::Normaliser::new(model);
+    let n = normaliser.len();
+    let sums = divergences(records.len(), n, &normaliser.fill(records))?;
+    sums.weights(model)
 }
 
 /// Entropy weights of the three connotations (docs/spec.md §5.5) from the connotation indices
@@ -232,20 +231,7 @@ pub fn entropy(model: &Model, records: &[Record]) -> Result<EntropyWeights, Weig
 /// ```
 pub fn entropy_across(scores: &[Scores]) -> Result<EntropyWeights, WeightsError> {
     super::check_scores(scores)?;
-    let d64 = divergences(scores.len(), 3, &super::indices(scores));
-    let (w3, fell_back) = super::across_connotations(d64.get(..3).unwrap_or(&[]));
-    let mut w = [0.0f32; MAX_INDICATORS];
-    for (w, v) in w.iter_mut().zip(w3) {
-        *w = v;
-    }
-    Ok(EntropyWeights::new(
-        Level::Connotations,
-        3,
-        scores.len(),
-        &d64,
-        w,
-        [fell_back; 3],
-    ))
+    divergences(scores.len(), 3, &super::indices(scores))?.weights_across()
 }
 
 impl EntropyWeights {
@@ -269,39 +255,209 @@ impl EntropyWeights {
     }
 }
 
-/// d_j for the `n` columns of the `m` rows that `fill` writes (non-negative values): two
-/// passes, the column sums (and whether each column varies), then Σ_i φ(v_ij / v̄_j).
-fn divergences<F: Fn(usize, &mut Row)>(m: usize, n: usize, fill: &F) -> Row {
-    let super::ColumnScan { sum64, varies, .. } = super::scan(m, n, fill);
-    let mf = m as f64;
-    let mean = sum64.map(|s| s / mf);
-
-    // Σ_i φ(v_ij / v̄_j) for the columns that vary (their means are positive).
-    let mut phi_sum = [0.0f64; MAX_INDICATORS];
+/// The sums of φ for the `n` columns of the `m` rows that `fill` writes (non-negative
+/// values): two passes, the column sums (and whether each column varies), then
+/// Σ_i φ(v_ij / v̄_j).
+fn divergences<F: Fn(usize, &mut Row)>(
+    m: usize,
+    n: usize,
+    fill: &F,
+) -> Result<PhiSums, WeightsError> {
+    let mut sums = PhiSums::new(&super::scan(m, n, fill))?;
     let mut row = [0.0f64; MAX_INDICATORS];
     for i in 0..m {
         fill(i, &mut row);
-        let columns = row
+        sums.add(&row);
+    }
+    Ok(sums)
+}
+
+/// The second pass of entropy weights, after a [`ColumnScan`] of the same rows: Σ_i φ(v_ij /
+/// v̄_j) per column that varies, each added in the order the rows are given; then the
+/// divergences and the weights. [`entropy`] and [`entropy_across`] are a scan and this.
+///
+/// Every column's sum is its own: a host may run the rows through several accumulators,
+/// each for other columns ([`Self::add_columns`], on other threads), and gather the sums
+/// with [`Self::absorb`]. The weights are the same bits as long as every column saw every
+/// row, in batch order.
+///
+/// ```
+/// use silkscore::weights::{entropy::{entropy, PhiSums}, ColumnScan, Normaliser};
+/// use silkscore::{Record, BRI_CULTURAL_V1 as M};
+///
+/// let records: Vec<Record> = (1..=5)
+///     .map(|i| Record::from_values(i, &[Some(i as f32 * 7.0); 18]).unwrap())
+///     .collect();
+/// // The normalised rows, as a host would keep them.
+/// let normaliser = Normaliser::new(&M);
+/// let rows: Vec<[f64; 18]> = records
+///     .iter()
+///     .map(|r| {
+///         let mut s = [0.0f32; 18];
+///         normaliser.normalise(r, &mut s);
+///         s.map(f64::from)
+///     })
+///     .collect();
+/// let mut scan = ColumnScan::new(18);
+/// rows.iter().for_each(|r| scan.push(r));
+/// // Two workers, columns 0..9 and 9..18, each over every row in order.
+/// let mut a = PhiSums::new(&scan).unwrap();
+/// let mut b = a;
+/// rows.iter().for_each(|r| a.add_columns(r, 0..9));
+/// rows.iter().for_each(|r| b.add_columns(r, 9..18));
+/// a.absorb(&b, 9..18);
+/// assert_eq!(a.weights(&M).unwrap(), entropy(&M, &records).unwrap());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PhiSums {
+    len: u8,
+    /// m, from the scan.
+    rows: usize,
+    /// v̄_j.
+    mean: Row,
+    /// Whether column j varies.
+    varies: [bool; MAX_INDICATORS],
+    /// Whether φ is summed for column j: it varies and its mean is positive.
+    active: [bool; MAX_INDICATORS],
+    /// Σ_i φ(v_ij / v̄_j) so far.
+    sum: Row,
+}
+
+impl PhiSums {
+    /// The accumulator for the rows `scan` saw (the means and which columns vary), with
+    /// nothing added yet. [`WeightsError::TooFewRecords`] when the scan saw fewer than two
+    /// rows.
+    pub fn new(scan: &ColumnScan) -> Result<Self, WeightsError> {
+        scan.at_least_two()?;
+        let mean = scan.means();
+        let mut varies = [false; MAX_INDICATORS];
+        let mut active = [false; MAX_INDICATORS];
+        for ((v, a), (s, m)) in varies
+            .iter_mut()
+            .zip(active.iter_mut())
+            .zip(scan.varies().iter().zip(mean.iter()))
+        {
+            *v = *s;
+            *a = *s && *m > 0.0;
+        }
+        Ok(PhiSums {
+            len: scan.len() as u8,
+            rows: scan.rows(),
+            mean,
+            varies,
+            active,
+            sum: [0.0; MAX_INDICATORS],
+        })
+    }
+
+    /// The number of columns.
+    pub const fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether there is no column.
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Adds φ of every column of the next row (in batch order; the row's first
+    /// [`Self::len`] values).
+    pub fn add(&mut self, row: &[f64]) {
+        self.add_columns(row, 0..self.len());
+    }
+
+    /// Adds φ of the columns `columns` of the next row, for a worker that sums those columns
+    /// only.
+    pub fn add_columns(&mut self, row: &[f64], columns: Range<usize>) {
+        let end = columns.end.min(self.len());
+        let start = columns.start.min(end);
+        let lanes = row
             .iter()
-            .zip(mean.iter().zip(varies.iter()))
-            .zip(phi_sum.iter_mut())
-            .take(n);
-        for ((v, (mean, varies)), acc) in columns {
-            if *varies && *mean > 0.0 {
+            .zip(self.mean.iter().zip(self.active.iter()))
+            .zip(self.sum.iter_mut())
+            .take(end)
+            .skip(start);
+        for ((v, (mean, active)), acc) in lanes {
+            if *active {
                 *acc += phi(*v, *mean);
             }
         }
     }
 
-    // d_j = Σ_i φ / (m ln m).
-    let scale = 1.0 / (mf * libm::log(mf));
-    let mut d64 = [0.0f64; MAX_INDICATORS];
-    for ((d, varies), acc) in d64.iter_mut().zip(varies.iter()).zip(phi_sum.iter()) {
-        if *varies {
-            *d = (acc * scale).max(0.0).min(1.0);
+    /// Takes the sums of the columns `columns` from `part`, an accumulator of the same scan
+    /// that summed them (with [`Self::add_columns`]).
+    pub fn absorb(&mut self, part: &PhiSums, columns: Range<usize>) {
+        let end = columns.end.min(self.len());
+        let start = columns.start.min(end);
+        for (s, p) in self
+            .sum
+            .iter_mut()
+            .zip(part.sum.iter())
+            .take(end)
+            .skip(start)
+        {
+            *s = *p;
         }
     }
-    d64
+
+    /// d_j = Σ_i φ / (m ln m) per column, 0 for a column that does not vary.
+    fn divergences(&self) -> Row {
+        let mf = self.rows as f64;
+        let scale = 1.0 / (mf * libm::log(mf));
+        let mut d64 = [0.0f64; MAX_INDICATORS];
+        for ((d, varies), acc) in d64.iter_mut().zip(self.varies.iter()).zip(self.sum.iter()) {
+            if *varies {
+                *d = (acc * scale).max(0.0).min(1.0);
+            }
+        }
+        d64
+    }
+
+    /// The entropy weights of `model`'s indicators, from the sums of its normalised rows
+    /// (the result of [`entropy`]). [`WeightsError::RecordLength`] when the model does not
+    /// have one indicator per column.
+    pub fn weights(&self, model: &Model) -> Result<EntropyWeights, WeightsError> {
+        let n = self.len();
+        if model.len() != n {
+            return Err(WeightsError::RecordLength {
+                expected: model.len().min(u8::MAX as usize) as u8,
+                found: self.len,
+            });
+        }
+        let d64 = self.divergences();
+        let (w, fallback) = super::within_connotations(model, d64.get(..n).unwrap_or(&[]));
+        Ok(EntropyWeights::new(
+            Level::Indicators,
+            n,
+            self.rows,
+            &d64,
+            w,
+            fallback,
+        ))
+    }
+
+    /// The entropy weights of the three connotations, from the sums of their indices (the
+    /// result of [`entropy_across`]). [`WeightsError::ConnotationCount`] unless there are
+    /// three columns.
+    pub fn weights_across(&self) -> Result<EntropyWeights, WeightsError> {
+        if self.len != 3 {
+            return Err(WeightsError::ConnotationCount { found: self.len });
+        }
+        let d64 = self.divergences();
+        let (w3, fell_back) = super::across_connotations(d64.get(..3).unwrap_or(&[]));
+        let mut w = [0.0f32; MAX_INDICATORS];
+        for (w, v) in w.iter_mut().zip(w3) {
+            *w = v;
+        }
+        Ok(EntropyWeights::new(
+            Level::Connotations,
+            3,
+            self.rows,
+            &d64,
+            w,
+            [fell_back; 3],
+        ))
+    }
 }
 
 /// φ(s / s̄) = r ln r − r + 1 for r = s / s̄ (s ≥ 0, s̄ > 0), without cancellation: with

@@ -29,7 +29,9 @@ mod error;
 
 pub use error::WeightsError;
 
-use crate::model::{Connotation, Direction, Model, MAX_INDICATORS, MIN_WEIGHT};
+use crate::model::{
+    Connotation, Direction, Indicator, Model, Prepared, MAX_INDICATORS, MIN_WEIGHT,
+};
 use crate::record::Record;
 use crate::score::Scores;
 
@@ -48,55 +50,262 @@ pub enum Level {
 /// One value per column (indicator or connotation) of one row of a batch.
 pub(crate) type Row = [f64; MAX_INDICATORS];
 
-/// What one pass over the rows of a batch learns about each column (shared by [`entropy`]
-/// and [`critic`]).
-pub(crate) struct ColumnScan {
+/// The first pass of entropy and CRITIC over a batch (shared by [`entropy`] and [`critic`]):
+/// fed the rows in batch order, it learns each column's sum (in f64, added in that order),
+/// whether it varies, its minimum and its maximum.
+///
+/// This and the accumulators of the second pass ([`entropy::PhiSums`],
+/// [`critic::CrossProducts`]) are the pieces [`entropy::entropy`] and [`critic::critic_with`]
+/// are made of, for a host that reads a large batch once and computes in parallel: the bits of
+/// the weights depend only on the order of the additions, so the rows must be pushed in batch
+/// order (the values themselves, [`Normaliser::normalise`], can be computed anywhere).
+///
+/// ```
+/// use silkscore::weights::ColumnScan;
+/// let mut scan = ColumnScan::new(3);
+/// scan.push(&[1.0, 5.0, 2.0]);
+/// scan.push(&[3.0, 5.0, -2.0]);
+/// assert_eq!(scan.rows(), 2);
+/// assert_eq!(scan.sums(), &[4.0, 10.0, 0.0]);
+/// assert_eq!(scan.varies(), &[true, false, true]);
+/// assert_eq!((scan.min(), scan.max()), (&[1.0, 5.0, -2.0][..], &[3.0, 5.0, 2.0][..]));
+/// assert_eq!(scan.means()[..3], [2.0, 5.0, 0.0]);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ColumnScan {
+    /// The number of columns.
+    len: u8,
+    /// Rows pushed.
+    rows: usize,
     /// Σ_i v_ij, accumulated in f64 (every v_ij comes from an f32 or is a ratio of two, so
     /// each addition rounds to 53 bits: the relative error of a sum of m terms stays below
     /// m · 2⁻⁵³).
-    pub(crate) sum64: Row,
+    sum64: Row,
     /// Whether any v_ij differs from v_1j: a column that does not vary is constant.
-    pub(crate) varies: [bool; MAX_INDICATORS],
+    varies: [bool; MAX_INDICATORS],
     /// The smallest v_ij of each column.
-    pub(crate) min: Row,
+    min: Row,
     /// The largest v_ij of each column.
-    pub(crate) max: Row,
+    max: Row,
+    /// v_1j.
+    first: Row,
 }
 
-/// Scans the `m` rows of `n` columns that `fill` writes: sums, whether each column varies,
-/// minimum and maximum.
-pub(crate) fn scan<F: Fn(usize, &mut Row)>(m: usize, n: usize, fill: &F) -> ColumnScan {
-    let mut out = ColumnScan {
-        sum64: [0.0; MAX_INDICATORS],
-        varies: [false; MAX_INDICATORS],
-        min: [f64::INFINITY; MAX_INDICATORS],
-        max: [f64::NEG_INFINITY; MAX_INDICATORS],
-    };
-    let mut first = [0.0f64; MAX_INDICATORS];
-    let mut row = [0.0f64; MAX_INDICATORS];
-    for i in 0..m {
-        fill(i, &mut row);
-        let columns = row
+impl ColumnScan {
+    /// A scan of `columns` columns (at most [`MAX_INDICATORS`]; more are cut off) that has
+    /// seen no row.
+    pub const fn new(columns: usize) -> Self {
+        ColumnScan {
+            len: if columns < MAX_INDICATORS {
+                columns as u8
+            } else {
+                MAX_INDICATORS as u8
+            },
+            rows: 0,
+            sum64: [0.0; MAX_INDICATORS],
+            varies: [false; MAX_INDICATORS],
+            min: [f64::INFINITY; MAX_INDICATORS],
+            max: [f64::NEG_INFINITY; MAX_INDICATORS],
+            first: [0.0; MAX_INDICATORS],
+        }
+    }
+
+    /// Adds the next row of the batch: its first [`Self::len`] values (a shorter row is
+    /// padded with 0).
+    pub fn push(&mut self, row: &[f64]) {
+        let first_row = self.rows == 0;
+        let padded = pad(row);
+        let columns = padded
             .iter()
-            .zip(out.sum64.iter_mut().zip(out.varies.iter_mut()))
+            .zip(self.sum64.iter_mut().zip(self.varies.iter_mut()))
             .zip(
-                first
+                self.first
                     .iter_mut()
-                    .zip(out.min.iter_mut().zip(out.max.iter_mut())),
+                    .zip(self.min.iter_mut().zip(self.max.iter_mut())),
             )
-            .take(n);
+            .take(usize::from(self.len));
         for ((v, (sum, varies)), (first, (min, max))) in columns {
             *sum += *v;
             *min = min.min(*v);
             *max = max.max(*v);
-            if i == 0 {
+            if first_row {
                 *first = *v;
             } else if *v != *first {
                 *varies = true;
             }
         }
+        self.rows = self.rows.saturating_add(1);
+    }
+
+    /// The number of columns.
+    pub const fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether the scan has no column.
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The number of rows pushed, m.
+    pub const fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Σ_i v_ij per column, in f64, added in the order the rows were pushed.
+    pub fn sums(&self) -> &[f64] {
+        self.sum64.get(..self.len()).unwrap_or(&[])
+    }
+
+    /// Per column, whether any value differs from the first row's.
+    pub fn varies(&self) -> &[bool] {
+        self.varies.get(..self.len()).unwrap_or(&[])
+    }
+
+    /// The smallest value per column (+∞ before any row).
+    pub fn min(&self) -> &[f64] {
+        self.min.get(..self.len()).unwrap_or(&[])
+    }
+
+    /// The largest value per column (−∞ before any row).
+    pub fn max(&self) -> &[f64] {
+        self.max.get(..self.len()).unwrap_or(&[])
+    }
+
+    /// v̄_j = Σ_i v_ij / m per column (all [`MAX_INDICATORS`] entries; those past
+    /// [`Self::len`] are 0, and all are NaN before any row).
+    pub fn means(&self) -> [f64; MAX_INDICATORS] {
+        let mf = self.rows as f64;
+        self.sum64.map(|s| s / mf)
+    }
+
+    /// [`WeightsError::TooFewRecords`] unless at least two rows were pushed.
+    fn at_least_two(&self) -> Result<(), WeightsError> {
+        if self.rows < 2 {
+            Err(WeightsError::TooFewRecords { found: self.rows })
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// `row` copied into a full [`Row`], padded with 0.
+fn pad(row: &[f64]) -> Row {
+    let mut out = [0.0f64; MAX_INDICATORS];
+    for (o, v) in out.iter_mut().zip(row) {
+        *o = *v;
     }
     out
+}
+
+/// Scans the `m` rows of `n` columns that `fill` writes: sums, whether each column varies,
+/// minimum and maximum.
+pub(crate) fn scan<F: Fn(usize, &mut Row)>(m: usize, n: usize, fill: &F) -> ColumnScan {
+    let mut out = ColumnScan::new(n);
+    let mut row = [0.0f64; MAX_INDICATORS];
+    for i in 0..m {
+        fill(i, &mut row);
+        out.push(&row);
+    }
+    out
+}
+
+/// The values entropy and CRITIC work on, per record: the model's normalised scores s_ij
+/// (docs/spec.md §4 steps 1–3), or the raw values (for CRITIC's
+/// [`critic::Normalisation::Data`]), each an f32 as the record holds it or as
+/// [`crate::Indicator::normalise`] gives it, bit for bit. The goalposts' transforms are
+/// computed once, not per value.
+///
+/// ```
+/// use silkscore::weights::Normaliser;
+/// use silkscore::{Record, BRI_CULTURAL_V1 as M};
+/// let record = Record::from_values(1, &[Some(10.0); 18]).unwrap();
+/// let mut s = [0.0f32; 18];
+/// assert_eq!(Normaliser::new(&M).normalise(&record, &mut s), 18);
+/// assert_eq!(s[0], M.indicators()[0].normalise(10.0).score);
+/// let mut raw = [0.0f32; 18];
+/// Normaliser::raw(&M).normalise(&record, &mut raw);
+/// assert_eq!(raw, [10.0; 18]);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Normaliser {
+    len: u8,
+    /// The prepared indicators; `None` for the raw values.
+    prepared: Option<[Prepared; MAX_INDICATORS]>,
+}
+
+impl Normaliser {
+    /// The normalised scores s_ij of `model`'s indicators.
+    pub fn new(model: &Model) -> Self {
+        let mut prepared = [Indicator::new(
+            "x",
+            Connotation::Cultural,
+            Direction::Benefit,
+            crate::model::Transform::Lin,
+            0.0,
+            1.0,
+        )
+        .prepare(); MAX_INDICATORS];
+        for (p, ind) in prepared.iter_mut().zip(model.indicators()) {
+            *p = ind.prepare();
+        }
+        Normaliser {
+            len: model.len().min(MAX_INDICATORS) as u8,
+            prepared: Some(prepared),
+        }
+    }
+
+    /// The raw values of `model`'s indicators, as they are.
+    pub fn raw(model: &Model) -> Self {
+        Normaliser {
+            len: model.len().min(MAX_INDICATORS) as u8,
+            prepared: None,
+        }
+    }
+
+    /// The number of values per record: the model's indicators.
+    pub const fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Always false: a model has at least one indicator.
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Writes the values of `record` to `out` (as many as fit, at most [`Self::len`]) and
+    /// returns how many. A missing value is 0 (the methods take complete records only).
+    pub fn normalise(&self, record: &Record, out: &mut [f32]) -> usize {
+        let n = self.len().min(out.len());
+        let out = out.iter_mut().take(n).enumerate();
+        match &self.prepared {
+            Some(prepared) => {
+                for ((j, o), p) in out.zip(prepared.iter()) {
+                    *o = record.get(j).map_or(0.0, |x| p.normalise(x).score);
+                }
+            }
+            None => {
+                for (j, o) in out {
+                    *o = record.get(j).unwrap_or(0.0);
+                }
+            }
+        }
+        n
+    }
+
+    /// Row `i` of a checked batch as f64 values: the rows [`entropy::entropy`] and
+    /// [`critic::critic_with`] scan.
+    fn fill<'a>(&'a self, records: &'a [Record]) -> impl Fn(usize, &mut Row) + 'a {
+        move |i, row| {
+            if let Some(record) = records.get(i) {
+                let mut v = [0.0f32; MAX_INDICATORS];
+                self.normalise(record, &mut v);
+                for (o, x) in row.iter_mut().zip(v) {
+                    *o = f64::from(x);
+                }
+            }
+        }
+    }
 }
 
 /// Checks a batch of records for data-driven indicator weights. Errors, in this order:
@@ -149,33 +358,6 @@ pub(crate) fn check_scores(scores: &[Scores]) -> Result<(), WeightsError> {
         }
     }
     Ok(())
-}
-
-/// Row `i` of a checked batch as its normalised scores s_ij (docs/spec.md §4 steps 1–3).
-pub(crate) fn normalised<'a>(
-    model: &'a Model,
-    records: &'a [Record],
-) -> impl Fn(usize, &mut Row) + 'a {
-    move |i, row| {
-        if let Some(record) = records.get(i) {
-            for (j, (ind, v)) in model.indicators().iter().zip(row.iter_mut()).enumerate() {
-                *v = record
-                    .get(j)
-                    .map_or(0.0, |x| f64::from(ind.normalise(x).score));
-            }
-        }
-    }
-}
-
-/// Row `i` of a checked batch as its raw values.
-pub(crate) fn raw<'a>(model: &'a Model, records: &'a [Record]) -> impl Fn(usize, &mut Row) + 'a {
-    move |i, row| {
-        if let Some(record) = records.get(i) {
-            for (j, v) in row.iter_mut().enumerate().take(model.len()) {
-                *v = record.get(j).map_or(0.0, f64::from);
-            }
-        }
-    }
 }
 
 /// Row `i` of a checked batch of scores as its three connotation indices (0–100).

@@ -7,10 +7,13 @@ use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use silkscore::model::MAX_INDICATORS;
 use silkscore::weights::critic::{self, Normalisation};
 use silkscore::weights::{entropy, WeightsError};
-use silkscore::{Connotation, Model, Record};
+use silkscore::{Connotation, Model};
 use silkscore_host::pipeline::{self, ReadOptions};
+use silkscore_host::records::Row;
+use silkscore_host::weights_stream::{self as stream, Batch, Weights};
 
 use super::{count, csv_text, finish, TableFormat};
 use crate::common::model_label;
@@ -379,25 +382,23 @@ impl Computed {
     }
 }
 
-/// Indicator weights from the complete rows of the records file.
+/// Indicator weights from the complete rows of the records file: read (and normalised) in
+/// parallel, the second pass on `--threads` threads too; the bits of the library's
+/// `entropy` / `critic_with` (`silkscore_host::weights_stream`).
 fn indicators(a: &DataArgs, model: &Model, method: Method) -> Result<Computed, CliError> {
-    let data = read_complete(&a.records, model, method, a.threads)?;
+    let options = ReadOptions::new(a.threads);
+    let (batch, path) = read_complete(&a.records, model, method, &options)?;
     let labels: Vec<(String, Connotation)> = model
         .indicators()
         .iter()
         .map(|i| (i.id.as_str().to_owned(), i.connotation))
         .collect();
-    Ok(match method {
-        Method::Entropy => {
-            let w =
-                entropy::entropy(model, &data.records).map_err(|e| data_error(&data, model, e))?;
-            Computed::from_entropy(data.path, &w, &labels, model)
-        }
-        Method::Critic(n) => {
-            let w = critic::critic_with(model, &data.records, n)
-                .map_err(|e| data_error(&data, model, e))?;
-            Computed::from_critic(data.path, &w, &labels, model)
-        }
+    let w = batch
+        .weights(model, options.threads)
+        .map_err(|e| CliError::file(&path, format!("{e}")))?;
+    Ok(match w {
+        Weights::Entropy(w) => Computed::from_entropy(path, &w, &labels, model),
+        Weights::Critic(w) => Computed::from_critic(path, &w, &labels, model),
     })
 }
 
@@ -439,20 +440,14 @@ fn across(a: &DataArgs, model: &Model, method: Method) -> Result<(Computed, Exit
     Ok((computed, exit))
 }
 
-/// Complete records and the lines they came from.
-struct Complete {
-    records: Vec<Record>,
-    lines: Vec<u64>,
-    path: PathBuf,
-}
-
-/// Reads every row of a records file, which must all be complete (docs/spec.md §8).
+/// Reads every row of a records file, which must all be complete (docs/spec.md §8), into a
+/// batch of the values `method` needs (normalised on the reading threads).
 fn read_complete(
     records: &RecordsArgs,
     model: &Model,
     method: Method,
-    threads: usize,
-) -> Result<Complete, CliError> {
+    options: &ReadOptions,
+) -> Result<(Batch, PathBuf), CliError> {
     let rows = records.open(model, &Progress::none())?;
     let path = records.name();
     let need = format!(
@@ -471,10 +466,30 @@ fn read_complete(
             ),
         ));
     }
-    let mut records = Vec::new();
-    let mut lines = Vec::new();
-    let options = ReadOptions::new(threads);
-    let end = pipeline::rows(rows, &options, |row| {
+    let mut batch = Batch::new(
+        model,
+        match method {
+            Method::Entropy => stream::Method::Entropy,
+            Method::Critic(n) => stream::Method::Critic(n),
+        },
+    );
+    let values = *batch.values();
+    let n = model.len();
+    // On the workers: a complete row's values, or None (the consumer says why).
+    let normalise = |row: &Row| {
+        let record = row.record.as_ref().ok()?;
+        if !(0..n).all(|j| record.get(j).is_some_and(f32::is_finite)) {
+            return None;
+        }
+        let mut v = [0.0f32; MAX_INDICATORS];
+        values.normalise(record, &mut v);
+        Some(v)
+    };
+    let end = pipeline::rows_with(rows, options, normalise, |row, v| {
+        if let Some(v) = v {
+            batch.push(&v);
+            return ControlFlow::Continue(());
+        }
         let at = |message: String| {
             ControlFlow::Break(CliError::at(
                 &path,
@@ -483,7 +498,7 @@ fn read_complete(
             ))
         };
         let record = match &row.record {
-            Ok(r) => *r,
+            Ok(r) => r,
             Err(e) => return at(format!("{e}: the row does not parse; {need}")),
         };
         for (j, ind) in model.indicators().iter().enumerate() {
@@ -503,47 +518,24 @@ fn read_complete(
                 Some(_) => {}
             }
         }
-        records.push(record);
-        lines.push(row.line);
+        // Not expected (the workers found it incomplete): keep it as it is.
+        let mut v = [0.0f32; MAX_INDICATORS];
+        values.normalise(record, &mut v);
+        batch.push(&v);
         ControlFlow::Continue(())
     })?;
     if let ControlFlow::Break(e) = end {
         return Err(e);
     }
-    if records.len() < 2 {
+    if batch.rows() < 2 {
         return Err(CliError::file(
             &path,
             format!(
                 "{} weights need at least 2 records, found {}",
                 method.name(),
-                records.len()
+                batch.rows()
             ),
         ));
     }
-    Ok(Complete {
-        records,
-        lines,
-        path,
-    })
-}
-
-/// Maps a library error of entropy / CRITIC to the file and row.
-fn data_error(data: &Complete, model: &Model, e: WeightsError) -> CliError {
-    match e {
-        WeightsError::IncompleteRecord { record, indicator } => {
-            let id = model
-                .indicators()
-                .get(usize::from(indicator))
-                .map_or("?", |i| i.id.as_str());
-            match data.lines.get(record) {
-                Some(line) => CliError::at(
-                    &data.path,
-                    *line,
-                    format!("indicator `{id}` is missing or not finite"),
-                ),
-                None => CliError::file(&data.path, format!("{e}")),
-            }
-        }
-        other => CliError::file(&data.path, format!("{other}")),
-    }
+    Ok((batch, path))
 }
