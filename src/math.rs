@@ -380,33 +380,39 @@ const L1P_LG7: f64 = f64::from_bits(0x3fc2_f112_df3e_5244); // 1.479819860511658
 ///     assert_eq!(log1p(x).to_bits(), libm::log1p(x).to_bits());
 /// }
 /// ```
-#[inline]
+#[inline(always)]
 pub fn log1p(x: f64) -> f64 {
-    let bits = x.to_bits();
-    // The high word, kept in a 64-bit lane (compared as i64: it is below 2³²).
-    let hx = (bits >> 32) as i64;
-    // libm's first branch: 1 + x < √2, or x negative (sign bit set, NaN included).
-    let low = hx < 0x3fda_827a || hx >= 0x8000_0000;
-    // Within it, √2/2 − 1 ≤ x < √2 − 1: k = 0, f = x, c = 0 (hx ≤ 0xbfd2bec4 as unsigned).
-    let k_zero = low && hx <= 0xbfd2_bec4;
+    // libm branches on the high word hx of x; every test is a float comparison here (SSE2
+    // has no packed 64-bit integer compare). For x not NaN:
+    // - hx < 0x3fda827a with the sign clear, or hx ≤ 0xbfd2bec4 with it set (√2/2 ≤ 1 + x
+    //   < √2): the k = 0 reduction;
+    // - |x| < 2^-53 (hx << 1 < 0x3ca00000 << 1): x;
+    // - hx ≥ 0xbff00000 (x ≤ −1, −∞): −∞ for −1, NaN below;
+    // - hx ≥ 0x7ff00000 with the sign clear (+∞): x.
+    // NaN: x with the sign clear, (x − x) / 0 (x quieted) with it set, as in libm.
+    const K0_HI: f64 = f64::from_bits(0x3fda_827a_0000_0000); // x < this: hx < 0x3fda827a
+    const K0_LO: f64 = f64::from_bits(0xbfd2_bec4_ffff_ffff); // x ≥ this: hx ≤ 0xbfd2bec4
+    const TINY: f64 = f64::from_bits(0x3ca0_0000_0000_0000); // 2^-53
+    let k_zero = x < K0_HI && x >= K0_LO;
+    let negative = 1.0f64.copysign(x) < 0.0;
 
     // The reduction of u = 1 + x (libm's `k > 0` block), computed for every x.
     let u = 1.0 + x;
     let ub = u.to_bits();
     let hu = (ub >> 32).wrapping_add(0x3ff0_0000 - 0x3fe6_a09e) & 0xffff_ffff;
-    // k + 0x3ff = hu >> 20, in 0 ..= 0xfff.
-    let kb = hu >> 20;
-    let c = if kb >= 2 + 0x3ff {
+    // k = (hu >> 20) − 0x3ff as f64, exactly, without an integer conversion or compare
+    // (neither vectorises on SSE2): (2^52 + (hu >> 20)) − (2^52 + 0x3ff).
+    let dk_u =
+        f64::from_bits(0x4330_0000_0000_0000 | (hu >> 20)) - f64::from_bits(0x4330_0000_0000_03ff);
+    let c = if dk_u >= 2.0 {
         1.0 - (u - x)
     } else {
         x - (u - 1.0)
     };
     let c = c / u;
-    let c = if kb < 54 + 0x3ff { c } else { 0.0 };
+    let c = if dk_u < 54.0 { c } else { 0.0 };
     let m = f64::from_bits((((hu & 0x000f_ffff) + 0x3fe6_a09e) << 32) | (ub & 0xffff_ffff));
     let f_u = m - 1.0;
-    // k as f64, exactly, without a conversion that would not vectorise: 2⁵² + kb − (2⁵² + 0x3ff).
-    let dk_u = f64::from_bits(0x4330_0000_0000_0000 | kb) - f64::from_bits(0x4330_0000_0000_03ff);
 
     let f = if k_zero { x } else { f_u };
     let c = if k_zero { 0.0 } else { c };
@@ -421,15 +427,15 @@ pub fn log1p(x: f64) -> f64 {
     let r = t2 + t1;
     let y = s * (hfsq + r) + (dk * L1P_LN2_LO + c) - hfsq + f + dk * L1P_LN2_HI;
 
-    // Special cases, as selects, in libm's order of precedence.
-    let y = if !low && hx >= 0x7ff0_0000 { x } else { y }; // +∞, NaN with the sign clear
-    let y = if low && (hx & 0x7fff_ffff) < 0x3ca0_0000 {
-        x // |x| < 2^-53 (±0 and subnormals included)
+    // Special cases, as selects.
+    let y = if x.abs() < TINY { x } else { y }; // ±0 and subnormals included
+    let y = if !(x < f64::INFINITY) && !negative {
+        x // +∞, NaN with the sign clear
     } else {
         y
     };
-    let y = if low && hx >= 0xbff0_0000 {
-        // x ≤ −1, −∞ and NaN with the sign set
+    if !(x > -1.0) && negative {
+        // x ≤ −1, −∞, NaN with the sign set
         if x == -1.0 {
             x / 0.0 // −∞
         } else {
@@ -437,8 +443,7 @@ pub fn log1p(x: f64) -> f64 {
         }
     } else {
         y
-    };
-    y
+    }
 }
 
 #[cfg(test)]
@@ -757,9 +762,21 @@ mod tests {
             log1p_same(f64::from_bits(minus_one - d));
         }
         for centre in [
-            1.0f64, 3.0, 2.0, 4.0, 7.0, 2f64.powi(53), 2f64.powi(54), 2f64.powi(53) - 1.0,
-            2f64.powi(54) - 1.0, 0.414_213_562_373_095, -0.292_893_218_813_452_5, 1e-16,
-            -1e-16, 1.1e-16, -1.1e-16,
+            1.0f64,
+            3.0,
+            2.0,
+            4.0,
+            7.0,
+            2f64.powi(53),
+            2f64.powi(54),
+            2f64.powi(53) - 1.0,
+            2f64.powi(54) - 1.0,
+            0.414_213_562_373_095,
+            -0.292_893_218_813_452_5,
+            1e-16,
+            -1e-16,
+            1.1e-16,
+            -1.1e-16,
         ] {
             let b = centre.to_bits();
             for d in 0..256u64 {

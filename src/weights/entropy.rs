@@ -38,7 +38,8 @@
 //! rounding of s̄_j (its derivative in s̄_j vanishes). Column sums are f64 too. Over 300,000
 //! records the weights agree with a float64 textbook computation to better than 10⁻⁶
 //! (`tests/weights.rs`); e_j, d_j and w_j are reported in f32. (The crate's own f32
-//! [`crate::math::ln`] is for scores; weights use `libm`'s f64 `log1p` and `log`.)
+//! [`crate::math::ln`] is for scores; weights use [`crate::math::log1p`], which has the bits
+//! of `libm`'s f64 `log1p`, and `libm`'s `log`.)
 //!
 //! ```
 //! use silkscore::weights::entropy;
@@ -368,19 +369,33 @@ impl PhiSums {
 
     /// Adds φ of the columns `columns` of the next row, for a worker that sums those columns
     /// only.
+    ///
+    /// Branch-free, so that it vectorises: φ is computed for every column of `columns`
+    /// (φ of a column that is not summed is some value, never a panic), and each column's
+    /// sum gets its φ where the column is summed (it varies and its mean is positive) and
+    /// +0.0 elsewhere. Adding +0.0 leaves a sum's bits as they are unless the sum is −0.0,
+    /// and no sum is ever −0.0: each starts at +0.0, and in round-to-nearest a + b is −0.0
+    /// only when a and b both are (exact cancellation gives +0.0). So every sum sees the same
+    /// additions, of the same values, in the same order as when the other columns are
+    /// skipped, and has the same bits.
     pub fn add_columns(&mut self, row: &[f64], columns: Range<usize>) {
-        let end = columns.end.min(self.len());
+        let end = columns.end.min(self.len()).min(row.len());
         let start = columns.start.min(end);
-        let lanes = row
-            .iter()
-            .zip(self.mean.iter().zip(self.active.iter()))
-            .zip(self.sum.iter_mut())
-            .take(end)
-            .skip(start);
-        for ((v, (mean, active)), acc) in lanes {
-            if *active {
-                *acc += phi(*v, *mean);
-            }
+        let (Some(v), Some(mean), Some(active), Some(sum)) = (
+            row.get(start..end),
+            self.mean.get(start..end),
+            self.active.get(start..end),
+            self.sum.get_mut(start..end),
+        ) else {
+            return;
+        };
+        // φ of every column of the range, in a loop that vectorises, then the sums.
+        let mut p = [0.0f64; MAX_INDICATORS];
+        for (p, (v, mean)) in p.iter_mut().zip(v.iter().zip(mean)) {
+            *p = phi(*v, *mean);
+        }
+        for (acc, (p, on)) in sum.iter_mut().zip(p.iter().zip(active)) {
+            *acc += if *on { *p } else { 0.0 };
         }
     }
 
@@ -463,11 +478,17 @@ impl PhiSums {
 /// φ(s / s̄) = r ln r − r + 1 for r = s / s̄ (s ≥ 0, s̄ > 0), without cancellation: with
 /// δ = (s − s̄) / s̄, φ = ln(1 + δ) − δ + δ ln(1 + δ), where ln(1 + δ) − δ ≈ −δ²/2 loses only
 /// the bits of δ², never those of φ ≈ δ²/2. φ(0) = 1 (0 · ln 0 = 0).
+///
+/// Branch-free ([`crate::math::log1p`] is `libm::log1p`'s bits without its branches, and
+/// s ≤ 0 is a select): any s and s̄ give some value, and the loops over it vectorise.
+#[inline(always)]
 fn phi(s: f64, mean: f64) -> f64 {
-    if s <= 0.0 {
-        return 1.0;
-    }
     let delta = (s - mean) / mean;
-    let l = libm::log1p(delta);
-    (l - delta) + delta * l
+    let l = crate::math::log1p(delta);
+    let p = (l - delta) + delta * l;
+    if s <= 0.0 {
+        1.0
+    } else {
+        p
+    }
 }
