@@ -569,7 +569,7 @@ mod tests {
                     }
                     let ind = Indicator::new("x", Connotation::Cultural, d, t, lo, hi);
                     let g = Goalposts::new(&ind);
-                    let mut check = |x: f32| {
+                    let check = |x: f32| {
                         let (a, b) = (g.normalise(x), ind.normalise(x).score);
                         assert_eq!(
                             a.to_bits(),
