@@ -393,7 +393,7 @@ pub fn log1p(x: f64) -> f64 {
     const K0_HI: f64 = f64::from_bits(0x3fda_827a_0000_0000); // x < this: hx < 0x3fda827a
     const K0_LO: f64 = f64::from_bits(0xbfd2_bec4_ffff_ffff); // x ≥ this: hx ≤ 0xbfd2bec4
     const TINY: f64 = f64::from_bits(0x3ca0_0000_0000_0000); // 2^-53
-    let k_zero = x < K0_HI && x >= K0_LO;
+    let k_zero = (K0_LO..K0_HI).contains(&x);
     let negative = 1.0f64.copysign(x) < 0.0;
 
     // The reduction of u = 1 + x (libm's `k > 0` block), computed for every x.
@@ -429,17 +429,19 @@ pub fn log1p(x: f64) -> f64 {
 
     // Special cases, as selects.
     let y = if x.abs() < TINY { x } else { y }; // ±0 and subnormals included
-    let y = if !(x < f64::INFINITY) && !negative {
+    let y = if (x == f64::INFINITY || x.is_nan()) && !negative {
         x // +∞, NaN with the sign clear
     } else {
         y
     };
-    if !(x > -1.0) && negative {
+    #[allow(clippy::eq_op)] // libm's NaN: x − x is NaN for x < −1, x = −∞ and NaN
+    let nan = (x - x) / 0.0;
+    if (x <= -1.0 || x.is_nan()) && negative {
         // x ≤ −1, −∞, NaN with the sign set
         if x == -1.0 {
             x / 0.0 // −∞
         } else {
-            (x - x) / 0.0 // NaN
+            nan
         }
     } else {
         y
