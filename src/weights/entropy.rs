@@ -575,12 +575,8 @@ mod tests {
                     }
                 }
             }
-            for j in 0..MAX_INDICATORS {
-                assert_eq!(
-                    got.sum[j].to_bits(),
-                    want[j].to_bits(),
-                    "column {j} of {range:?}"
-                );
+            for (j, (got, want)) in got.sum.iter().zip(want).enumerate() {
+                assert_eq!(got.to_bits(), want.to_bits(), "column {j} of {range:?}");
             }
         }
         assert!(!base.active[0] && !base.active[1] && base.active[2]);
