@@ -62,7 +62,10 @@ fn host_events(model: &Model, input: &[u8]) -> Vec<Event> {
                     status: o.status(),
                     coverage: o.coverage.map(bits),
                     values: o.result.as_ref().ok().map(|s| s.values().map(f32::to_bits)),
-                    id: row.id.clone(),
+                    // The page gets at most 256 bytes of an id, cut from the raw cell (the
+                    // host replaces invalid UTF-8 before): compare the first 64 characters,
+                    // as for names.
+                    id: row.id.chars().take(64).collect(),
                     name: row.name.chars().take(64).collect(),
                 });
             }
@@ -158,7 +161,7 @@ fn kiosk_events(model: &Model, input: &[u8], chunks: &[usize]) -> Vec<Event> {
                         assert_eq!(s.values().map(f32::to_bits), v);
                         v
                     });
-                    let id = r.text16();
+                    let id: String = r.text16().chars().take(64).collect();
                     let name: String = r.text16().chars().take(64).collect();
                     r.u8();
                     events.push(Event::Row {
