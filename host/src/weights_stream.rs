@@ -49,6 +49,7 @@ use std::boxed::Box;
 use std::vec::Vec;
 
 use silkscore::model::MAX_INDICATORS;
+use silkscore::score::simd::SimdPath;
 use silkscore::weights::critic::{CriticWeights, CrossProducts, MinMax, Normalisation};
 use silkscore::weights::entropy::{EntropyWeights, PhiSums};
 use silkscore::weights::{ColumnScan, Normaliser, WeightsError};
@@ -250,10 +251,14 @@ impl Batch {
         F: Fn(&mut A, &[f64], Range<usize>) + Sync,
         G: Fn(&mut A, &A, Range<usize>),
     {
+        // Compiled for the widest SIMD instructions the CPU has (the same bits on every path).
+        let path = SimdPath::detect();
         let run = |part: Range<usize>, mut acc: A| {
-            self.each_row(|row| {
-                prepare(row);
-                add(&mut acc, row, part.clone());
+            path.run(|| {
+                self.each_row(|row| {
+                    prepare(row);
+                    add(&mut acc, row, part.clone());
+                });
             });
             acc
         };

@@ -26,7 +26,7 @@
 //! ```
 // This module is the only one in the crate that may use `unsafe` (see `src/lib.rs`): calling a
 // `#[target_feature]` function from code compiled without those features is `unsafe`, and the
-// three calls below and the prefetch hint of [`prefetch`] are the whole of it. The safety
+// calls below and the prefetch hint of [`prefetch`] are the whole of it. The safety
 // argument is at each call.
 #![cfg_attr(feature = "runtime-dispatch", allow(unsafe_code))]
 
@@ -103,6 +103,48 @@ impl SimdPath {
             Isa::Avx512 => "avx512",
         }
     }
+}
+
+impl SimdPath {
+    /// Runs `f` compiled for this path: `f` is inlined into a function built with the
+    /// path's instructions enabled, so its loops vectorise for them (the same operations in
+    /// the same order, so the same bits, as for the column-wise scorer). For hosts' own hot
+    /// loops over the crate's functions, e.g. the entropy's second pass
+    /// ([`crate::weights::entropy::PhiSums::add_columns`]).
+    ///
+    /// ```
+    /// use silkscore::score::simd::SimdPath;
+    /// let v: Vec<f64> = (1..=1000).map(f64::from).collect();
+    /// let sum = SimdPath::detect().run(|| v.iter().map(|x| silkscore::math::log1p(*x)).sum::<f64>());
+    /// assert_eq!(sum, v.iter().map(|x| libm::log1p(*x)).sum::<f64>());
+    /// ```
+    #[inline]
+    pub fn run<R, F: FnOnce() -> R>(self, f: F) -> R {
+        match self.isa {
+            #[cfg(all(feature = "runtime-dispatch", target_arch = "x86_64"))]
+            // SAFETY: a `SimdPath` with `Isa::Avx512` exists only after `has` found AVX-512
+            // F, BW, DQ and VL on this CPU, the features `avx512_call` enables.
+            Isa::Avx512 => unsafe { avx512_call(f) },
+            #[cfg(all(feature = "runtime-dispatch", target_arch = "x86_64"))]
+            // SAFETY: as above, `has` found AVX2, the feature `avx2_call` enables.
+            Isa::Avx2 => unsafe { avx2_call(f) },
+            _ => f(),
+        }
+    }
+}
+
+/// `f`, compiled with AVX2 (see [`SimdPath::run`]).
+#[cfg(all(feature = "runtime-dispatch", target_arch = "x86_64"))]
+#[target_feature(enable = "avx2")]
+fn avx2_call<R, F: FnOnce() -> R>(f: F) -> R {
+    f()
+}
+
+/// `f`, compiled with AVX-512 (see [`SimdPath::run`]).
+#[cfg(all(feature = "runtime-dispatch", target_arch = "x86_64"))]
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
+fn avx512_call<R, F: FnOnce() -> R>(f: F) -> R {
+    f()
 }
 
 /// Whether the running CPU supports `isa` (and this build has a path for it).
