@@ -689,11 +689,15 @@ mod tests {
     fn ln_and_exp_are_monotone_on_every_input() {
         check_monotone(1);
     }
-    /// `log1p` and `libm::log1p` give the same bits for `x` (NaNs too: the same payload).
+    /// `log1p` and `libm::log1p` give the same bits for `x` (NaNs too: the same payload,
+    /// natively).
     fn log1p_same(x: f64) {
         let (a, b) = (log1p(x), libm::log1p(x));
+        // Miri gives every NaN an arbitrary sign and payload (Rust leaves them unspecified),
+        // so there a NaN only has to meet a NaN.
+        let nan_alike = cfg!(miri) && a.is_nan() && b.is_nan();
         assert!(
-            a.to_bits() == b.to_bits(),
+            a.to_bits() == b.to_bits() || nan_alike,
             "log1p({x:e} = {:#018x}): {a:e} ({:#018x}) vs libm {b:e} ({:#018x})",
             x.to_bits(),
             a.to_bits(),

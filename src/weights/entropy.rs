@@ -479,14 +479,19 @@ impl PhiSums {
 /// δ = (s − s̄) / s̄, φ = ln(1 + δ) − δ + δ ln(1 + δ), where ln(1 + δ) − δ ≈ −δ²/2 loses only
 /// the bits of δ², never those of φ ≈ δ²/2. φ(0) = 1 (0 · ln 0 = 0).
 ///
+/// When r is below about 2⁻⁵³ (a score tiny beside the column's mean, e.g. a subnormal
+/// value just above a goalpost), δ rounds to −1 and ln(1 + δ) to −∞, which would make the
+/// formula NaN (−∞ + ∞) and, through the column's sum, throw its divergence away. φ is then
+/// 1, as for s = 0: its true value 1 + r ln r − r lies within 4·10⁻¹⁵ of 1 there.
+///
 /// Branch-free ([`crate::math::log1p`] is `libm::log1p`'s bits without its branches, and
-/// s ≤ 0 is a select): any s and s̄ give some value, and the loops over it vectorise.
+/// both cases are selects): any s and s̄ give some value, and the loops over it vectorise.
 #[inline(always)]
 fn phi(s: f64, mean: f64) -> f64 {
     let delta = (s - mean) / mean;
     let l = crate::math::log1p(delta);
     let p = (l - delta) + delta * l;
-    if s <= 0.0 {
+    if s <= 0.0 || delta <= -1.0 {
         1.0
     } else {
         p
@@ -497,12 +502,15 @@ fn phi(s: f64, mean: f64) -> f64 {
 mod tests {
     use super::*;
 
-    /// φ as it was before the branch-free form: libm's `log1p`, s ≤ 0 a branch.
+    /// φ in the branchy form: libm's `log1p`, s ≤ 0 and δ = −1 branches.
     fn phi_libm(s: f64, mean: f64) -> f64 {
         if s <= 0.0 {
             return 1.0;
         }
         let delta = (s - mean) / mean;
+        if delta <= -1.0 {
+            return 1.0;
+        }
         let l = libm::log1p(delta);
         (l - delta) + delta * l
     }
@@ -514,6 +522,55 @@ mod tests {
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^ (z >> 31)
+    }
+
+    #[test]
+    fn phi_of_a_tiny_score_is_one_not_nan() {
+        for mean in [1e-30, 1e-7, 0.01, 0.5, 1.0, 37.5] {
+            let tiny = [
+                5e-324,
+                f64::MIN_POSITIVE,
+                1e-300,
+                f64::from(f32::from_bits(1)),
+                mean * 1e-17,
+                mean * 1.1e-16,
+                mean * 2e-16,
+            ];
+            for s in tiny {
+                let p = phi(s, mean);
+                assert!(
+                    p.is_finite() && (1.0 - 1e-12..=1.0).contains(&p),
+                    "phi({s:e}, {mean:e}) = {p}"
+                );
+            }
+        }
+    }
+
+    /// A column with one score that is tiny beside its mean (a subnormal value just above a
+    /// goalpost) diverges as it does with that score at 0, instead of losing its divergence
+    /// to a NaN.
+    #[test]
+    fn a_tiny_value_keeps_its_column_divergence() {
+        use crate::{Record, BRI_CULTURAL_V1 as M};
+        let batch = |x: f32| -> [Record; 40] {
+            core::array::from_fn(|i| {
+                let mut r = Record::new(i as u32, 18);
+                for j in 0..18 {
+                    r.set(j, 1.0 + ((i * 7 + j * 3) % 50) as f32).unwrap();
+                }
+                if i == 5 {
+                    r.set(4, x).unwrap(); // digital_share: lin, 0 to 100
+                }
+                r
+            })
+        };
+        let tiny = entropy(&M, &batch(1e-40)).unwrap();
+        let zero = entropy(&M, &batch(0.0)).unwrap();
+        assert!(tiny.divergences()[4] > 0.0);
+        assert!(
+            (tiny.divergences()[4] - zero.divergences()[4]).abs() <= 1e-6 * zero.divergences()[4]
+        );
+        assert_eq!(tiny.weights(), zero.weights());
     }
 
     #[test]
