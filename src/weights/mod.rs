@@ -29,9 +29,7 @@ mod error;
 
 pub use error::WeightsError;
 
-use crate::model::{
-    Connotation, Direction, Indicator, Model, Transform, MAX_INDICATORS, MIN_WEIGHT,
-};
+use crate::model::{Connotation, Direction, Model, Prepared, MAX_INDICATORS, MIN_WEIGHT};
 use crate::record::Record;
 use crate::score::Scores;
 
@@ -231,19 +229,23 @@ pub(crate) fn scan<F: Fn(usize, &mut Row)>(m: usize, n: usize, fill: &F) -> Colu
 pub struct Normaliser {
     len: u8,
     /// The prepared indicators; `None` for the raw values.
-    prepared: Option<[Goalposts; MAX_INDICATORS]>,
+    prepared: Option<[Prepared; MAX_INDICATORS]>,
 }
 
 impl Normaliser {
     /// The normalised scores s_ij of `model`'s indicators.
     pub fn new(model: &Model) -> Self {
-        let mut prepared = [Goalposts::LIN01; MAX_INDICATORS];
-        for (p, ind) in prepared.iter_mut().zip(model.indicators()) {
-            *p = Goalposts::new(ind);
-        }
+        // (A model has at least one indicator; the slots past its length repeat the first.)
+        let prepared = model.indicators().first().map(|first| {
+            let mut prepared = [first.prepare(); MAX_INDICATORS];
+            for (p, ind) in prepared.iter_mut().zip(model.indicators()) {
+                *p = ind.prepare();
+            }
+            prepared
+        });
         Normaliser {
             len: model.len().min(MAX_INDICATORS) as u8,
-            prepared: Some(prepared),
+            prepared,
         }
     }
 
@@ -273,7 +275,7 @@ impl Normaliser {
         match &self.prepared {
             Some(prepared) => {
                 for ((j, o), p) in out.zip(prepared.iter()) {
-                    *o = record.get(j).map_or(0.0, |x| p.normalise(x));
+                    *o = record.get(j).map_or(0.0, |x| p.normalise(x).score);
                 }
             }
             None => {
@@ -297,65 +299,6 @@ impl Normaliser {
                 }
             }
         }
-    }
-}
-
-/// An indicator's goalposts and transform, prepared once ([`Indicator::prepare`]'s f(lo) and
-/// f(hi) − f(lo)) for [`Normaliser::normalise`]: [`crate::model::Prepared::normalise`]'s
-/// score, the same operations in the same order, with the logarithm inlined
-/// ([`crate::math::ln_scalar`]: a positive normal argument, which a validated indicator's
-/// always is, takes the inline path; the bits are those of [`crate::math::ln_call`], which
-/// the model's transform calls, for every input).
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Goalposts {
-    lo: f32,
-    hi: f32,
-    f_lo: f32,
-    span: f32,
-    transform: Transform,
-    direction: Direction,
-}
-
-impl Goalposts {
-    /// A placeholder for the unused slots: lin on [0, 1].
-    const LIN01: Goalposts = Goalposts {
-        lo: 0.0,
-        hi: 1.0,
-        f_lo: 0.0,
-        span: 1.0,
-        transform: Transform::Lin,
-        direction: Direction::Benefit,
-    };
-
-    fn new(ind: &Indicator) -> Self {
-        let p = ind.prepare();
-        Goalposts {
-            lo: ind.lo,
-            hi: ind.hi,
-            f_lo: p.f_lo(),
-            span: p.span(),
-            transform: ind.transform,
-            direction: ind.direction,
-        }
-    }
-
-    /// s ∈ [0, 1] for a finite raw value `x`: docs/spec.md §4 steps 1–3, the bits of
-    /// [`Indicator::normalise`]`(x).score`.
-    #[inline(always)]
-    fn normalise(&self, x: f32) -> f32 {
-        let xc = crate::math::clamp(x, self.lo, self.hi);
-        // Transform::apply: ln(x + 1) for log, ln(x + 0) for ln.
-        let f = match self.transform {
-            Transform::Lin => xc,
-            Transform::Log => crate::math::ln_scalar(xc + 1.0),
-            Transform::Ln => crate::math::ln_scalar(xc + 0.0),
-        };
-        let t = (f - self.f_lo) / self.span;
-        let s = match self.direction {
-            Direction::Benefit => t,
-            Direction::Cost => 1.0 - t,
-        };
-        crate::math::clamp(s, 0.0, 1.0)
     }
 }
 
@@ -548,58 +491,6 @@ pub fn equal_across(model: &Model) -> Result<Model, WeightsError> {
 mod tests {
     use super::*;
     use crate::model::BRI_CULTURAL_V1;
-
-    /// The normaliser's inlined goalposts give `Indicator::normalise`'s bits for every
-    /// transform, direction and goalposts, inside and outside [lo, hi], at the edges.
-    #[test]
-    #[cfg_attr(miri, ignore = "0.3 million normalisations: minutes under Miri")]
-    fn goalposts_give_the_bits_of_indicator_normalise() {
-        let posts = [
-            (0.0f32, 1.0f32),
-            (0.0, 5000.0),
-            (1.0, 1.0e6),
-            (0.5, 0.75),
-            (-0.5, 3.0),
-        ];
-        for t in [Transform::Lin, Transform::Log, Transform::Ln] {
-            for d in [Direction::Benefit, Direction::Cost] {
-                for (lo, hi) in posts {
-                    if t == Transform::Ln && lo <= 0.0 {
-                        continue; // not a valid indicator
-                    }
-                    let ind = Indicator::new("x", Connotation::Cultural, d, t, lo, hi);
-                    let g = Goalposts::new(&ind);
-                    let check = |x: f32| {
-                        let (a, b) = (g.normalise(x), ind.normalise(x).score);
-                        assert_eq!(
-                            a.to_bits(),
-                            b.to_bits(),
-                            "{t:?} {d:?} [{lo}, {hi}] at {x:e}"
-                        );
-                    };
-                    for x in [
-                        0.0,
-                        -0.0,
-                        f32::from_bits(1),
-                        f32::MIN_POSITIVE,
-                        lo,
-                        hi,
-                        -1.0,
-                        1e30,
-                    ] {
-                        check(x);
-                        check(f32::from_bits(x.to_bits().wrapping_add(1)));
-                    }
-                    let mut x = lo - (hi - lo) * 0.1;
-                    let step = (hi - lo) * 1.2 / 10_000.0;
-                    for _ in 0..10_000 {
-                        check(x);
-                        x += step;
-                    }
-                }
-            }
-        }
-    }
 
     #[test]
     fn computed_weights_are_never_subnormal() {
